@@ -1,0 +1,66 @@
+"""Every error a user can hit: a named type, an exit code, and advice on what to do next."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, distinct by cause (documented in the README)."""
+
+    OK = 0
+    UNEXPECTED = 1  # a bug in mpac-publisher: please report it
+    USAGE = 2  # wrong command line
+    INVALID_CONFIG = 3  # release.yml (or a file it names) is invalid
+    AUTH = 4  # 401/403: credentials or app ownership
+    RATE_LIMITED = 5  # upload budget or rate limit: wait and re-run
+    REJECTED = 6  # Marketplace refused a request (4xx with a reason)
+    PARTIAL = 7  # some hostings/steps were done; a re-run finishes the rest
+    UNAVAILABLE = 8  # Marketplace unreachable or 5xx after retries; nothing was half-done
+
+
+class PublisherError(Exception):
+    """Base of every expected failure. `advice` says what to do next."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+    title = "error"
+
+    def __init__(self, message: str, *, advice: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.advice = advice
+
+    def __str__(self) -> str:
+        return self.message if not self.advice else f"{self.message}\n  hint: {self.advice}"
+
+
+class UsageError(PublisherError):
+    exit_code = ExitCode.USAGE
+    title = "usage error"
+
+
+class ConfigError(PublisherError):
+    """A release.yml problem; detailed, located diagnostics travel with it."""
+
+    exit_code = ExitCode.INVALID_CONFIG
+    title = "invalid configuration"
+
+
+class CredentialsError(PublisherError):
+    exit_code = ExitCode.AUTH
+    title = "credentials"
+
+
+class RateLimitError(PublisherError):
+    exit_code = ExitCode.RATE_LIMITED
+    title = "upload limit"
+
+
+class UnavailableError(PublisherError):
+    exit_code = ExitCode.UNAVAILABLE
+    title = "Marketplace unavailable"
+
+
+class PartialPublishError(PublisherError):
+    exit_code = ExitCode.PARTIAL
+    title = "partially published"
