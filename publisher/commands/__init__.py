@@ -1,0 +1,1 @@
+"""One module per command; `publisher.cli` parses arguments and calls exactly one of these."""

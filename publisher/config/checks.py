@@ -1,0 +1,266 @@
+"""Checks beyond the schema: what a user would otherwise learn only after an upload.
+
+Files exist, stay inside the workspace and are what they claim to be; the artifact carries the
+app key and version of release.yml; version ranges are in order. Every check is defensive about
+types, so it can run next to schema errors and report everything in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from publisher.config import artifact as artifacts
+from publisher.config import images
+from publisher.config.changelog import ChangelogError, section_for
+from publisher.config.yamldoc import Path as KeyPath
+from publisher.config.yamldoc import YamlDocument, format_path
+from publisher.diagnostics import Diagnostic, error, warning
+
+MAX_NOTES_FILE = 5_000_000
+
+
+@dataclass
+class Checker:
+    doc: YamlDocument
+    base_dir: Path
+    workspace: Path
+    allow_outside: bool
+    found: list[Diagnostic] = field(default_factory=list)
+    paths: dict[KeyPath, Path] = field(default_factory=dict)  # resolved, checked files
+    notes: str | None = None
+
+    def problem(self, key: KeyPath, message: str, *, at_key: bool = False) -> None:
+        self.found.append(
+            error(
+                f"{format_path(key)}: {message}",
+                self.doc.locate(key, at_key=at_key),
+                format_path(key),
+            )
+        )
+
+    def advise(self, key: KeyPath, message: str) -> None:
+        self.found.append(
+            warning(f"{format_path(key)}: {message}", self.doc.locate(key), format_path(key))
+        )
+
+    def file(self, key: KeyPath, value: Any) -> Path | None:
+        """Resolve a release.yml path; report it unless a readable file inside the workspace."""
+        if not isinstance(value, str) or not value:
+            return None
+        if "\x00" in value:
+            self.problem(key, "a path cannot contain a NUL character")
+            return None
+        candidate = Path(os.path.normpath(self.base_dir / value))
+        real = Path(os.path.realpath(candidate))
+        if not self.allow_outside and not real.is_relative_to(self.workspace):
+            self.problem(
+                key,
+                f"'{value}' leaves the workspace {self.workspace} (pass --allow-outside-workspace "
+                "if that is intended)",
+            )
+            return None
+        try:
+            if not candidate.exists():
+                self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
+            elif candidate.is_dir():
+                self.problem(key, f"'{value}' is a directory, not a file")
+            elif not images.readable(candidate):
+                self.problem(key, f"'{value}' is not readable (permissions)")
+            else:
+                self.paths[key] = candidate
+                return candidate
+        except OSError as exc:
+            self.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+        return None
+
+
+def run_checks(checker: Checker, data: Any) -> None:
+    if not isinstance(data, dict):
+        return
+    _check_artifact(checker, data)
+    _check_images(checker, data.get("listing"))
+    _check_compatibility(checker, data.get("compatibility"))
+    _check_notes(checker, data.get("release"), data.get("version"))
+    _check_hosting(checker, data)
+
+
+def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:
+    value = data.get("artifact")
+    if not isinstance(value, str) or not value:
+        return
+    key: KeyPath = ("artifact",)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            checker.problem(key, f"'{value}' must be an http:// or https:// URL (or a local file)")
+        return
+    path = checker.file(key, value)
+    if path is None:
+        return
+    framework = data.get("framework", "plugin")
+    try:
+        info = artifacts.inspect(path, framework if isinstance(framework, str) else "plugin")
+    except artifacts.ArtifactProblem as exc:
+        checker.problem(key, f"'{value}' {exc}")
+        return
+    except OSError as exc:
+        checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+        return
+    _compare_identity(checker, info, data)
+
+
+def _compare_identity(checker: Checker, info: artifacts.ArtifactInfo, data: dict[str, Any]) -> None:
+    app, version = data.get("app"), data.get("version")
+    if info.key and isinstance(app, str) and info.key != app:
+        checker.problem(
+            ("artifact",),
+            f"the artifact's key is '{info.key}' but app is '{app}'; Marketplace would refuse it",
+        )
+    if info.version and isinstance(version, str) and info.version != version:
+        if "${" in info.version:
+            checker.advise(
+                ("artifact",),
+                f"the artifact's version is the unfiltered '{info.version}'; Marketplace will "
+                "read that literally (enable Maven resource filtering)",
+            )
+        else:
+            checker.problem(
+                ("artifact",),
+                f"the artifact's version is '{info.version}' but version is '{version}'; "
+                "did the build produce the right jar?",
+            )
+
+
+def _check_images(checker: Checker, listing: Any) -> None:
+    if not isinstance(listing, dict):
+        return
+    keys: list[KeyPath] = []
+    for i, _ in enumerate(_items(listing.get("screenshots"))):
+        keys.append(("listing", "screenshots", i, "image"))
+    for i, _ in enumerate(_items(listing.get("highlights"))):
+        keys += [
+            ("listing", "highlights", i, "screenshot"),
+            ("listing", "highlights", i, "thumbnail"),
+        ]
+    keys.append(("listing", "hero"))
+    for i, _ in enumerate(_items(listing.get("deployment_instructions"))):
+        keys.append(("listing", "deployment_instructions", i, "screenshot"))
+    for key in keys:
+        value = _get(listing, key[1:])
+        if value is None:
+            continue
+        path = checker.file(key, value)
+        if path is None:
+            continue
+        try:
+            problem = images.image_problem(path)
+            mismatch = None if problem else images.extension_mismatch(path)
+        except OSError as exc:
+            checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+            continue
+        if problem:
+            checker.problem(key, f"'{value}' {problem}")
+        elif mismatch:
+            checker.advise(key, f"'{value}' {mismatch}")
+
+
+def _check_compatibility(checker: Checker, entries: Any) -> None:
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(_items(entries)):
+        if not isinstance(entry, dict):
+            continue
+        product = entry.get("product")
+        if isinstance(product, str):
+            name = product.strip().lower()
+            if name in seen:
+                checker.problem(
+                    ("compatibility", i, "product"),
+                    f"'{product}' is listed twice (also entry {seen[name] + 1}); "
+                    "give one range per product",
+                )
+            seen.setdefault(name, i)
+        low, high = entry.get("min"), entry.get("max")
+        _check_bound(checker, ("compatibility", i, "min"), low)
+        _check_bound(checker, ("compatibility", i, "max"), high)
+        order = _compare(low, high)
+        if order is not None and order > 0:
+            checker.problem(("compatibility", i, "max"), f"max {high} is lower than min {low}")
+
+
+def _check_bound(checker: Checker, key: KeyPath, value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 1000:
+        checker.advise(
+            key,
+            f"{value} is read as the build number {value}; for the product version write "
+            f'"{value}.0.0" (quoted)',
+        )
+
+
+def _compare(low: Any, high: Any) -> int | None:
+    """-1/0/1 when both bounds are build numbers or both are plain dotted versions."""
+    if isinstance(low, int) and isinstance(high, int) and not isinstance(low, bool):
+        return (low > high) - (low < high)
+    if isinstance(low, str) and isinstance(high, str):
+        a, b = _numeric(low), _numeric(high)
+        if a is not None and b is not None:
+            return (a > b) - (a < b)
+    return None
+
+
+def _numeric(version: str) -> tuple[int, ...] | None:
+    parts = version.split(".")
+    if not all(p.isdigit() for p in parts):
+        return None
+    numbers = [int(p) for p in parts] + [0] * (4 - len(parts))
+    return tuple(numbers)
+
+
+def _check_notes(checker: Checker, release: Any, version: Any) -> None:
+    if not isinstance(release, dict):
+        return
+    notes = release.get("notes")
+    if isinstance(notes, str):
+        checker.notes = notes
+    value = release.get("notes_file")
+    key: KeyPath = ("release", "notes_file")
+    path = checker.file(key, value)
+    if path is None or not isinstance(version, str):
+        return
+    try:
+        raw = path.read_bytes()[:MAX_NOTES_FILE]
+        checker.notes = section_for(raw.decode("utf-8"), version)
+    except UnicodeDecodeError:
+        checker.problem(key, f"'{value}' is not UTF-8 text")
+    except ChangelogError as exc:
+        checker.problem(key, f"'{value}' {exc}")
+    except OSError as exc:
+        checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+
+
+def _check_hosting(checker: Checker, data: dict[str, Any]) -> None:
+    hosting = data.get("hosting")
+    hostings = hosting if isinstance(hosting, list) else [hosting]
+    if "cloud" in hostings and data.get("framework", "plugin") in ("plugin", "workflow"):
+        checker.advise(
+            ("hosting",),
+            "cloud apps are Connect or Forge apps; Marketplace is likely to refuse a "
+            "plugin artifact for the cloud hosting",
+        )
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _get(data: Any, key: KeyPath) -> Any:
+    for part in key:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data

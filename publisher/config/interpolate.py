@@ -1,0 +1,151 @@
+"""`${NAME}` and `${NAME:-default}` in release.yml strings, read from the environment.
+
+A value that came from the environment is then typed by the schema: `build: ${BUILD_NUMBER}`
+becomes an integer, because the schema says `build` is one. `$${NAME}` writes a literal `${NAME}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from publisher.config.yamldoc import Path, YamlDocument, format_path, walk
+from publisher.diagnostics import Diagnostic, error
+
+_REFERENCE = re.compile(r"\$(\$?)\{([^}]*)\}?")
+_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.DOTALL)
+
+
+def interpolate(
+    doc: YamlDocument, env: Mapping[str, str]
+) -> tuple[Any, set[Path], list[Diagnostic]]:
+    """Return the data with references replaced, the paths that changed, and located problems."""
+    problems: list[Diagnostic] = []
+    changed: set[Path] = set()
+
+    def replace(value: str, path: Path) -> str:
+        out: list[str] = []
+        last = 0
+        for match in _REFERENCE.finditer(value):
+            out.append(value[last : match.start()])
+            last = match.end()
+            escaped, body = match.group(1), match.group(2)
+            if not match.group(0).endswith("}"):
+                problems.append(_problem(doc, path, f"unterminated '${{' in {value!r}"))
+                out.append(match.group(0))
+            elif escaped:
+                out.append("${" + body + "}")
+            else:
+                out.append(_resolve(body, env, doc, path, problems))
+        out.append(value[last:])
+        return "".join(out)
+
+    def rebuild(data: Any, path: Path) -> Any:
+        if isinstance(data, dict):
+            return {key: rebuild(item, (*path, key)) for key, item in data.items()}
+        if isinstance(data, list):
+            return [rebuild(item, (*path, index)) for index, item in enumerate(data)]
+        if isinstance(data, str) and "${" in data:
+            changed.add(path)
+            return replace(data, path)
+        return data
+
+    return rebuild(doc.data, ()), changed, problems
+
+
+def _resolve(
+    body: str, env: Mapping[str, str], doc: YamlDocument, path: Path, problems: list[Diagnostic]
+) -> str:
+    match = _NAME.match(body)
+    if match is None:
+        problems.append(
+            _problem(
+                doc,
+                path,
+                f"'${{{body}}}' is not a variable reference: use ${{NAME}} or ${{NAME:-default}}",
+            )
+        )
+        return ""
+    name, default = match.group(1), match.group(2)
+    value = env.get(name)
+    if value:
+        return value
+    if default is not None:
+        return default
+    if value == "":
+        problems.append(_problem(doc, path, f"environment variable {name} is empty", name))
+    else:
+        problems.append(_problem(doc, path, f"environment variable {name} is not set", name))
+    return ""
+
+
+def _problem(doc: YamlDocument, path: Path, message: str, name: str | None = None) -> Diagnostic:
+    hint = f" (set it, or write ${{{name}:-default}})" if name else ""
+    return error(message + hint, doc.locate(path), format_path(path))
+
+
+def coerce(data: Any, changed: set[Path], schema: Mapping[str, Any]) -> Any:
+    """Give interpolated strings the type the schema expects at their path."""
+    result = data
+    for path, value in list(walk(data)):
+        if path not in changed or not isinstance(value, str):
+            continue
+        typed = _typed(value, _types_at(schema, path, schema))
+        if typed is not value:
+            result = _set(result, path, typed)
+    return result
+
+
+def _typed(value: str, types: set[str]) -> Any:
+    text = value.strip()
+    if "integer" in types and re.fullmatch(r"[+-]?[0-9]+", text):
+        return int(text)
+    if "number" in types and "string" not in types and re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+", text):
+        return float(text)
+    if "boolean" in types and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return value
+
+
+def _types_at(node: Mapping[str, Any], path: Path, root: Mapping[str, Any]) -> set[str]:
+    node = _deref(node, root)
+    if not path:
+        types: set[str] = set()
+        declared = node.get("type")
+        if isinstance(declared, str):
+            types.add(declared)
+        elif isinstance(declared, list):
+            types.update(declared)
+        for branch in node.get("anyOf", []) + node.get("oneOf", []):
+            types |= _types_at(branch, (), root)
+        return types
+    head, rest = path[0], path[1:]
+    found: set[str] = set()
+    for branch in [node, *node.get("anyOf", []), *node.get("oneOf", [])]:
+        branch = _deref(branch, root)
+        if isinstance(head, int) and "items" in branch:
+            found |= _types_at(branch["items"], rest, root)
+        elif isinstance(head, str) and head in branch.get("properties", {}):
+            found |= _types_at(branch["properties"][head], rest, root)
+    return found
+
+
+def _deref(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target: Mapping[str, Any] = root["$defs"][ref.removeprefix("#/$defs/")]
+        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _set(data: Any, path: Path, value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _set(data[head], rest, value)}
+    copy = list(data)
+    assert isinstance(head, int)
+    copy[head] = _set(copy[head], rest, value)
+    return copy

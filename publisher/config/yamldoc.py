@@ -1,0 +1,256 @@
+"""Safe YAML loading that remembers where every key and value stands in the file.
+
+PyYAML's safe loader builds plain data but forgets positions, silently keeps the last of duplicate
+keys and expands aliases without limit. So we compose the node tree with the safe loader and build
+the data ourselves: positions recorded per path, duplicates reported, expansion bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from publisher.diagnostics import Diagnostic, Location, error
+
+Path = tuple[str | int, ...]
+
+MAX_NODES = 50_000  # a release.yml has a few hundred; aliases that expand past this are a bomb
+MAX_DEPTH = 64
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value stands, and where its key stands when it is a mapping entry (1-based)."""
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+    raw: str | None = None  # the scalar's source text, for hints ("1.10" read as 1.1)
+    plain: bool = False  # an unquoted scalar, typed by YAML's implicit rules
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    file: str
+    spans: dict[Path, Span] = field(default_factory=dict)
+    duplicates: list[Diagnostic] = field(default_factory=list)  # reported, not fatal
+
+    def locate(self, path: Path, *, at_key: bool = False) -> Location:
+        """The position of `path`, or of its nearest ancestor that exists in the file."""
+        probe = tuple(path)
+        while probe and probe not in self.spans:
+            probe = probe[:-1]
+        span = self.spans.get(probe)
+        if span is None:
+            return Location(self.file, 1, 1)
+        collection = span.raw is None  # a block list/mapping starts at its first item: show its key
+        if (at_key or collection or probe != tuple(path)) and span.key_line is not None:
+            return Location(self.file, span.key_line, span.key_column or 1)
+        return Location(self.file, span.line, span.column)
+
+    def span(self, path: Path) -> Span | None:
+        return self.spans.get(tuple(path))
+
+
+class YamlError(Exception):
+    """The text is not a usable YAML document; diagnostics say where and why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def format_path(path: Path) -> str:
+    """("listing", "highlights", 1, "title") -> "listing.highlights[1].title"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_yaml(text: str, file: str) -> YamlDocument:
+    """Parse one YAML document; raise YamlError with located diagnostics on anything unusable."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise YamlError(
+                [error("the file is empty: expected a mapping of release keys", _at(file))]
+            )
+        builder = _Builder(loader, file)
+        data = builder.build(root, ())
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError([_marked(exc, file)]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError([error(f"not valid YAML: {exc}", _at(file))]) from None
+    except RecursionError:
+        raise YamlError(
+            [error("the YAML is nested too deeply to be a release file", _at(file))]
+        ) from None
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise YamlError(builder.problems)
+    return YamlDocument(data, file, builder.spans, builder.duplicates)
+
+
+def _at(file: str, line: int = 1, column: int = 1) -> Location:
+    return Location(file, line, column)
+
+
+def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    hint = "; YAML cannot be indented with tabs, use spaces" if "'\\t'" in problem else ""
+    loc = _at(file, mark.line + 1, mark.column + 1) if mark else _at(file)
+    prefix = "" if isinstance(exc, _Refused) else "not valid YAML: "
+    return error(f"{prefix}{problem}{context}{hint}", loc)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a release file may not contain (tags, bombs, recursion)."""
+
+
+class _Builder:
+    """Turns composed nodes into data, recording spans, duplicates and expansion size."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.spans: dict[Path, Span] = {}
+        self.problems: list[Diagnostic] = []
+        self.duplicates: list[Diagnostic] = []
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: Node, path: Path, key_node: Node | None = None) -> Any:
+        self._record(node, path, key_node)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(
+                problem=f"the document expands to more than {MAX_NODES} values (aliases?); "
+                "a release file this large is refused",
+                problem_mark=node.start_mark,
+            )
+        if len(path) > MAX_DEPTH:
+            raise _Refused(
+                problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=node.start_mark
+            )
+        if id(node) in self.active:
+            raise _Refused(
+                problem="an alias refers to a node that contains it (a recursive structure)",
+                problem_mark=node.start_mark,
+            )
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, SequenceNode):
+                self._check_tag(node, _SEQ)
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.active.discard(id(node))
+        raise _Refused(problem="unsupported YAML node", problem_mark=node.start_mark)
+
+    def _record(self, node: Node, path: Path, key_node: Node | None) -> None:
+        raw = node.value if isinstance(node, ScalarNode) else None
+        plain = isinstance(node, ScalarNode) and node.style is None
+        key_line = key_node.start_mark.line + 1 if key_node is not None else None
+        key_col = key_node.start_mark.column + 1 if key_node is not None else None
+        self.spans[path] = Span(
+            node.start_mark.line + 1, node.start_mark.column + 1, key_line, key_col, raw, plain
+        )
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(
+                problem=f"the tag {node.tag!r} is not allowed in a release file",
+                problem_mark=node.start_mark,
+            )
+        return self.loader.construct_object(node, deep=True)
+
+    def _check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise _Refused(
+                problem=f"the tag {node.tag!r} is not allowed in a release file",
+                problem_mark=node.start_mark,
+            )
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        self._check_tag(node, _MAP)
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        merged: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(result, merged, value_node, path)
+                continue
+            key = self._key(key_node)
+            if key in first_seen:
+                self.duplicates.append(
+                    error(
+                        f"duplicate key '{key}' (first at line {first_seen[key]}); YAML would "
+                        "silently keep only the last one",
+                        _at(
+                            self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                        ),
+                        format_path((*path, key)),
+                    )
+                )
+            first_seen.setdefault(key, key_node.start_mark.line + 1)
+            merged.discard(key)
+            result[key] = self.build(value_node, (*path, key), key_node)
+        return result
+
+    def _merge(self, result: dict[str, Any], merged: set[str], value: Node, path: Path) -> None:
+        sources = value.value if isinstance(value, SequenceNode) else [value]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                raise _Refused(
+                    problem="a merge key '<<' needs a mapping or a list of mappings",
+                    problem_mark=source.start_mark,
+                )
+            for key, item in self._mapping(source, path).items():
+                if key not in result or key in merged:
+                    result[key] = item
+                    merged.add(key)
+
+    def _key(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise _Refused(
+                problem="a key must be a plain name, not a list or mapping",
+                problem_mark=node.start_mark,
+            )
+        return str(node.value)
+
+
+def walk(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every (path, value) pair in a loaded document, parents before children."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from walk(value, (*path, index))

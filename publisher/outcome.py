@@ -1,0 +1,86 @@
+"""The result of a command, as one document: what reporters summarise and `--json` prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from publisher.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str  # "artifact" or "image"
+    source: str  # the file (relative to release.yml) or the URL
+    size: int | None = None
+    sha512: str | None = None
+    id: str | None = None
+    image_type: str | None = None
+    reused: bool = False  # already on Marketplace (or uploaded earlier in this run): not sent
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """What happens to one Marketplace document (a version or its listing)."""
+
+    action: str  # "create", "update", "unchanged", "skip"
+    patch: tuple[dict[str, Any], ...] = ()  # RFC 6902, live -> desired (update only)
+    body: dict[str, Any] | None = None  # the request body (create; dry runs show it)
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class HostingResult:
+    hosting: str
+    app_software_id: str | None = None
+    version: DocumentChange | None = None
+    listing: DocumentChange | None = None
+    version_url: str | None = None
+
+
+@dataclass(frozen=True)
+class RunReport:
+    command: str
+    config: str
+    result: str  # created, updated, unchanged, planned, valid, invalid, failed, partial
+    exit_code: int
+    app: str | None = None
+    version: str | None = None
+    build: int | None = None
+    dry_run: bool = False
+    hostings: tuple[HostingResult, ...] = ()
+    uploads: tuple[Upload, ...] = ()
+    artifact_id: str | None = None
+    waited_seconds: float = 0.0
+    requests: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str | None = None
+    advice: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def outputs(self) -> dict[str, str]:
+        """The GitHub step outputs."""
+        urls = [h.version_url for h in self.hostings if h.version_url]
+        return {
+            "app": self.app or "",
+            "build-number": "" if self.build is None else str(self.build),
+            "version": self.version or "",
+            "artifact-id": self.artifact_id or "",
+            "result": self.result,
+            "version-url": urls[0] if urls else "",
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["diagnostics"] = [_diagnostic(d) for d in self.diagnostics]
+        document["outputs"] = self.outputs()
+        return document
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    where = (
+        {"file": d.location.file, "line": d.location.line, "column": d.location.column}
+        if d.location
+        else None
+    )
+    return {"severity": d.severity, "message": d.message, "key": d.key, "location": where}

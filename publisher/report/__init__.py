@@ -1,0 +1,62 @@
+"""Reporters: each turns the event stream into one kind of output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Protocol, TextIO
+
+from publisher import events as ev
+from publisher.secrets import Redactor
+
+
+class Reporter(Protocol):
+    def emit(self, event: ev.Event) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Fanout:
+    """Several reporters behind one emit."""
+
+    def __init__(self, reporters: Sequence[Reporter]) -> None:
+        self.reporters = list(reporters)
+
+    def emit(self, event: ev.Event) -> None:
+        for reporter in self.reporters:
+            reporter.emit(event)
+
+    def close(self) -> None:
+        for reporter in self.reporters:
+            reporter.close()
+
+
+def choose_reporter(
+    *,
+    json_output: bool,
+    redact: Redactor,
+    env: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> Fanout:
+    """GitHub when GITHUB_ACTIONS=true, else the terminal; `--json` adds the JSON document."""
+    from publisher.report.jsonout import JsonReporter
+    from publisher.report.terminal import TerminalReporter
+
+    env = os.environ if env is None else env
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    human_stream = err if json_output else out
+    reporters: list[Reporter] = []
+    if env.get("GITHUB_ACTIONS") == "true":
+        from publisher.report.github import GitHubReporter
+
+        reporters.append(GitHubReporter(human_stream, redact=redact, env=env))
+    else:
+        tty = human_stream.isatty()
+        color = "NO_COLOR" not in env and (tty or bool(env.get("FORCE_COLOR")))
+        reporters.append(TerminalReporter(human_stream, redact=redact, tty=tty, color=color))
+    if json_output:
+        reporters.append(JsonReporter(out, redact=redact))
+    return Fanout(reporters)

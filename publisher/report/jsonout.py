@@ -1,0 +1,24 @@
+"""`--json`: one machine-readable result document on stdout, for scripts and other CI systems."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from publisher import events as ev
+from publisher.secrets import Redactor
+
+
+class JsonReporter:
+    def __init__(self, stream: TextIO, *, redact: Redactor) -> None:
+        self.stream = stream
+        self.redact = redact
+
+    def emit(self, event: ev.Event) -> None:
+        if isinstance(event, ev.Finished):
+            text = json.dumps(event.report.to_json(), indent=2, default=str)
+            self.stream.write(self.redact(text) + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """Nothing is buffered."""
