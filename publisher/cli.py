@@ -41,8 +41,35 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check release.yml and every file it names")
     _config_arguments(validate)
 
+    publish = commands.add_parser("publish", help="publish the version release.yml describes")
+    _config_arguments(publish)
+    _publish_arguments(publish)
+    publish.add_argument(
+        "--dry-run", action="store_true", help="show what would be done; write nothing"
+    )
+    plan = commands.add_parser("plan", help="the same as publish --dry-run")
+    _config_arguments(plan)
+    _publish_arguments(plan)
+
     commands.add_parser("schema", help="print the release.yml JSON Schema")
+
+    sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
+    sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
+    sandbox.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
     return parser
+
+
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api-url", help="API root (default: $MPAC_API_URL or Marketplace)")
+    parser.add_argument("--user", help="account email (default: $MPAC_USER)")
+    parser.add_argument(
+        "--token-stdin", action="store_true", help="read the API token from standard input"
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="rehearse against a local sandbox Marketplace started for this run",
+    )
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,6 +120,14 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
         options = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
         return _with_reporter(args, env, Redactor(), lambda emit: validate(options, env, emit))
+    if args.command in ("publish", "plan"):
+        from publisher.commands.run import run_publish
+
+        return run_publish(args, env, _with_reporter)
+    if args.command == "sandbox":
+        from publisher.commands.run import run_sandbox
+
+        return run_sandbox(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publisher.diagnostics import Diagnostic
 
 
 class ExitCode(IntEnum):
@@ -25,10 +29,17 @@ class PublisherError(Exception):
     exit_code: ExitCode = ExitCode.UNEXPECTED
     title = "error"
 
-    def __init__(self, message: str, *, advice: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        advice: str | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.advice = advice
+        self.diagnostics = diagnostics  # located in release.yml, for annotations
 
     def __str__(self) -> str:
         return self.message if not self.advice else f"{self.message}\n  hint: {self.advice}"
@@ -64,3 +75,17 @@ class UnavailableError(PublisherError):
 class PartialPublishError(PublisherError):
     exit_code = ExitCode.PARTIAL
     title = "partially published"
+
+
+class RejectedError(PublisherError):
+    """Marketplace refused a request for a reason the user must fix (a 4xx with a message)."""
+
+    exit_code = ExitCode.REJECTED
+    title = "rejected by Marketplace"
+
+
+class VerificationError(PublisherError):
+    """What Marketplace stored differs from what we sent (checksum, app key, version)."""
+
+    exit_code = ExitCode.REJECTED
+    title = "verification failed"

@@ -1,0 +1,162 @@
+"""Marketplace error responses -> our error types, each with what to do next.
+
+v3 answers with `{"errors": [{"id", "status", "code", "title", "detail"}]}`; `status` is a string
+on some endpoints and an integer on others, and many 401/403/404/500s have no body at all. The
+request field an error is about only appears inside `detail` ("Invalid value for
+changelog.releaseNotes. ..."), so that is where we read it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from publisher.connection import AUTH_ADVICE
+from publisher.errors import (
+    CredentialsError,
+    PublisherError,
+    RateLimitError,
+    RejectedError,
+    UnavailableError,
+)
+
+_FIELD = re.compile(r"Invalid value for (?:field )?'?([A-Za-z_][\w.\[\]]*?)'?(?:\.\s|\.$|\s|$)")
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    status: str
+    code: str
+    title: str
+    detail: str
+
+    @property
+    def field(self) -> str | None:
+        """The request field named in `detail`, e.g. "changelog.releaseNotes"."""
+        found = _FIELD.search(self.detail)
+        return found.group(1) if found else None
+
+    def text(self) -> str:
+        parts = [p for p in (self.title, self.detail) if p]
+        if self.title and self.detail and self.detail.startswith(self.title):
+            parts = [self.detail]
+        label = f" [{self.code}]" if self.code else ""
+        return (": ".join(parts) or "no details given") + label
+
+
+class ApiError(PublisherError):
+    """An HTTP error answer from Marketplace. The exit code follows the status class."""
+
+    def __init__(
+        self,
+        request: str,
+        status: int,
+        entries: tuple[ErrorEntry, ...],
+        *,
+        retry_after: float | None = None,
+        advice: str | None = None,
+    ) -> None:
+        self.request = request
+        self.status = status
+        self.entries = entries
+        self.retry_after = retry_after
+        first = entries[0].text() if entries else "no error details in the response"
+        more = f" (and {len(entries) - 1} more)" if len(entries) > 1 else ""
+        super().__init__(f"{request} failed: HTTP {status}: {first}{more}", advice=advice)
+
+    @property
+    def codes(self) -> set[str]:
+        return {e.code for e in self.entries}
+
+    def mentions(self, text: str) -> bool:
+        return any(text.lower() in f"{e.title} {e.detail}".lower() for e in self.entries)
+
+
+class ApiAuthError(ApiError, CredentialsError):
+    pass
+
+
+class ApiRateLimitError(ApiError, RateLimitError):
+    pass
+
+
+class ApiUnavailableError(ApiError, UnavailableError):
+    pass
+
+
+class ApiRejectedError(ApiError, RejectedError):
+    pass
+
+
+def parse_entries(content: bytes) -> tuple[ErrorEntry, ...]:
+    """The error entries of a body, tolerating empty, non-JSON and oddly shaped bodies."""
+    if not content.strip():
+        return ()
+    try:
+        body = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        snippet = content[:200].decode("utf-8", "replace").strip()
+        return (ErrorEntry("", "", "", snippet),)
+    raw = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(body, dict) and raw is None:
+        raw = [body]  # a bare {"code":..., "detail":...} as the spec's examples sometimes show
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        ErrorEntry(
+            str(item.get("status", "")),
+            str(item.get("code", "") or ""),
+            str(item.get("title", "") or ""),
+            str(item.get("detail", item.get("message", "")) or ""),
+        )
+        for item in raw
+        if isinstance(item, dict)
+    )
+
+
+def api_error(
+    request: str, status: int, content: bytes, retry_after: float | None = None
+) -> ApiError:
+    entries = parse_entries(content)
+    if status in (401, 403):
+        why = (
+            "the credentials were not accepted"
+            if status == 401
+            else "this account may not act on this app (it must own it or have admin access)"
+        )
+        return ApiAuthError(request, status, entries, advice=f"{why}: {AUTH_ADVICE}")
+    if status == 429:
+        return ApiRateLimitError(
+            request,
+            status,
+            entries,
+            retry_after=retry_after,
+            advice="Marketplace limits artifact uploads (10 s apart, ~750 MB per 2 hours); "
+            "wait and re-run: completed steps are not repeated",
+        )
+    if status >= 500:
+        return ApiUnavailableError(
+            request,
+            status,
+            entries,
+            retry_after=retry_after,
+            advice="Marketplace is having trouble; re-run later: completed steps are not repeated",
+        )
+    if status == 410:
+        return ApiRejectedError(
+            request,
+            status,
+            entries,
+            advice="this API is retired; check that MPAC_API_URL is the v3 API root "
+            "(https://api.atlassian.com/marketplace)",
+        )
+    return ApiRejectedError(request, status, entries, advice=_advice_for(entries))
+
+
+def _advice_for(entries: tuple[ErrorEntry, ...]) -> str | None:
+    if any(e.code == "APP_KEY_NOT_FOUND" for e in entries):
+        return "check `app:` in release.yml; the app must already exist on Marketplace"
+    if any(e.field for e in entries):
+        return "fix the release.yml key shown above and re-run"
+    return None

@@ -1,0 +1,302 @@
+"""`mpac-publisher publish` (and `plan` = `publish --dry-run`): load, plan, execute, report."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from publisher import events as ev
+from publisher.apierrors import ApiError
+from publisher.commands.validate import ConfigOptions, load
+from publisher.config.model import Release
+from publisher.connection import Connection, Credentials
+from publisher.diagnostics import Diagnostic, error, warning
+from publisher.errors import ExitCode, PartialPublishError, PublisherError
+from publisher.journal import Journal
+from publisher.ledger import Limits, UploadLedger
+from publisher.marketplace import Marketplace, Timeouts
+from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
+from publisher.payloads import release_key
+from publisher.plan import DocumentPlan, Plan, Planner
+from publisher.retry import RetryPolicy
+from publisher.statedir import state_dir
+from publisher.steps import Execution, Executor, budget_problem
+
+
+@dataclass(frozen=True)
+class Seams:
+    """Everything with a side effect on time, handed in so tests can drive it."""
+
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
+    limits: Limits = field(default_factory=Limits)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry_initial: float = 1.0
+    retry_attempts: int = 5
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    config: ConfigOptions
+    connection: Connection
+    dry_run: bool = False
+    seams: Seams = field(default_factory=Seams)
+
+
+def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
+    command = "plan" if options.dry_run else "publish"
+    emit(ev.StageStarted("load"))
+    loaded = load(options.config, env, emit)
+    emit(ev.StageFinished("load"))
+    release = loaded.release
+    if release is None or not loaded.ok:
+        return _finish(
+            emit,
+            RunReport(
+                command,
+                loaded.file,
+                "invalid",
+                int(ExitCode.INVALID_CONFIG),
+                diagnostics=tuple(loaded.diagnostics),
+                error="release.yml is invalid",
+                dry_run=options.dry_run,
+            ),
+        )
+    run = _Run(options, release, loaded.file, env, emit, command)
+    return run.go()
+
+
+class _Run:
+    def __init__(
+        self,
+        options: PublishOptions,
+        release: Release,
+        file: str,
+        env: Mapping[str, str],
+        emit: ev.Emit,
+        command: str,
+    ) -> None:
+        self.options = options
+        self.release = release
+        self.file = file
+        self.emit = emit
+        self.command = command
+        seams = options.seams
+        connection = options.connection
+        self.policy = RetryPolicy(
+            attempts=seams.retry_attempts, initial=seams.retry_initial, sleep=seams.sleep, emit=emit
+        )
+        self.client = (
+            Marketplace(connection, timeouts=seams.timeouts) if connection.credentials else None
+        )
+        directory = state_dir(env)
+        account = (
+            f"{connection.api_url}|{connection.credentials.user if connection.credentials else ''}"
+        )
+        self.ledger = UploadLedger(
+            directory / "uploads.json", account, limits=seams.limits, clock=seams.clock
+        )
+        self.journal = Journal(directory, connection.api_url, release.app, release.build)
+        self.plan: Plan | None = None
+        self.execution: Execution | None = None
+
+    def go(self) -> int:
+        try:
+            self.emit(ev.StageStarted("plan"))
+            self.plan = Planner(self.release, self.client, self.policy, self.journal).plan()
+            self._show_plan(self.plan)
+            self.emit(ev.StageFinished("plan"))
+            if self.options.dry_run:
+                return self._report("planned", ExitCode.OK)
+            if not self.plan.writes_needed:
+                return self._report("unchanged", ExitCode.OK)
+            assert self.client is not None
+            self.emit(ev.StageStarted("publish"))
+            executor = Executor(
+                self.plan,
+                self.client,
+                self.policy,
+                self.ledger,
+                self.journal,
+                self.emit,
+                clock=self.options.seams.clock,
+                sleep=self.options.seams.sleep,
+            )
+            self.execution = executor.run()
+            self.emit(ev.StageFinished("publish"))
+            return self._report(self._result(self.execution), ExitCode.OK)
+        except PublisherError as exc:
+            if isinstance(exc, PartialPublishError):
+                self.execution = getattr(exc, "execution", None)
+            return self._failed(exc)
+
+    # -- the plan, for people ------------------------------------------------------------------
+
+    def _show_plan(self, plan: Plan) -> None:
+        for note in plan.notes:
+            self.emit(ev.Info(note))
+        artifact = plan.artifact
+        verb = {"upload": "upload", "fetch": "have Marketplace fetch", "reuse": "reuse"}[
+            artifact.action
+        ]
+        size = f" ({artifact.size} bytes)" if artifact.size is not None else ""
+        why = f": {artifact.reason}" if artifact.reason else ""
+        self.emit(ev.Info(f"artifact: {verb} {artifact.source}{size}{why}"))
+        fresh = [i for i in plan.images if i.reuse_id is None]
+        if plan.images:
+            self.emit(
+                ev.Info(
+                    f"images: {len(plan.images)} distinct, {len(fresh)} to upload, "
+                    f"{len(plan.images) - len(fresh)} already uploaded"
+                )
+            )
+        for hosting in plan.hostings:
+            self._show_document(
+                f"{hosting.hosting} version {self.release.version} (build {self.release.build})",
+                hosting.version,
+            )
+            if hosting.listing.action != "skip":
+                self._show_document(f"{hosting.hosting} listing", hosting.listing)
+        problem = budget_problem(plan, self.ledger)
+        if problem:
+            self.emit(ev.Problem(warning(problem)))
+        elif plan.artifact.action == "upload":
+            wait = self.ledger.wait_needed()
+            if wait > 0:
+                self.emit(ev.Info(f"upload spacing: the artifact upload will wait {wait:.1f} s"))
+
+    def _show_document(self, title: str, doc: DocumentPlan) -> None:
+        if doc.action == "create":
+            self.emit(ev.Info(f"{title}: create"))
+            self._show_json(doc.desired)
+        elif doc.action == "update":
+            self.emit(ev.Info(f"{title}: update, JSON Patch of live -> release.yml:"))
+            self._show_json(list(doc.patch))
+        else:
+            self.emit(ev.Info(f"{title}: unchanged"))
+
+    def _show_json(self, value: object) -> None:
+        for line in json.dumps(value, indent=2, ensure_ascii=False).splitlines():
+            self.emit(ev.Info("  " + line))
+
+    # -- the result ------------------------------------------------------------------------------
+
+    def _result(self, execution: Execution) -> str:
+        actions = [c.action for pair in execution.changes.values() for c in pair if c]
+        if "create" in actions:
+            return "created"
+        if "update" in actions:
+            return "updated"
+        return "unchanged"
+
+    def _failed(self, exc: PublisherError) -> int:
+        diagnostics = list(exc.diagnostics)
+        if isinstance(exc, ApiError) or isinstance(exc.__cause__, ApiError):
+            api = exc if isinstance(exc, ApiError) else exc.__cause__
+            assert isinstance(api, ApiError)
+            diagnostics += self._locate(api)
+        if not diagnostics:
+            diagnostics = [error(exc.message)]
+        for d in diagnostics:
+            self.emit(ev.Problem(d))
+        result = "partial" if isinstance(exc, PartialPublishError) else "failed"
+        return self._report(result, exc.exit_code, exc)
+
+    def _locate(self, exc: ApiError) -> list[Diagnostic]:
+        found = []
+        for entry in exc.entries:
+            key = release_key(entry.field, self.release) if entry.field else None
+            if key is None:
+                continue
+            dotted = ".".join(str(k) for k in key)
+            message = f"Marketplace rejected {entry.field} (from `{dotted}`): {entry.detail}"
+            found.append(error(message, self.release.locate(key), dotted))
+        return found
+
+    def _report(self, result: str, code: ExitCode, exc: PublisherError | None = None) -> int:
+        report = RunReport(
+            command=self.command,
+            config=self.file,
+            result=result,
+            exit_code=int(code),
+            app=self.release.app,
+            version=self.release.version,
+            build=self.release.build,
+            dry_run=self.options.dry_run,
+            hostings=self._hostings(),
+            uploads=self._uploads(),
+            artifact_id=self.execution.artifact_id
+            if self.execution
+            else (self.plan.artifact.reuse_id if self.plan else None),
+            waited_seconds=self.execution.waited if self.execution else 0.0,
+            requests=self.client.requests_made if self.client else 0,
+            error=exc.message if exc else None,
+            advice=exc.advice if exc else None,
+            notes=self.plan.notes if self.plan else (),
+        )
+        return _finish(self.emit, report)
+
+    def _hostings(self) -> tuple[HostingResult, ...]:
+        if self.plan is None:
+            return tuple(HostingResult(h) for h in self.release.hostings)
+        results = []
+        done = self.execution.changes if self.execution else {}
+        for h in self.plan.hostings:
+            version, listing = done.get(h.hosting, (None, None))
+            url = None
+            if self.client and not h.app_software_id.startswith("<"):
+                root = self.options.connection.api_url
+                url = (
+                    f"{root}/rest/3/app-software/{h.app_software_id}/versions/{self.release.build}"
+                )
+            results.append(
+                HostingResult(
+                    h.hosting,
+                    h.app_software_id,
+                    version or _change(h.version),
+                    listing or _change(h.listing),
+                    url,
+                )
+            )
+        return tuple(results)
+
+    def _uploads(self) -> tuple[Upload, ...]:
+        if self.execution:
+            return tuple(self.execution.uploads)
+        if self.plan is None:
+            return ()
+        a = self.plan.artifact
+        planned = [
+            Upload("artifact", a.source, a.size, a.sha512, a.reuse_id, reused=a.action == "reuse")
+        ]
+        planned += [
+            Upload(
+                "image",
+                str(i.path),
+                i.size,
+                i.sha512,
+                i.reuse_id,
+                i.image_type,
+                reused=i.reuse_id is not None,
+            )
+            for i in self.plan.images
+        ]
+        return tuple(planned)
+
+
+def _change(doc: DocumentPlan) -> DocumentChange:
+    return DocumentChange(doc.action, doc.patch, doc.desired if doc.action == "create" else None)
+
+
+def _finish(emit: ev.Emit, report: RunReport) -> int:
+    emit(ev.Finished(report))
+    return report.exit_code
+
+
+def connection_for(api_url: str, creds: Credentials | None) -> Connection:
+    return Connection(api_url, creds)
+
+
+__all__ = ["PublishOptions", "Seams", "connection_for", "publish", "replace"]

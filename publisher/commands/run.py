@@ -1,0 +1,112 @@
+"""The glue between parsed arguments and the publish command: credentials before any output."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from typing import Any
+
+from publisher import events as ev
+from publisher.commands.publish import PublishOptions, Seams, publish
+from publisher.commands.validate import ConfigOptions
+from publisher.connection import Connection, Credentials, api_root, credentials
+from publisher.errors import PublisherError
+from publisher.ledger import Limits
+from publisher.marketplace import Timeouts
+from publisher.outcome import RunReport
+from publisher.secrets import Redactor, secret_forms
+
+WithReporter = Callable[
+    [argparse.Namespace, Mapping[str, str], Redactor, Callable[[Callable[..., None]], int]], int
+]
+
+
+def run_publish(
+    args: argparse.Namespace, env: Mapping[str, str], with_reporter: WithReporter
+) -> int:
+    dry_run = args.command == "plan" or bool(getattr(args, "dry_run", False))
+    redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
+    config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
+    with _sandbox(args.sandbox) as rehearsal:
+        try:
+            connection = _connection(args, env, dry_run, rehearsal)
+        except PublisherError as exc:
+            refused = partial(_refused, exc, args, dry_run)
+            return with_reporter(args, env, redact, refused)
+        if connection.credentials:
+            redact.add(connection.credentials.secrets)  # before the reporter prints anything
+        options = PublishOptions(config, connection, dry_run, _seams(env, connection))
+        return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    from publisher.sandbox import serve
+
+    serve(port=args.port, seed=args.seed)
+    return 0
+
+
+def _connection(
+    args: argparse.Namespace, env: Mapping[str, str], dry_run: bool, rehearsal: Any
+) -> Connection:
+    if rehearsal is not None:
+        user, token = rehearsal.credentials
+        return Connection(rehearsal.url.rstrip("/"), Credentials(user, token))
+    root = api_root(args.api_url, env)
+    stdin = sys.stdin if args.token_stdin else None
+    return Connection(root, credentials(args.user, env, token_stdin=stdin, required=not dry_run))
+
+
+@contextlib.contextmanager
+def _sandbox(wanted: bool) -> Iterator[Any]:
+    if not wanted:
+        yield None
+        return
+    from publisher.sandbox import Sandbox, SandboxSettings
+
+    with Sandbox(settings=SandboxSettings(auto_create_apps=True), port=0) as sandbox:
+        yield sandbox
+
+
+def _seams(env: Mapping[str, str], connection: Connection) -> Seams:
+    """Test-only knobs (shorter spacing and timeouts), honoured only against a loopback API."""
+    if not connection.is_loopback:
+        return Seams()
+    limits, timeouts = Limits(), Timeouts()
+    spacing = _number(env.get("MPAC_UPLOAD_SPACING"))
+    if spacing is not None:
+        limits = Limits(spacing=spacing)
+    timeout = _number(env.get("MPAC_HTTP_TIMEOUT"))
+    if timeout is not None:
+        timeouts = Timeouts(connect=timeout, read=timeout, upload_read=timeout)
+    initial = _number(env.get("MPAC_RETRY_INITIAL"))
+    return Seams(
+        limits=limits, timeouts=timeouts, retry_initial=1.0 if initial is None else initial
+    )
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _refused(exc: PublisherError, args: argparse.Namespace, dry_run: bool, emit: ev.Emit) -> int:
+    from publisher.diagnostics import error
+
+    emit(ev.Problem(error(exc.message)))
+    report = RunReport(
+        command="plan" if dry_run else "publish",
+        config=str(args.config),
+        result="failed",
+        exit_code=int(exc.exit_code),
+        dry_run=dry_run,
+        error=exc.message,
+        advice=exc.advice,
+    )
+    emit(ev.Finished(report))
+    return report.exit_code

@@ -1,0 +1,112 @@
+"""Where to publish and as whom: the API root and the account credentials, checked up front."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from publisher.errors import CredentialsError, UsageError
+from publisher.secrets import secret_forms
+
+DEFAULT_API_URL = "https://api.atlassian.com/marketplace"
+
+AUTH_ADVICE = (
+    "use the email address of an Atlassian account that owns the app (MPAC_USER) and an API "
+    "token from https://id.atlassian.com/manage-profile/security/api-tokens (MPAC_TOKEN); "
+    "Forge and OAuth2 credentials are not accepted by the Marketplace API"
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    token: str = field(repr=False)
+
+    def __repr__(self) -> str:  # never print the token, even in a traceback
+        return f"Credentials(user={self.user!r}, token=***)"
+
+    @property
+    def secrets(self) -> list[str]:
+        return secret_forms(self.user, self.token)
+
+
+@dataclass(frozen=True)
+class Connection:
+    api_url: str  # without a trailing slash; requests go to {api_url}/rest/3/...
+    credentials: Credentials | None
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_url(self.api_url)
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def api_root(given: str | None, env: Mapping[str, str]) -> str:
+    """--api-url, else MPAC_API_URL, else the real Marketplace; https unless on this machine."""
+    url = (given or env.get("MPAC_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"the API root {url!r} is not an http(s) URL",
+            advice=f"set MPAC_API_URL to e.g. {DEFAULT_API_URL}",
+        )
+    if parts.username or parts.password:
+        raise UsageError(
+            "the API root must not contain credentials",
+            advice="pass the account in MPAC_USER and the token in MPAC_TOKEN",
+        )
+    if parts.scheme != "https" and not is_loopback_url(url):
+        raise UsageError(
+            f"refusing to send credentials over plain http to {parts.hostname}",
+            advice="use an https:// API root (plain http is allowed only for 127.0.0.1/localhost)",
+        )
+    if parts.path.rstrip("/").endswith("/rest/3") or parts.path.rstrip("/").endswith("/rest/2"):
+        raise UsageError(
+            f"the API root {url!r} already ends in a REST version",
+            advice="give the root only, e.g. https://api.atlassian.com/marketplace",
+        )
+    return url
+
+
+def credentials(
+    user: str | None,
+    env: Mapping[str, str],
+    *,
+    token_stdin: TextIO | None = None,
+    required: bool,
+) -> Credentials | None:
+    """The account from --user/MPAC_USER and the token from MPAC_TOKEN or stdin (never a flag)."""
+    email = (user or env.get("MPAC_USER") or "").strip()
+    token = token_stdin.readline().strip() if token_stdin else env.get("MPAC_TOKEN", "").strip()
+    if not email and not token:
+        if required:
+            raise CredentialsError(
+                "no credentials: MPAC_USER and MPAC_TOKEN are not set", advice=AUTH_ADVICE
+            )
+        return None
+    if not email:
+        raise CredentialsError("MPAC_TOKEN is set but MPAC_USER is not", advice=AUTH_ADVICE)
+    if not token:
+        raise CredentialsError(
+            f"MPAC_USER is {email} but no token was given (MPAC_TOKEN or --token-stdin)",
+            advice=AUTH_ADVICE,
+        )
+    if "@" not in email:
+        raise CredentialsError(
+            f"MPAC_USER must be the account's email address, got {email!r}", advice=AUTH_ADVICE
+        )
+    if any(c.isspace() for c in token) or ":" in email:
+        raise CredentialsError("the API token or email contains invalid characters")
+    return Credentials(email, token)

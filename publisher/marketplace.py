@@ -1,0 +1,320 @@
+"""The only module that speaks HTTP to Marketplace: one session, Basic auth, v3 paths, errors.
+
+No retries happen here (that is publisher.retry's single policy); every failure is raised as a
+typed error that says whether the request may have been processed, so a write is never blindly
+repeated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import IO, Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
+
+from publisher import __version__
+from publisher.apierrors import ApiError, ApiRejectedError, api_error
+from publisher.connection import Connection
+from publisher.errors import UnavailableError
+
+Json = dict[str, Any]
+MAX_PAGES = 200  # 200 pages of 50 parent-software versions is far beyond any real catalogue
+MAX_REDIRECTS = 5
+
+
+class TransportError(UnavailableError):
+    """No HTTP answer. `maybe_processed` is True when the request may have reached the server."""
+
+    def __init__(self, request: str, reason: str, *, maybe_processed: bool) -> None:
+        self.request = request
+        self.maybe_processed = maybe_processed
+        super().__init__(
+            f"{request} failed: {reason}",
+            advice="check the network and MPAC_API_URL, then re-run: completed steps are kept",
+        )
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 60.0
+    upload_read: float = 300.0  # Marketplace inspects the artifact before it answers
+
+
+def make_session(connection: Connection) -> requests.Session:
+    """The one session factory: auth, user agent, and no hidden urllib3 retries."""
+    session = requests.Session()
+    if connection.credentials:
+        session.auth = (connection.credentials.user, connection.credentials.token)
+    session.headers["User-Agent"] = f"mpac-publisher/{__version__}"
+    session.headers["Accept"] = "application/json"
+    adapter = HTTPAdapter(max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class Marketplace:
+    """Typed calls to the v3 endpoints the publisher uses."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        session: requests.Session | None = None,
+        timeouts: Timeouts = Timeouts(),
+    ) -> None:
+        self.root = connection.api_url
+        self.session = session or make_session(connection)
+        self.timeouts = timeouts
+        self.requests_made = 0
+        self.writes_made = 0
+
+    # -- app software and parent software (reads) -------------------------------------------
+
+    def app_software(self, app_key: str, hosting: str) -> list[Json]:
+        found = self._json(
+            "GET", f"/app-software/app-key/{_seg(app_key)}", params={"hosting": hosting}
+        )
+        return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+    def parent_software(self) -> Iterator[Json]:
+        yield from self._pages("/parent-software", "parentSoftware")
+
+    def parent_version(
+        self, parent_id: str, *, number: str | None = None, build: int | None = None
+    ) -> Json | None:
+        kind, value = ("number", number) if number is not None else ("build", str(build))
+        path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(str(value))}"
+        return self._json_or_none(path)
+
+    def get_version(self, app_software_id: str, build: int) -> Json | None:
+        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}")
+
+    def get_listing(self, app_software_id: str, build: int) -> Json | None:
+        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}/listing")
+
+    def get_artifact(self, artifact_id: str) -> Json | None:
+        try:
+            return self._json_or_none(f"/artifacts/{_seg(artifact_id)}")
+        except ApiRejectedError as exc:
+            if exc.status == 400:  # not an artifact id at all
+                return None
+            raise
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def create_version(self, app_software_id: str, body: Json) -> None:
+        self._send("POST", f"/app-software/{_seg(app_software_id)}/versions", body=body)
+
+    def update_version(self, app_software_id: str, build: int, body: Json) -> None:
+        self._send("PUT", f"/app-software/{_seg(app_software_id)}/versions/{build}", body=body)
+
+    def create_listing(self, app_software_id: str, build: int, body: Json) -> None:
+        self._send(
+            "POST", f"/app-software/{_seg(app_software_id)}/versions/{build}/listing", body=body
+        )
+
+    def update_listing(self, app_software_id: str, build: int, body: Json) -> None:
+        self._send(
+            "PUT", f"/app-software/{_seg(app_software_id)}/versions/{build}/listing", body=body
+        )
+
+    def fetch_artifact(self, uri: str) -> Json:
+        return _object(self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True))
+
+    def upload(
+        self,
+        path: str,
+        filename: str,
+        stream: IO[bytes],
+        content_type: str,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Json:
+        """POST a multipart body with the part `file`, streamed from `stream` (never in memory)."""
+        encoder = MultipartEncoder(fields={"file": (filename, stream, content_type)})
+        total = encoder.len
+        monitor = MultipartEncoderMonitor(
+            encoder,
+            (lambda m: on_progress(min(m.bytes_read, total), total)) if on_progress else None,
+        )
+        headers = {"Content-Type": monitor.content_type}
+        return _object(self._send("POST", path, data=monitor, headers=headers, upload=True))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _json_or_none(self, path: str) -> Json | None:
+        try:
+            return _object(self._json("GET", path))
+        except ApiRejectedError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def _pages(self, path: str, field: str) -> Iterator[Json]:
+        params: dict[str, Any] | None = {"limit": 50}
+        url = path
+        for _ in range(MAX_PAGES):
+            page = _object(self._json("GET", url, params=params))
+            yield from (e for e in page.get(field) or [] if isinstance(e, dict))
+            following = (page.get("links") or {}).get("next")
+            if not following:
+                return
+            url, params = str(following), None
+        raise UnavailableError(f"GET /rest/3{path}: more than {MAX_PAGES} pages; giving up")
+
+    def _json(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._send(method, path, params=params)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Json | None = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        upload: bool = False,
+    ) -> Any:
+        url = self._url(path)
+        what = f"{method} {urlsplit(url).path}"
+        read = self.timeouts.upload_read if upload else self.timeouts.read
+        response = self._request(method, url, what, params, body, data, headers, read)
+        if response.status_code >= 400:
+            raise api_error(what, response.status_code, response.content, _retry_after(response))
+        if response.status_code >= 300:
+            raise ApiRejectedError(what, response.status_code, ())
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise TransportError(
+                what, "the response was not complete JSON", maybe_processed=True
+            ) from exc
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        params: dict[str, Any] | None,
+        body: Json | None,
+        data: Any,
+        headers: dict[str, str] | None,
+        read_timeout: float,
+    ) -> requests.Response:
+        for _ in range(MAX_REDIRECTS + 1):
+            self.requests_made += 1
+            if method != "GET":
+                self.writes_made += 1
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=json.dumps(body).encode() if body is not None else data,
+                    headers={
+                        **({"Content-Type": "application/json"} if body is not None else {}),
+                        **(headers or {}),
+                    },
+                    timeout=(self.timeouts.connect, read_timeout),
+                    allow_redirects=False,  # we follow ourselves, and never to another host
+                    stream=False,
+                )
+            except requests.RequestException as exc:
+                raise _transport_error(what, exc) from exc
+            if response.is_redirect and method == "GET":
+                url = self._redirect_target(what, url, response.headers.get("Location", ""))
+                params = None
+                continue
+            return response
+        raise TransportError(what, f"more than {MAX_REDIRECTS} redirects", maybe_processed=False)
+
+    def _redirect_target(self, what: str, current: str, location: str) -> str:
+        target = urljoin(current, location)
+        if urlsplit(target)[:2] != urlsplit(current)[:2]:
+            raise ApiRejectedError(
+                what,
+                302,
+                (),
+                advice=f"Marketplace redirected to {urlsplit(target).netloc}; mpac-publisher "
+                "never sends your credentials to another host. Check MPAC_API_URL.",
+            )
+        return target
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path  # an absolute pagination link
+        root = urlsplit(self.root)
+        if root.path and path.startswith(root.path + "/rest/3/"):
+            return f"{root.scheme}://{root.netloc}{path}"  # a link relative to the host
+        if path.startswith("/rest/3/"):
+            return self.root + path  # a link relative to the API root
+        return f"{self.root}/rest/3{path}"
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _object(value: Any) -> Json:
+    return value if isinstance(value, dict) else {}
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+        date = response.headers.get("Date")
+        now = parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError):
+        return None
+    if now is None:
+        from datetime import UTC, datetime
+
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - now).total_seconds())
+
+
+def _transport_error(what: str, exc: requests.RequestException) -> TransportError:
+    if isinstance(exc, requests.ConnectTimeout):
+        return TransportError(what, "could not connect (timed out)", maybe_processed=False)
+    if isinstance(exc, requests.ReadTimeout):
+        return TransportError(what, "no answer before the timeout", maybe_processed=True)
+    text = str(exc)
+    if isinstance(exc, requests.ConnectionError) and (
+        "NewConnectionError" in text or "Name or service not known" in text or "refused" in text
+    ):
+        return TransportError(what, "could not connect", maybe_processed=False)
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return TransportError(what, f"invalid URL: {exc}", maybe_processed=False)
+    return TransportError(
+        what, "the connection was closed before a complete answer", maybe_processed=True
+    )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: no answer, rate limited, or a gateway/availability error."""
+    if isinstance(exc, TransportError):
+        return True
+    return isinstance(exc, ApiError) and exc.status in (429, 502, 503, 504)
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """A write failed in a way that does not tell whether it took effect."""
+    if isinstance(exc, TransportError):
+        return exc.maybe_processed
+    return isinstance(exc, ApiError) and exc.status in (500, 502, 504)

@@ -1,0 +1,396 @@
+"""Live state + release.yml -> what to do: uploads, and per hosting a create, update or nothing.
+
+Planning only reads. Without credentials (a dry run) it works offline and shows the request
+bodies with placeholders where Marketplace would assign ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonpatch
+
+from publisher.config.model import Image, Release
+from publisher.config.yamldoc import Path as KeyPath
+from publisher.diagnostics import Diagnostic, error
+from publisher.errors import ConfigError, RejectedError
+from publisher.journal import Journal
+from publisher.marketplace import Json, Marketplace
+from publisher.payloads import (
+    ResolvedCompatibility,
+    comparable_listing,
+    comparable_version,
+    listing_document,
+    merged_listing,
+    merged_version,
+    version_document,
+)
+from publisher.retry import RetryPolicy
+from publisher.uploads import file_sha512
+
+Action = Literal["create", "update", "unchanged", "skip"]
+ARTIFACT_PLACEHOLDER = "<artifact id, assigned on upload>"
+
+_PRODUCT_ALIASES = {
+    "jsm": "jira service management",
+    "jira-service-management": "jira service management",
+    "jira-service-desk": "jira service management",
+    "jira service desk": "jira service management",
+    "servicedesk": "jira service management",
+}
+
+
+@dataclass(frozen=True)
+class ArtifactPlan:
+    action: Literal["upload", "fetch", "reuse"]
+    source: str  # the path as written in release.yml, or the URL
+    path: Path | None = None
+    url: str | None = None
+    size: int | None = None
+    sha512: str | None = None
+    reuse_id: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ImagePlan:
+    path: Path
+    image_type: str
+    sha512: str
+    size: int
+    keys: tuple[KeyPath, ...]  # every place in release.yml that uses this file as this type
+    reuse_id: str | None = None  # uploaded by an earlier run (journal)
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    action: Action
+    live: Json | None = None
+    desired: Json | None = None  # the create body, or the merged document of an update
+    patch: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class HostingPlan:
+    hosting: str
+    app_software_id: str
+    version: DocumentPlan
+    listing: DocumentPlan
+
+
+@dataclass(frozen=True)
+class Plan:
+    release: Release
+    online: bool  # False: a dry run without credentials, nothing was read from Marketplace
+    artifact: ArtifactPlan
+    images: tuple[ImagePlan, ...]
+    compatibilities: tuple[ResolvedCompatibility, ...]
+    hostings: tuple[HostingPlan, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def writes_needed(self) -> bool:
+        return (
+            self.artifact.action != "reuse"
+            or any(i.reuse_id is None for i in self.images)
+            or any(
+                h.version.action in ("create", "update") or h.listing.action in ("create", "update")
+                for h in self.hostings
+            )
+        )
+
+    def image_ids(self) -> dict[KeyPath, str]:
+        return {k: i.reuse_id or placeholder(i) for i in self.images for k in i.keys}
+
+
+def placeholder(image: ImagePlan) -> str:
+    return f"<{image.image_type} id of {image.path.name}>"
+
+
+class Planner:
+    def __init__(
+        self,
+        release: Release,
+        client: Marketplace | None,
+        policy: RetryPolicy,
+        journal: Journal | None,
+    ) -> None:
+        self.release = release
+        self.client = client
+        self.policy = policy
+        self.journal = journal
+
+    def plan(self) -> Plan:
+        images = self._images()
+        if self.client is None:
+            return self._offline(images)
+        compat = self._compatibilities(self.client)
+        ids = {h: self._app_software_id(self.client, h) for h in self.release.hostings}
+        lives = {
+            h: self.policy.read(f"read version {self.release.build}", partial(self._get_version, a))
+            for h, a in ids.items()
+        }
+        artifact = self._artifact([v for v in lives.values() if v])
+        artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
+        image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
+        hostings = []
+        for hosting, app_id in ids.items():
+            version = version_plan(
+                lives[hosting], version_document(self.release, artifact_id, compat)
+            )
+            listing = DocumentPlan("skip")
+            if self.release.listing is not None:
+                live_listing = (
+                    self.policy.read("read listing", partial(self._get_listing, app_id))
+                    if lives[hosting]
+                    else None
+                )
+                listing = listing_plan(
+                    live_listing, listing_document(self.release.listing, image_ids)
+                )
+            hostings.append(HostingPlan(hosting, app_id, version, listing))
+        return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings))
+
+    def _get_listing(self, app_software_id: str) -> Json | None:
+        assert self.client is not None
+        return self.client.get_listing(app_software_id, self.release.build)
+
+    def _get_version(self, app_software_id: str) -> Json | None:
+        assert self.client is not None
+        return self.client.get_version(app_software_id, self.release.build)
+
+    def _offline(self, images: tuple[ImagePlan, ...]) -> Plan:
+        release = self.release
+        artifact = self._artifact([])
+        compat = [
+            ResolvedCompatibility(
+                f"<{c.product} parent software id>",
+                c.min if isinstance(c.min, int) else f"<build number of {c.product} {c.min}>",
+                c.max if isinstance(c.max, int) else f"<build number of {c.product} {c.max}>",
+            )
+            for c in release.compatibility
+        ]
+        image_ids = {k: placeholder(i) for i in images for k in i.keys}
+        hostings = tuple(
+            HostingPlan(
+                h,
+                f"<{h} app software id of {release.app}>",
+                DocumentPlan(
+                    "create", desired=version_document(release, ARTIFACT_PLACEHOLDER, compat)
+                ),
+                DocumentPlan("create", desired=listing_document(release.listing, image_ids))
+                if release.listing
+                else DocumentPlan("skip"),
+            )
+            for h in release.hostings
+        )
+        note = (
+            "no credentials: Marketplace was not read, so each version is shown as a create; "
+            "set MPAC_USER and MPAC_TOKEN for the real diff"
+        )
+        return Plan(release, False, artifact, images, tuple(compat), hostings, (note,))
+
+    # -- uploads ---------------------------------------------------------------------------------
+
+    def _images(self) -> tuple[ImagePlan, ...]:
+        """Each file once per image type: identical files (same hash) are uploaded once."""
+        if self.release.listing is None:
+            return ()
+        grouped: dict[tuple[str, str], list[Image]] = {}
+        for image in self.release.listing.images():
+            grouped.setdefault((file_sha512(image.path), image.image_type), []).append(image)
+        plans = []
+        for (sha, image_type), found in grouped.items():
+            reuse = self.journal.image(sha, image_type) if self.journal else None
+            plans.append(
+                ImagePlan(
+                    found[0].path,
+                    image_type,
+                    sha,
+                    found[0].path.stat().st_size,
+                    tuple(i.key for i in found),
+                    reuse,
+                )
+            )
+        return tuple(plans)
+
+    def _artifact(self, live_versions: list[Json]) -> ArtifactPlan:
+        artifact = self.release.artifact
+        if artifact.url:
+            plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
+            found = self._reusable(
+                live_versions, lambda a: _remote(a) == artifact.url, artifact.url
+            )
+        else:
+            assert artifact.path is not None
+            sha = file_sha512(artifact.path)
+            plan = ArtifactPlan(
+                "upload",
+                _shown(artifact.path, self.release.config_path),
+                path=artifact.path,
+                size=artifact.path.stat().st_size,
+                sha512=sha,
+            )
+            found = self._reusable(
+                live_versions, lambda a: (a.get("fileInfo") or {}).get("checksum") == sha, sha
+            )
+        if found:
+            artifact_id, reason = found
+            return ArtifactPlan(
+                "reuse",
+                plan.source,
+                plan.path,
+                plan.url,
+                plan.size,
+                plan.sha512,
+                artifact_id,
+                reason,
+            )
+        return plan
+
+    def _reusable(
+        self, live_versions: list[Json], same: Any, journal_key: str
+    ) -> tuple[str, str] | None:
+        """An artifact already on Marketplace with our content: the live version's, or ours from
+        an earlier run on this machine. Both are checked against Marketplace before reuse."""
+        if self.client is None:
+            return None
+        client = self.client
+        for live in live_versions:
+            artifact_id = ((live.get("frameworkDetails") or {}).get("attributes") or {}).get(
+                "artifactId"
+            )
+            if artifact_id:
+                details = self.policy.read(
+                    "read artifact", partial(client.get_artifact, str(artifact_id))
+                )
+                if details and same(details):
+                    return str(artifact_id), "the existing version already has this artifact"
+        recorded = self.journal.artifact(journal_key) if self.journal else None
+        if recorded:
+            details = self.policy.read("read artifact", lambda: client.get_artifact(recorded))
+            if details and same(details):
+                return recorded, "uploaded by an earlier run (resumed)"
+        return None
+
+    # -- resolution ------------------------------------------------------------------------------
+
+    def _app_software_id(self, client: Marketplace, hosting: str) -> str:
+        release = self.release
+        entries = self.policy.read("find app", lambda: client.app_software(release.app, hosting))
+        for entry in entries:
+            if entry.get("hosting") == hosting and entry.get("appSoftwareId"):
+                return str(entry["appSoftwareId"])
+        raise RejectedError(
+            f"{release.app} has no {hosting} app software on Marketplace",
+            advice=f"create the {hosting} listing in the Marketplace developer console first, "
+            "or remove it from `hosting:`",
+            diagnostics=(
+                self._error(f"no {hosting} app software for {release.app}", ("hosting",)),
+            ),
+        )
+
+    def _compatibilities(self, client: Marketplace) -> list[ResolvedCompatibility]:
+        parents = self.policy.read("list host products", lambda: list(client.parent_software()))
+        by_name = {str(p.get("name", "")).lower(): p for p in parents}
+        by_id = {str(p.get("id")): p for p in parents}
+        problems: list[Diagnostic] = []
+        resolved = []
+        for c in self.release.compatibility:
+            name = c.product.lower()
+            parent = by_id.get(c.product) or by_name.get(_PRODUCT_ALIASES.get(name, name))
+            if parent is None:
+                known = ", ".join(sorted(str(p.get("name")) for p in parents))
+                problems.append(
+                    self._error(
+                        f"unknown product {c.product!r}; Marketplace knows: {known}",
+                        (*c.key, "product"),
+                    )
+                )
+                continue
+            parent_id, label = str(parent["id"]), str(parent.get("name"))
+            builds = [
+                self._build(client, parent_id, label, v, (*c.key, end), problems)
+                for end, v in (("min", c.min), ("max", c.max))
+            ]
+            low, high = builds
+            if low is not None and high is not None:
+                if low > high:
+                    problems.append(
+                        self._error(
+                            f"{label} {c.min} (build {low}) is newer than {c.max} (build {high})",
+                            (*c.key, "max"),
+                        )
+                    )
+                resolved.append(ResolvedCompatibility(parent_id, low, high))
+        if problems:
+            raise ConfigError(
+                "release.yml names product versions Marketplace does not know",
+                diagnostics=tuple(problems),
+            )
+        return resolved
+
+    def _build(
+        self,
+        client: Marketplace,
+        parent_id: str,
+        label: str,
+        value: str | int,
+        key: KeyPath,
+        problems: list[Diagnostic],
+    ) -> int | None:
+        if isinstance(value, int):
+            found = self.policy.read(
+                "read product version", lambda: client.parent_version(parent_id, build=value)
+            )
+            missing = f"{label} has no build number {value}"
+        else:
+            found = self.policy.read(
+                "read product version", lambda: client.parent_version(parent_id, number=value)
+            )
+            missing = f"{label} has no version {value}"
+        if not found or not isinstance(found.get("buildNumber"), int):
+            problems.append(self._error(f"{missing} on Marketplace", key))
+            return None
+        return int(found["buildNumber"])
+
+    def _error(self, message: str, key: KeyPath) -> Diagnostic:
+        return error(message, self.release.locate(key), _dotted(key))
+
+
+def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
+    if live is None:
+        return DocumentPlan("create", desired=desired)
+    merged = merged_version(live, desired)
+    patch = tuple(jsonpatch.make_patch(comparable_version(live), merged).patch)
+    return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
+
+
+def listing_plan(live: Json | None, desired: Json) -> DocumentPlan:
+    if live is None:
+        return DocumentPlan("create", desired=desired)
+    merged = merged_listing(live, desired)
+    patch = tuple(jsonpatch.make_patch(comparable_listing(live), merged).patch)
+    return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
+
+
+def _shown(path: Path, config: Path) -> str:
+    """A path as the user thinks of it: relative to release.yml's directory when inside it."""
+    try:
+        return str(path.relative_to(config.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _remote(artifact: Json) -> str | None:
+    return ((artifact.get("_links") or {}).get("remote") or {}).get("href")
+
+
+def _dotted(key: KeyPath) -> str:
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,433 @@
+"""Executing a plan, step by step: images, the artifact (within the upload limits), then per
+hosting the version and its listing. Every step emits events; nothing here prints."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from publisher import events as ev
+from publisher.apierrors import ApiError
+from publisher.config.yamldoc import Path as KeyPath
+from publisher.diagnostics import error
+from publisher.errors import PartialPublishError, PublisherError, RateLimitError, VerificationError
+from publisher.journal import Journal, content_hash
+from publisher.ledger import MAX_ARTIFACT_BYTES, UploadLedger
+from publisher.marketplace import Json, Marketplace
+from publisher.outcome import DocumentChange, Upload
+from publisher.payloads import listing_document, version_document
+from publisher.plan import (
+    ArtifactPlan,
+    DocumentPlan,
+    HostingPlan,
+    ImagePlan,
+    Plan,
+    listing_plan,
+    version_plan,
+)
+from publisher.retry import RetryPolicy
+from publisher.uploads import Sent, artifact_content_type, image_content_type, send_file
+
+
+@dataclass
+class Execution:
+    uploads: list[Upload] = field(default_factory=list)
+    changes: dict[str, tuple[DocumentChange | None, DocumentChange | None]] = field(
+        default_factory=dict
+    )
+    artifact_id: str | None = None
+    waited: float = 0.0
+
+
+def budget_problem(plan: Plan, ledger: UploadLedger) -> str | None:
+    """Why the artifact cannot be uploaded now (size or the 2-hour budget), or None."""
+    size = plan.artifact.size
+    if plan.artifact.action != "upload" or size is None:
+        return None
+    if size > MAX_ARTIFACT_BYTES:
+        return f"{plan.artifact.source} is {size} bytes; Marketplace accepts at most 250 MB"
+    frees = ledger.frees_at(size)
+    if frees is None:
+        return None
+    used = ledger.used()
+    when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
+    return (
+        f"uploading {size} bytes would exceed Marketplace's ~750 MB per 2 hours "
+        f"({used} bytes already uploaded from this machine); the budget frees at {when}"
+    )
+
+
+class Executor:
+    def __init__(
+        self,
+        plan: Plan,
+        client: Marketplace,
+        policy: RetryPolicy,
+        ledger: UploadLedger,
+        journal: Journal,
+        emit: ev.Emit,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.plan = plan
+        self.release = plan.release
+        self.client = client
+        self.policy = policy
+        self.ledger = ledger
+        self.journal = journal
+        self.emit = emit
+        self.clock = clock
+        self.sleep = sleep
+        self.result = Execution()
+        self._written: list[str] = []  # user-visible writes done (versions, listings)
+
+    def run(self) -> Execution:
+        problem = budget_problem(self.plan, self.ledger)
+        if problem:
+            raise RateLimitError(problem, advice="re-run after that time; nothing was uploaded")
+        if self.plan.artifact.action != "reuse":
+            wait = self.ledger.wait_needed()
+            if wait > 0 and self.plan.images:
+                self.emit(
+                    ev.Info(f"next artifact upload allowed in {wait:.1f} s: uploading images first")
+                )
+        image_ids = self._images()
+        artifact_id = self._artifact()
+        self.result.artifact_id = artifact_id
+        for hosting in self.plan.hostings:
+            try:
+                self._hosting(hosting, artifact_id, image_ids)
+            except PublisherError as exc:
+                if not self._written:
+                    raise
+                raise PartialPublishError(
+                    f"{'; '.join(self._written)}; then {exc.message}",
+                    advice="re-run the same command to finish: completed steps are not repeated",
+                    diagnostics=exc.diagnostics,
+                ) from exc
+        return self.result
+
+    # -- images ----------------------------------------------------------------------------------
+
+    def _images(self) -> dict[KeyPath, str]:
+        ids: dict[KeyPath, str] = {}
+        if not self.plan.images:
+            return ids
+        self._start("images", f"upload {len(self.plan.images)} listing images")
+        sent = 0
+        for image in self.plan.images:
+            image_id = image.reuse_id or self._upload_image(image)
+            sent += image.reuse_id is None
+            ids.update({key: image_id for key in image.keys})
+        self._finish(
+            "images", "listing images", f"{sent} uploaded, {len(self.plan.images) - sent} reused"
+        )
+        return ids
+
+    def _upload_image(self, image: ImagePlan) -> str:
+        endpoint = f"/assets/images/{image.image_type}"
+        kind = image_content_type(image.path)
+        # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
+        sent = self.policy.read(
+            f"upload {image.path.name}", lambda: send_file(self.client, endpoint, image.path, kind)
+        )
+        image_id = str(sent.response.get("id") or "")
+        if not image_id:
+            raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
+        self.journal.record_image(image.sha512, image.image_type, image_id)
+        self.result.uploads.append(
+            Upload("image", str(image.path), sent.size, sent.sha512, image_id, image.image_type)
+        )
+        return image_id
+
+    # -- artifact --------------------------------------------------------------------------------
+
+    def _artifact(self) -> str:
+        artifact = self.plan.artifact
+        if artifact.action == "reuse":
+            assert artifact.reuse_id is not None
+            self.emit(
+                ev.StepFinished(
+                    "artifact", f"artifact {artifact.source}", "skipped", artifact.reason
+                )
+            )
+            self.result.uploads.append(
+                Upload(
+                    "artifact",
+                    artifact.source,
+                    artifact.size,
+                    artifact.sha512,
+                    artifact.reuse_id,
+                    reused=True,
+                )
+            )
+            return artifact.reuse_id
+        verb = "fetch" if artifact.action == "fetch" else "upload"
+        self._start("artifact", f"{verb} artifact {artifact.source}")
+        sent = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
+        artifact_id = self._verify_artifact(artifact, sent)
+        self.journal.record_artifact(artifact.sha512 or artifact.source, artifact_id)
+        self.result.uploads.append(
+            Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
+        )
+        self._finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
+        return artifact_id
+
+    def _send_artifact(self, artifact: ArtifactPlan) -> Sent:
+        """One attempt, inside the machine-wide upload slot and after the spacing wait."""
+        with self.ledger.slot():
+            self._wait(self.ledger.wait_needed())
+            started = self.clock()
+            refused = False
+            try:
+                if artifact.url:
+                    response = self.client.fetch_artifact(artifact.url)
+                    info = response.get("fileInfo") or {}
+                    return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
+                assert artifact.path is not None
+                return send_file(
+                    self.client,
+                    "/artifacts",
+                    artifact.path,
+                    artifact_content_type(artifact.path),
+                    self._progress,
+                )
+            except ApiError as exc:
+                refused = exc.status == 429  # the server turned it away: no upload happened
+                raise
+            finally:
+                if not refused:
+                    self.ledger.record(started, self.clock(), artifact.size or 0)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.emit(ev.Progress("artifact", done, total))
+
+    def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
+        response = sent.response
+        href = str(((response.get("_links") or {}).get("self") or {}).get("href") or "")
+        artifact_id = href.rstrip("/").rsplit("/", 1)[-1]
+        if not artifact_id:
+            raise VerificationError("Marketplace's artifact answer has no _links.self.href")
+        checksum = (response.get("fileInfo") or {}).get("checksum")
+        if artifact.path is not None and checksum != sent.sha512:
+            raise VerificationError(
+                f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
+                f"sent has {sent.sha512}: the upload was corrupted",
+                advice="re-run; if it happens again, check the proxies between you and Marketplace",
+            )
+        details = response.get("details") or {}
+        for field_name, expected, key in (
+            ("key", self.release.app, ("app",)),
+            ("version", self.release.version, ("version",)),
+        ):
+            found = details.get(field_name)
+            if found is not None and str(found) != expected:
+                message = (
+                    f"the artifact's plugin {field_name} is {found!r} "
+                    f"but release.yml says {expected!r}"
+                )
+                raise VerificationError(
+                    message,
+                    advice="build the artifact for this release, or fix release.yml",
+                    diagnostics=(error(message, self.release.locate(key), key[0]),),
+                )
+        return artifact_id
+
+    def _wait(self, seconds: float) -> None:
+        """Wait out the upload spacing: a countdown (one event per second), never longer."""
+        if seconds <= 0:
+            return
+        deadline = self.clock() + seconds
+        for _ in range(math.ceil(seconds) + 2):  # bounded even if the clock misbehaves
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            self.emit(
+                ev.Waiting("Marketplace allows one artifact upload every 10 s", remaining, seconds)
+            )
+            self.sleep(min(1.0, remaining))
+        self.result.waited += seconds
+
+    # -- version and listing ---------------------------------------------------------------------
+
+    def _hosting(
+        self, hosting: HostingPlan, artifact_id: str, image_ids: dict[KeyPath, str]
+    ) -> None:
+        compat = list(self.plan.compatibilities)
+        desired = version_document(self.release, artifact_id, compat)
+        version = self._version(hosting, desired)
+        listing_change = None
+        if self.release.listing is not None:
+            listing_change = self._listing(
+                hosting, listing_document(self.release.listing, image_ids), version
+            )
+        self.result.changes[hosting.hosting] = (version, listing_change)
+
+    def _version(self, hosting: HostingPlan, desired: Json) -> DocumentChange:
+        key, title = (
+            f"version:{hosting.hosting}",
+            f"{hosting.hosting} version {self.release.version}",
+        )
+        app_id, build = hosting.app_software_id, self.release.build
+        read = partial(self.client.get_version, app_id, build)
+        live = hosting.version.live
+        created = False
+        if hosting.version.action == "create":
+            self._start(key, f"create {title}")
+
+            def create() -> Json | None:
+                self.client.create_version(app_id, desired)
+                return self.policy.read("read the new version", read)  # 201 carries no body
+
+            live = self.policy.write(f"create {title}", create, read, already_done=_already_exists)
+            created = True
+            if live is None:
+                raise VerificationError(f"{title} was created but cannot be read back")
+        assert live is not None
+        change = version_plan(live, desired)
+        if change.action == "update":
+            if not created:
+                self._start(key, f"update {title}")
+            live = self._put(
+                title,
+                change,
+                read,
+                self._put_version(app_id, build, desired),
+                version_plan,
+                desired,
+            )
+        self.journal.record_step(key, content_hash(desired), "done")
+        action = "create" if created else change.action
+        if action != "unchanged":
+            self._written.append(f"{title} {'created' if created else 'updated'}")
+            self._finish(key, title, "created" if created else "updated")
+        else:
+            self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
+        return DocumentChange(
+            action, change.patch if not created else (), desired if created else None, done=True
+        )
+
+    def _put_version(self, app_id: str, build: int, desired: Json) -> Callable[[Json], None]:
+        def put(live: Json) -> None:
+            plan = version_plan(live, desired)
+            body = {
+                **(plan.desired or {}),
+                "state": live.get("state"),
+                "revision": live.get("revision"),
+            }
+            self.client.update_version(app_id, build, body)
+
+        return put
+
+    def _listing(
+        self, hosting: HostingPlan, desired: Json, version: DocumentChange
+    ) -> DocumentChange:
+        key, title = f"listing:{hosting.hosting}", f"{hosting.hosting} listing"
+        app_id, build = hosting.app_software_id, self.release.build
+        read = partial(self.client.get_listing, app_id, build)
+        live = hosting.listing.live if version.action != "create" else None
+        if live is None and version.action != "create" and hosting.listing.action != "create":
+            live = self.policy.read("read listing", read)
+        created = False
+        if live is None:
+            self._start(key, f"create {title}")
+
+            def create() -> Json | None:
+                self.client.create_listing(app_id, build, desired)
+                return self.policy.read("read the new listing", read)
+
+            live = self.policy.write(f"create {title}", create, read, already_done=_already_exists)
+            created = True
+            if live is None:
+                raise VerificationError(f"{title} was created but cannot be read back")
+        change = listing_plan(live, desired)
+        if change.action == "update":
+            if not created:
+                self._start(key, f"update {title}")
+
+            def put(current: Json) -> None:
+                plan = listing_plan(current, desired)
+                body = {
+                    **(plan.desired or {}),
+                    "approvalStatus": current.get("approvalStatus"),
+                    "revision": current.get("revision"),
+                }
+                self.client.update_listing(app_id, build, body)
+
+            self._put(title, change, read, put, listing_plan, desired)
+        self.journal.record_step(key, content_hash(desired), "done")
+        action = "create" if created else change.action
+        if action != "unchanged":
+            self._written.append(f"{title} {'created' if created else 'updated'}")
+            self._finish(key, title, "created" if created else "updated")
+        else:
+            self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
+        return DocumentChange(
+            action, change.patch if not created else (), desired if created else None, done=True
+        )
+
+    def _put(
+        self,
+        title: str,
+        change: DocumentPlan,
+        read: Callable[[], Json | None],
+        put: Callable[[Json], None],
+        diff: Callable[[Json | None, Json], DocumentPlan],
+        desired: Json,
+    ) -> Json:
+        """GET -> apply -> PUT with the current revision; one re-read and retry on a stale one."""
+        live = change.live
+        assert live is not None
+
+        def settled() -> Json | None:
+            current = read()
+            return (
+                current
+                if current is not None and diff(current, desired).action == "unchanged"
+                else None
+            )
+
+        for attempt in (1, 2):
+            try:
+                self.policy.write(f"update {title}", partial(_put_then, put, live), settled)
+                return live
+            except ApiError as exc:
+                if attempt == 2 or not _revision_mismatch(exc):
+                    raise
+                self.emit(
+                    ev.Retrying(f"update {title}", 1, "revision changed meanwhile: re-read", 0.0)
+                )
+                fresh = self.policy.read(f"re-read {title}", read)
+                if fresh is None:
+                    raise
+                live = fresh
+        raise AssertionError("unreachable")
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def _start(self, key: str, title: str) -> None:
+        self.emit(ev.StepStarted(key, title))
+
+    def _finish(self, key: str, title: str, detail: str) -> None:
+        self.emit(ev.StepFinished(key, title, "done", detail))
+
+
+def _already_exists(exc: BaseException) -> bool:
+    return isinstance(exc, ApiError) and exc.status in (400, 409) and exc.mentions("already exists")
+
+
+def _revision_mismatch(exc: ApiError) -> bool:
+    return exc.status in (400, 409) and (
+        "REVISION_MISMATCH" in exc.codes
+        or any("revision" in f"{e.detail} {e.title}".lower() for e in exc.entries)
+    )
+
+
+def _put_then(put: Callable[[Json], None], live: Json) -> Json:
+    put(live)
+    return live
