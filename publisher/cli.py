@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -97,6 +98,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return int(ExitCode.USAGE)
     try:
         return _dispatch(args, env)
+    except BrokenPipeError:  # `mpac-publisher plan | head`: the reader left, nothing to report
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.UNEXPECTED)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
