@@ -52,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arguments(plan)
     _publish_arguments(plan)
 
-    commands.add_parser("schema", help="print the release.yml JSON Schema")
+    schema = commands.add_parser("schema", help="print the release.yml JSON Schema")
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the reference table instead (README)"
+    )
 
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
@@ -119,7 +122,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command == "schema":
         from publisher.commands.schema import print_schema
 
-        return print_schema(sys.stdout)
+        return print_schema(sys.stdout, args.markdown)
     if args.command == "validate":
         from publisher.commands.validate import ConfigOptions, validate
 

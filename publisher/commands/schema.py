@@ -7,6 +7,11 @@ from typing import TextIO
 from publisher.config.schema import schema_text
 
 
-def print_schema(out: TextIO) -> int:
-    out.write(schema_text())
+def print_schema(out: TextIO, markdown: bool = False) -> int:
+    if markdown:
+        from publisher.config.reference import reference_markdown
+
+        out.write(reference_markdown())
+    else:
+        out.write(schema_text())
     return 0
