@@ -101,6 +101,7 @@ class _Run:
         self.journal = Journal(directory, connection.api_url, release.app, release.build)
         self.plan: Plan | None = None
         self.execution: Execution | None = None
+        self.executor: Executor | None = None
 
     def go(self) -> int:
         try:
@@ -114,7 +115,7 @@ class _Run:
                 return self._report("unchanged", ExitCode.OK)
             assert self.client is not None
             self.emit(ev.StageStarted("publish"))
-            executor = Executor(
+            executor = self.executor = Executor(
                 self.plan,
                 self.client,
                 self.policy,
@@ -128,8 +129,8 @@ class _Run:
             self.emit(ev.StageFinished("publish"))
             return self._report(self._result(self.execution), ExitCode.OK)
         except PublisherError as exc:
-            if isinstance(exc, PartialPublishError):
-                self.execution = getattr(exc, "execution", None)
+            if self.executor is not None:
+                self.execution = self.executor.result  # what was done before the failure
             return self._failed(exc)
 
     # -- the plan, for people ------------------------------------------------------------------
@@ -197,8 +198,6 @@ class _Run:
             api = exc if isinstance(exc, ApiError) else exc.__cause__
             assert isinstance(api, ApiError)
             diagnostics += self._locate(api)
-        if not diagnostics:
-            diagnostics = [error(exc.message)]
         for d in diagnostics:
             self.emit(ev.Problem(d))
         result = "partial" if isinstance(exc, PartialPublishError) else "failed"

@@ -66,6 +66,9 @@ class GitHubReporter:
             self._annotate(event.diagnostic)
         elif isinstance(event, ev.Finished):
             self._end_group()
+            report = event.report
+            if report.exit_code != 0 and report.error and self.counts["error"] == 0:
+                self._annotate(Diagnostic("error", report.error))  # unlocated, still visible
             self.plain.emit(event)
             self._write_outputs(event.report)
             self._write_summary(event.report)
