@@ -187,9 +187,7 @@ def merged_version(live: Json, desired: Json) -> Json:
                 "attributes": {**live_attrs, **value["attributes"]},
             }
         elif key == "acceptedAgreements":
-            urls = {a.get("agreementUrl") for a in doc.get("acceptedAgreements", [])}
-            if not urls.issuperset(a["agreementUrl"] for a in value):
-                doc[key] = copy.deepcopy(value)
+            continue  # accepted when the version is created; GET does not return them
         else:
             doc[key] = copy.deepcopy(value)
     if isinstance(doc.get("compatibilities"), list):

@@ -40,6 +40,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     emit: ev.Emit = field(default=ev.discard)
     retries: int = 0  # how many retries happened, for the report
+    unsettled: list[str] = field(default_factory=list)  # writes whose outcome stayed unknown
 
     def read(self, what: str, call: Callable[[], T]) -> T:
         """A call without side effects: retried freely while the error is transient."""
@@ -75,10 +76,15 @@ class RetryPolicy:
                         return found
                 raise
 
-        return self._retrying(what)(attempt)
+        try:
+            return self._retrying(what)(attempt)
+        except Exception:
+            if uncertain:
+                self.unsettled.append(what)
+            raise
 
     def _retrying(self, what: str) -> Retrying:
-        backoff = wait_exponential_jitter(initial=self.initial, max=self.max_backoff)
+        backoff = wait_exponential_jitter(multiplier=self.initial, max=self.max_backoff)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None

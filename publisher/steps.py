@@ -103,10 +103,11 @@ class Executor:
             try:
                 self._hosting(hosting, artifact_id, image_ids)
             except PublisherError as exc:
-                if not self._written:
+                done = self._written + [f"{w}: may have happened" for w in self.policy.unsettled]
+                if not done:
                     raise
                 raise PartialPublishError(
-                    f"{'; '.join(self._written)}; then {exc.message}",
+                    f"{'; '.join(done)}; then {exc.message}",
                     advice="re-run the same command to finish: completed steps are not repeated",
                     diagnostics=exc.diagnostics,
                 ) from exc

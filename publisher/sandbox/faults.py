@@ -37,6 +37,8 @@ class Fault:
     seconds: float = 0.0
     skip: int = 0
     times: int | None = 1
+    code: str | None = None  # status only: the error code and detail of the body (a rejection
+    detail: str | None = None  # naming a field: "Invalid value for changelog.releaseNotes. ...")
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:

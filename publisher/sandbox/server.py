@@ -199,8 +199,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 def _fault_response(fault: Fault) -> Response:
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     phrase = _phrase(fault.status) or "Injected fault"
-    code = phrase.upper().replace(" ", "_").replace("-", "_")
-    detail = f"Injected by the sandbox: {fault.method} {fault.path} -> {fault.status}"
+    code = fault.code or phrase.upper().replace(" ", "_").replace("-", "_")
+    detail = (
+        fault.detail or f"Injected by the sandbox: {fault.method} {fault.path} -> {fault.status}"
+    )
     body = error_response(fault.status, code, phrase, detail)
     return json_response(fault.status, body, headers)
 
