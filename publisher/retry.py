@@ -84,7 +84,9 @@ class RetryPolicy:
             raise
 
     def _retrying(self, what: str) -> Retrying:
-        backoff = wait_exponential_jitter(multiplier=self.initial, max=self.max_backoff)
+        backoff = wait_exponential_jitter(
+            multiplier=self.initial, max=self.max_backoff, jitter=self.initial
+        )
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
