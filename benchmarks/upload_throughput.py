@@ -68,7 +68,8 @@ def main() -> None:
     if theirs:
         curl_rate = mb / statistics.median(theirs)
         print(
-            f"curl -F file=@...:              {curl_rate:7.1f} MB/s ({statistics.median(theirs):.2f} s)"
+            f"curl -F file=@...:              {curl_rate:7.1f} MB/s "
+            f"({statistics.median(theirs):.2f} s)"
         )
         print(f"ratio (ours / curl):            {ours_rate / curl_rate:7.2f}")
     else:
