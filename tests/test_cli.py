@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +29,32 @@ def test_python_dash_m_works() -> None:
     )
     assert run.returncode == 0
     assert run.stdout.strip() == f"mpac-publisher {__version__}"
+
+
+def test_publish_sandbox_rehearses_a_whole_release(tmp_path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from publisher.cli import main
+
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", repo)
+    (repo / ".git").mkdir()
+    state = tmp_path / "state"
+    code = main(["publish", "--sandbox", str(repo / "release.yml")], {"MPAC_STATE_DIR": str(state)})
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "published" in out and "127.0.0.1" in out
+    assert not state.exists(), "a rehearsal must not touch the real state directory"
+
+
+def test_sandbox_command_serves_until_interrupted(capsys, monkeypatch):  # type: ignore[no-untyped-def]
+    import publisher.sandbox.sandbox as module
+    from publisher.cli import main
+
+    def interrupted(self):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module.Sandbox, "serve_forever", interrupted)
+    assert main(["sandbox", "--port", "0"], {}) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:" in out and "demo@example.com" in out

@@ -171,7 +171,8 @@ class _Run:
     def _show_document(self, title: str, doc: DocumentPlan) -> None:
         if doc.action == "create":
             self.emit(ev.Info(f"{title}: create"))
-            self._show_json(doc.desired)
+            if self.options.dry_run:  # the request body is the point of a dry run
+                self._show_json(doc.desired)
         elif doc.action == "update":
             self.emit(ev.Info(f"{title}: update, JSON Patch of live -> release.yml:"))
             self._show_json(list(doc.patch))

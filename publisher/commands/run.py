@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
@@ -30,7 +31,9 @@ def run_publish(
     dry_run = args.command == "plan" or bool(getattr(args, "dry_run", False))
     redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
     config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
-    with _sandbox(args.sandbox) as rehearsal:
+    with _sandbox(args.sandbox) as rehearsal, tempfile.TemporaryDirectory() as scratch:
+        if rehearsal is not None:  # a rehearsal leaves no ledger or journal behind
+            env = {**env, "MPAC_STATE_DIR": scratch}
         try:
             connection = _connection(args, env, dry_run, rehearsal)
         except PublisherError as exc:
