@@ -160,22 +160,23 @@ def serve(
     sandbox = Sandbox(settings=settings, seed=seed, port=port, host=host)
     email, token = sandbox.credentials
     control = (
-        f"{sandbox.url}/_sandbox/ (journal, state, faults)"
+        f"{sandbox.url}/_sandbox/ (journal, state, faults; no auth)"
         if sandbox.settings.control_api
         else "off"
     )
-    out.write(
-        f"Marketplace sandbox listening on {sandbox.url}\n"
-        f"  API root:     {sandbox.url}  (v3 under /rest/3)\n"
-        f"  credentials:  {email} / {token}  (sandbox-only)\n"
-        f"  control API:  {control}\n"
-        "Press Ctrl-C to stop.\n"
-    )
-    out.flush()
     try:
+        out.write(
+            f"Marketplace sandbox listening on {sandbox.url}\n"
+            f"  API root:     {sandbox.url}  (v3 under /rest/3)\n"
+            f"  credentials:  {email} / {token}  (sandbox-only)\n"
+            f"  control API:  {control}\n"
+            "Press Ctrl-C to stop.\n"
+        )
+        out.flush()
         sandbox.serve_forever()
     except KeyboardInterrupt:
         out.write("sandbox stopped\n")
+        out.flush()
     finally:
         sandbox.stop()
     return 0

@@ -91,16 +91,21 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         control = app.is_control(req.path)
         fault = None if control else app.ctx.faults.take(req.method, req.path)
         response, mode = self._respond(app, req, fault)
+        # Journal first: a client that has read the response must find its entry.
         if not control:
             app.ctx.journal.record(self._entry(req, response, mode, fault, started))
+        if response is not None:
+            self._send(response, mode)
+        elif mode == "reset":
+            self._abort(reset=True)
 
     def _respond(
         self, app: MarketplaceApp, req: Request, fault: Fault | None
     ) -> tuple[Response | None, str]:
-        """The response and how it is delivered: full, truncate, drop, reset or aborted."""
+        """The response and how to deliver it: full, truncate, drop; or none (reset, aborted)."""
         try:
             if fault is not None and fault.action == "reset_request":
-                self._reset_mid_body(req)
+                self._read_half(req)
                 return None, "reset"
             if fault is not None and fault.action == "status":
                 drain(req.body)
@@ -113,13 +118,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         except BodyError:
             self.close_connection = True
             return None, "aborted"
-        mode = {"truncate_response": "truncate", "drop_response": "drop"}.get(
-            fault.action if fault else "", "full"
-        )
-        self._send(response, mode)
-        return response, mode
+        actions = {"truncate_response": "truncate", "drop_response": "drop"}
+        return response, actions.get(fault.action if fault else "", "full")
 
-    def _reset_mid_body(self, req: Request) -> None:
+    def _read_half(self, req: Request) -> None:
+        """Read into the body (half of it, or one chunk) so the reset lands mid-upload."""
         if isinstance(req.body, LengthReader) and req.body.remaining > 0:
             half = req.body.remaining // 2
             while half > 0:
@@ -127,7 +130,6 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                 half -= len(data)
         elif isinstance(req.body, ChunkedReader):
             req.body.read(64 * 1024)
-        self._abort(reset=True)
 
     def _abort(self, reset: bool) -> None:
         """Close the connection without (more of) a response; RST instead of FIN if `reset`."""
@@ -152,9 +154,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         raw = head.encode("latin-1")
         if mode == "truncate":
-            # Half the body; with no body to cut, half the header block instead.
+            # Headers and half the body; with no body to cut, half the status line (cut
+            # headers alone would read as complete ones, and the client would see success).
             body = response.body
-            raw = raw + body[: len(body) // 2] if body else raw[: len(raw) // 2]
+            status_line = raw.split(b"\r\n", 1)[0]
+            raw = raw + body[: len(body) // 2] if body else status_line[: len(status_line) // 2]
         else:
             raw += response.body
         try:
