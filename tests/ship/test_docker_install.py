@@ -1,0 +1,81 @@
+"""No Docker engine here: run the Dockerfile's own install steps (parsed from the file) in a fresh
+virtual environment, then use the result the way the image's ENTRYPOINT would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _stages() -> list[list[str]]:
+    stages: list[list[str]] = []
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    for line in text.splitlines():
+        if line.startswith("FROM "):
+            stages.append([])
+        elif stages:
+            stages[-1].append(line)
+    return stages
+
+
+def test_the_final_image_is_small_and_safe() -> None:
+    _build, final = _stages()
+    text = "\n".join(final)
+    assert "USER 10001" in text and "WORKDIR /workspace" in text
+    assert 'ENTRYPOINT ["mpac-publisher"]' in text
+    assert "--no-cache-dir" in text and "rm -rf /wheels" in text
+    assert not re.search(r"apt-get|gcc|build-essential", text)
+    assert re.search(r"@sha256:[0-9a-f]{64}", (ROOT / "Dockerfile").read_text())
+
+
+@pytest.mark.timeout(600)
+def test_the_dockerfile_install_steps_work_in_a_fresh_environment(tmp_path: Path) -> None:
+    build, final = _stages()
+    src = tmp_path / "src"
+    src.mkdir()
+    for line in build:  # COPY pyproject.toml README.md ./  and  COPY publisher ./publisher
+        if line.startswith("COPY "):
+            *sources, _ = line.split()[1:]
+            for name in sources:
+                target = src / name
+                if (ROOT / name).is_dir():
+                    shutil.copytree(
+                        ROOT / name, target, ignore=shutil.ignore_patterns("__pycache__")
+                    )
+                else:
+                    shutil.copy(ROOT / name, target)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = str(venv / "bin" / "pip")
+    wheels = tmp_path / "wheels"
+    for line in [*build, *final]:
+        if not line.startswith("RUN "):
+            continue
+        for command in line[4:].split("&&"):
+            words = command.split()
+            if words[:2] not in (["pip", "wheel"], ["pip", "install"]):
+                continue
+            argv = [pip, *(w.replace("/wheels", str(wheels)) for w in words[1:])]
+            if words[1] == "install":
+                argv = [a for a in argv if "*" not in a] + [
+                    str(next(wheels.glob("mpac_publisher-*.whl")))
+                ]
+            done = subprocess.run(argv, cwd=src, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    tool = str(venv / "bin" / "mpac-publisher")
+    version = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("mpac-publisher ")
+    checked = subprocess.run(
+        [tool, "validate", str(ROOT / "examples" / "release.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
