@@ -63,6 +63,7 @@ class ImagePlan:
     size: int
     keys: tuple[KeyPath, ...]  # every place in release.yml that uses this file as this type
     reuse_id: str | None = None  # uploaded by an earlier run (journal)
+    source: str = ""  # the path as the user wrote it (relative to release.yml)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class Planner:
                     found[0].path.stat().st_size,
                     tuple(i.key for i in found),
                     reuse,
+                    _shown(found[0].path, self.release.config_path),
                 )
             )
         return tuple(plans)

@@ -142,7 +142,14 @@ class Executor:
             raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
         self.journal.record_image(image.sha512, image.image_type, image_id)
         self.result.uploads.append(
-            Upload("image", str(image.path), sent.size, sent.sha512, image_id, image.image_type)
+            Upload(
+                "image",
+                image.source or str(image.path),
+                sent.size,
+                sent.sha512,
+                image_id,
+                image.image_type,
+            )
         )
         return image_id
 

@@ -274,7 +274,7 @@ class _Run:
         planned += [
             Upload(
                 "image",
-                str(i.path),
+                i.source or str(i.path),
                 i.size,
                 i.sha512,
                 i.reuse_id,
