@@ -93,6 +93,7 @@ class Sandbox:
             self._thread.join(timeout=5)
             self._thread = None
         self._server.server_close()
+        self._server.close_connections()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:

@@ -6,8 +6,10 @@ client: whole, truncated, dropped, or never, because the connection was reset mi
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
+import threading
 import time
 from email.utils import formatdate
 from http import HTTPStatus
@@ -36,7 +38,27 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], app: MarketplaceApp) -> None:
         self.app = app
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, SandboxRequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End open (keep-alive) connections, so clients of a stopped sandbox fail fast."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def base_url(self) -> str:

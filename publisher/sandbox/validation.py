@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.sandbox.catalogue import Catalogue
+from publisher.sandbox.settings import VERSION_STATES
 
 MISSING = "Required field is missing"
 PAYMENT_MODELS = ("free", "paid-via-atlassian", "paid-via-vendor")
@@ -28,15 +29,6 @@ LICENSE_TYPES = {
     "lgpl": "LGPL",
     "epl": "EPL",
 }
-VERSION_STATES = (
-    "draft",
-    "submitted",
-    "approved",
-    "auto-approved",
-    "active",
-    "rejected",
-    "archived",
-)
 LISTING_STATES = ("PRIVATE", "PUBLIC")
 APPROVAL_STATUSES = ("APPROVED", "REJECTED", "PENDING_REVIEW", "SUBMITTED", "UNINITIATED")
 # Build numbers are required for these frameworks; Marketplace generates them for connect/forge.

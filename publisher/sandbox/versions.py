@@ -10,13 +10,9 @@ from publisher.sandbox.apps import owned_app
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import ApiError, api_error, invalid_parameter, validation_error
 from publisher.sandbox.paging import paginate
+from publisher.sandbox.settings import VERSION_STATES
 from publisher.sandbox.state import AppSoftware
-from publisher.sandbox.validation import (
-    LICENSE_TYPES,
-    PAYMENT_MODELS,
-    VERSION_STATES,
-    check_version,
-)
+from publisher.sandbox.validation import LICENSE_TYPES, PAYMENT_MODELS, check_version
 from publisher.sandbox.wire import BadJson, Request, Response, empty_response, json_response
 
 # What a version document keeps from a request. acceptedAgreements is write-only: the spec's

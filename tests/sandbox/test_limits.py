@@ -91,7 +91,7 @@ def test_budget_without_content_length_waits_for_room() -> None:
 
 
 def test_spacing_over_http_is_429_with_retry_after(make_sandbox) -> None:  # type: ignore[no-untyped-def]
-    sandbox = make_sandbox(upload_spacing=0.5)
+    sandbox = make_sandbox(upload_spacing=1.0)
     api = Api(sandbox)
     assert api.upload_artifact(jar_bytes()).status_code == 200
     response = api.upload_artifact(jar_bytes())
@@ -102,10 +102,10 @@ def test_spacing_over_http_is_429_with_retry_after(make_sandbox) -> None:  # typ
     assert sandbox.journal()[-1]["outcome"] == "rate-limited"
     uploads = sandbox.state()["uploads"]
     assert len(uploads) == 1  # the refused upload's body was never read
-    time.sleep(0.55)
+    time.sleep(1.05)
     assert api.upload_artifact(jar_bytes()).status_code == 200
     first, second = sandbox.state()["uploads"]
-    assert second["started"] - first["finished"] >= 0.5
+    assert second["started"] - first["finished"] >= 1.0
 
 
 def test_rate_limit_status_is_configurable(make_sandbox) -> None:  # type: ignore[no-untyped-def]

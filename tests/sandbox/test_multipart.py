@@ -6,7 +6,7 @@ import io
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from requests_toolbelt import MultipartEncoder
 
@@ -71,6 +71,8 @@ payload = st.one_of(st.binary(max_size=300), tricky)
     seed=st.integers(min_value=0, max_value=10_000),
 )
 def test_any_split_gives_the_same_parts(contents: list[bytes], chunk_size: int, seed: int) -> None:
+    # A body containing its own delimiter is not multipart (senders pick a boundary that is absent).
+    assume(all(b"\r\n--" + BOUNDARY not in data for data in contents))
     parts = [(f"f{i}", f"n{i}.bin", data) for i, data in enumerate(contents)]
     assert parse(encode(parts), chunk_size, seed) == parts
 

@@ -105,3 +105,12 @@ def test_keep_alive_survives_errors_with_unread_bodies(api: Api) -> None:
 def test_sandbox_refuses_non_loopback_hosts() -> None:
     with pytest.raises(ValueError, match="loopback"):
         Sandbox(host="0.0.0.0")
+
+
+def test_stopping_closes_keep_alive_connections() -> None:
+    sandbox = Sandbox().start()
+    api = Api(sandbox)
+    assert api.get("/rest/3/parent-software").status_code == 200  # leaves a pooled connection
+    sandbox.stop()
+    with pytest.raises(requests.ConnectionError):
+        api.get("/rest/3/parent-software", timeout=2)
