@@ -288,14 +288,8 @@ class Executor:
         if hosting.version.action == "create":
             self._start(key, f"create {title}")
 
-            def create() -> Json | None:
-                self.client.create_version(app_id, desired)
-                return self.policy.read("read the new version", read)  # 201 carries no body
-
-            live = self.policy.write(f"create {title}", create, read, already_done=_already_exists)
+            live = self._create(title, partial(self.client.create_version, app_id, desired), read)
             created = True
-            if live is None:
-                raise VerificationError(f"{title} was created but cannot be read back")
         assert live is not None
         change = version_plan(live, desired)
         if change.action == "update":
@@ -312,7 +306,8 @@ class Executor:
         self.journal.record_step(key, content_hash(desired), "done")
         action = "create" if created else change.action
         if action != "unchanged":
-            self._written.append(f"{title} {'created' if created else 'updated'}")
+            if not created:
+                self._written.append(f"{title} updated")
             self._finish(key, title, "created" if created else "updated")
         else:
             self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
@@ -345,14 +340,10 @@ class Executor:
         if live is None:
             self._start(key, f"create {title}")
 
-            def create() -> Json | None:
-                self.client.create_listing(app_id, build, desired)
-                return self.policy.read("read the new listing", read)
-
-            live = self.policy.write(f"create {title}", create, read, already_done=_already_exists)
+            live = self._create(
+                title, partial(self.client.create_listing, app_id, build, desired), read
+            )
             created = True
-            if live is None:
-                raise VerificationError(f"{title} was created but cannot be read back")
         change = listing_plan(live, desired)
         if change.action == "update":
             if not created:
@@ -371,13 +362,31 @@ class Executor:
         self.journal.record_step(key, content_hash(desired), "done")
         action = "create" if created else change.action
         if action != "unchanged":
-            self._written.append(f"{title} {'created' if created else 'updated'}")
+            if not created:
+                self._written.append(f"{title} updated")
             self._finish(key, title, "created" if created else "updated")
         else:
             self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
         return DocumentChange(
             action, change.patch if not created else (), desired if created else None, done=True
         )
+
+    def _create(
+        self, title: str, post: Callable[[], None], read: Callable[[], Json | None]
+    ) -> Json:
+        """POST, then read it back (201 has no body). A lost answer is settled by reading first."""
+
+        def exists() -> bool | None:
+            return True if read() is not None else None
+
+        self.policy.write(
+            f"create {title}", partial(_posted, post), exists, already_done=_already_exists
+        )
+        self._written.append(f"{title} created")  # from here on, a failure is a partial publish
+        live = self.policy.read(f"read the new {title}", read)
+        if live is None:
+            raise VerificationError(f"{title} was created but cannot be read back")
+        return live
 
     def _put(
         self,
@@ -434,6 +443,11 @@ def _revision_mismatch(exc: ApiError) -> bool:
         "REVISION_MISMATCH" in exc.codes
         or any("revision" in f"{e.detail} {e.title}".lower() for e in exc.entries)
     )
+
+
+def _posted(post: Callable[[], None]) -> bool:
+    post()
+    return True
 
 
 def _put_then(put: Callable[[Json], None], live: Json) -> Json:
