@@ -88,7 +88,10 @@ def format_path(path: Path) -> str:
 
 def load_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document; raise YamlError with located diagnostics on anything unusable."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks the first characters at once
+        raise YamlError([_unreadable(exc, text, file)]) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -99,6 +102,8 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         data = builder.build(root, ())
     except yaml.MarkedYAMLError as exc:
         raise YamlError([_marked(exc, file)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlError([_unreadable(exc, text, file)]) from None
     except yaml.YAMLError as exc:
         raise YamlError([error(f"not valid YAML: {exc}", _at(file))]) from None
     except RecursionError:
@@ -114,6 +119,18 @@ def load_yaml(text: str, file: str) -> YamlDocument:
 
 def _at(file: str, line: int = 1, column: int = 1) -> Location:
     return Location(file, line, column)
+
+
+def _unreadable(exc: yaml.reader.ReaderError, text: str, file: str) -> Diagnostic:
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return error(
+        f"the file contains the control character U+{code:04X}, which YAML does not allow "
+        "(remove it, or write it as an escape inside a double-quoted string)",
+        _at(file, line, column),
+    )
 
 
 def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
