@@ -33,6 +33,18 @@ from publisher.retry import RetryPolicy
 from publisher.uploads import Sent, artifact_content_type, image_content_type, send_file
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A version or a listing: how to read, create and update it, and how to diff it."""
+
+    key: str
+    title: str
+    read: Callable[[], Json | None]
+    post: Callable[[], None]
+    put: Callable[[Json], None]
+    diff: Callable[[Json | None, Json], DocumentPlan]
+
+
 @dataclass
 class Execution:
     uploads: list[Upload] = field(default_factory=list)
@@ -277,99 +289,72 @@ class Executor:
         self.result.changes[hosting.hosting] = (version, listing_change)
 
     def _version(self, hosting: HostingPlan, desired: Json) -> DocumentChange:
-        key, title = (
+        app_id, build = hosting.app_software_id, self.release.build
+
+        def put(current: Json) -> None:
+            body = version_plan(current, desired).desired or {}
+            state = {"state": current.get("state"), "revision": current.get("revision")}
+            self.client.update_version(app_id, build, {**body, **state})  # never change state
+
+        document = _Document(
             f"version:{hosting.hosting}",
             f"{hosting.hosting} version {self.release.version}",
+            partial(self.client.get_version, app_id, build),
+            partial(self.client.create_version, app_id, desired),
+            put,
+            version_plan,
         )
-        app_id, build = hosting.app_software_id, self.release.build
-        read = partial(self.client.get_version, app_id, build)
-        live = hosting.version.live
-        created = False
-        if hosting.version.action == "create":
-            self._start(key, f"create {title}")
-
-            live = self._create(title, partial(self.client.create_version, app_id, desired), read)
-            created = True
-        assert live is not None
-        change = version_plan(live, desired)
-        if change.action == "update":
-            if not created:
-                self._start(key, f"update {title}")
-            live = self._put(
-                title,
-                change,
-                read,
-                self._put_version(app_id, build, desired),
-                version_plan,
-                desired,
-            )
-        self.journal.record_step(key, content_hash(desired), "done")
-        action = "create" if created else change.action
-        if action != "unchanged":
-            if not created:
-                self._written.append(f"{title} updated")
-            self._finish(key, title, "created" if created else "updated")
-        else:
-            self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
-        return DocumentChange(
-            action, change.patch if not created else (), desired if created else None, done=True
-        )
-
-    def _put_version(self, app_id: str, build: int, desired: Json) -> Callable[[Json], None]:
-        def put(live: Json) -> None:
-            plan = version_plan(live, desired)
-            body = {
-                **(plan.desired or {}),
-                "state": live.get("state"),
-                "revision": live.get("revision"),
-            }
-            self.client.update_version(app_id, build, body)
-
-        return put
+        live = hosting.version.live if hosting.version.action != "create" else None
+        return self._apply(document, live, desired)
 
     def _listing(
         self, hosting: HostingPlan, desired: Json, version: DocumentChange
     ) -> DocumentChange:
-        key, title = f"listing:{hosting.hosting}", f"{hosting.hosting} listing"
         app_id, build = hosting.app_software_id, self.release.build
-        read = partial(self.client.get_listing, app_id, build)
+
+        def put(current: Json) -> None:
+            body = listing_plan(current, desired).desired or {}
+            keep = {
+                "approvalStatus": current.get("approvalStatus"),
+                "revision": current.get("revision"),
+            }
+            self.client.update_listing(app_id, build, {**body, **keep})
+
+        document = _Document(
+            f"listing:{hosting.hosting}",
+            f"{hosting.hosting} listing",
+            partial(self.client.get_listing, app_id, build),
+            partial(self.client.create_listing, app_id, build, desired),
+            put,
+            listing_plan,
+        )
         live = hosting.listing.live if version.action != "create" else None
         if live is None and version.action != "create" and hosting.listing.action != "create":
-            live = self.policy.read("read listing", read)
-        created = False
-        if live is None:
-            self._start(key, f"create {title}")
+            live = self.policy.read("read listing", document.read)
+        return self._apply(document, live, desired)
 
-            live = self._create(
-                title, partial(self.client.create_listing, app_id, build, desired), read
-            )
-            created = True
-        change = listing_plan(live, desired)
+    def _apply(self, doc: _Document, live: Json | None, desired: Json) -> DocumentChange:
+        """Create the document, or bring the live one to `desired` (PUT), or leave it."""
+        created = live is None
+        if live is None:
+            self._start(doc.key, f"create {doc.title}")
+            live = self._create(doc.title, doc.post, doc.read)
+        change = doc.diff(live, desired)
         if change.action == "update":
             if not created:
-                self._start(key, f"update {title}")
-
-            def put(current: Json) -> None:
-                plan = listing_plan(current, desired)
-                body = {
-                    **(plan.desired or {}),
-                    "approvalStatus": current.get("approvalStatus"),
-                    "revision": current.get("revision"),
-                }
-                self.client.update_listing(app_id, build, body)
-
-            self._put(title, change, read, put, listing_plan, desired)
-        self.journal.record_step(key, content_hash(desired), "done")
-        action = "create" if created else change.action
-        if action != "unchanged":
+                self._start(doc.key, f"update {doc.title}")
+            self._put(doc.title, live, doc.read, doc.put, doc.diff, desired)
+        self.journal.record_step(doc.key, content_hash(desired), "done")
+        if created or change.action == "update":
             if not created:
-                self._written.append(f"{title} updated")
-            self._finish(key, title, "created" if created else "updated")
+                self._written.append(f"{doc.title} updated")
+            self._finish(doc.key, doc.title, "created" if created else "updated")
+            action = "create" if created else "update"
         else:
-            self.emit(ev.StepFinished(key, title, "skipped", "unchanged"))
-        return DocumentChange(
-            action, change.patch if not created else (), desired if created else None, done=True
-        )
+            self.emit(ev.StepFinished(doc.key, doc.title, "skipped", "unchanged"))
+            action = "unchanged"
+        patch = () if created else change.patch
+        return DocumentChange(action, patch, desired if created else None, done=True)
 
     def _create(
         self, title: str, post: Callable[[], None], read: Callable[[], Json | None]
@@ -391,15 +376,13 @@ class Executor:
     def _put(
         self,
         title: str,
-        change: DocumentPlan,
+        live: Json,
         read: Callable[[], Json | None],
         put: Callable[[Json], None],
         diff: Callable[[Json | None, Json], DocumentPlan],
         desired: Json,
     ) -> Json:
         """GET -> apply -> PUT with the current revision; one re-read and retry on a stale one."""
-        live = change.live
-        assert live is not None
 
         def settled() -> Json | None:
             current = read()
