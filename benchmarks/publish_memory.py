@@ -38,9 +38,11 @@ sys.exit(0 if r.status_code == 200 else 1)
 """
 
 
-def make_jar(path: Path, size_mb: float, version: str = "2.4.0") -> Path:
+def make_jar(
+    path: Path, size_mb: float, version: str = "2.4.0", key: str = "com.example.timesheets"
+) -> Path:
     descriptor = (
-        '<atlassian-plugin key="com.example.timesheets" name="Timesheets" plugins-version="2">'
+        f'<atlassian-plugin key="{key}" name="Timesheets" plugins-version="2">'
         f"<plugin-info><version>{version}</version></plugin-info></atlassian-plugin>"
     )
     chunk = os.urandom(1 << 20)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import jsonpatch
 
+from publisher.apierrors import ApiRejectedError
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
@@ -282,7 +283,19 @@ class Planner:
 
     def _app_software_id(self, client: Marketplace, hosting: str) -> str:
         release = self.release
-        entries = self.policy.read("find app", lambda: client.app_software(release.app, hosting))
+        try:
+            entries = self.policy.read(
+                "find app", lambda: client.app_software(release.app, hosting)
+            )
+        except ApiRejectedError as exc:
+            if exc.status != 404:
+                raise
+            raise RejectedError(
+                f"Marketplace has no app with the key {release.app}",
+                advice="check `app:`; the app must already exist on Marketplace (create its "
+                "first listing in the developer console)",
+                diagnostics=(self._error(f"no app {release.app} on Marketplace", ("app",)),),
+            ) from exc
         for entry in entries:
             if entry.get("hosting") == hosting and entry.get("appSoftwareId"):
                 return str(entry["appSoftwareId"])

@@ -220,3 +220,44 @@ def _app_id(publisher: Publisher) -> str:
         if app["appKey"] == "com.example.timesheets" and app["hosting"] == "datacenter":
             return str(app_id)
     raise AssertionError("no app")
+
+
+def test_an_app_of_another_vendor_is_exit_4(publisher: Publisher, release: Release) -> None:
+    from benchmarks.publish_memory import make_jar
+
+    release.edit("app: com.example.timesheets", "app: com.example.rival.reports")
+    make_jar(release.root / "target" / "timesheets-2.4.0.jar", 0, key="com.example.rival.reports")
+    run = publisher()
+    assert run.code == 4, run.text
+    assert "own" in run.text and "API token" in run.text
+    assert publisher.writes() == []
+
+
+def test_a_long_rate_limit_ends_with_exit_5_and_says_when(publisher: Publisher) -> None:
+    publisher.sandbox.add_fault(
+        Fault(
+            method="POST",
+            path="/rest/3/artifacts",
+            action="status",
+            status=429,
+            retry_after=3600,
+            times=None,
+        )
+    )
+    run = publisher()
+    assert run.code == 5, run.text
+    assert "re-run" in run.text
+    assert not [w for w in publisher.writes() if w[1].startswith("/rest/3/app-software")]
+
+
+def test_an_unknown_app_key_is_rejected_at_the_app_line(
+    publisher: Publisher, release: Release
+) -> None:
+    from benchmarks.publish_memory import make_jar
+
+    release.edit("app: com.example.timesheets", "app: com.example.unknown")
+    make_jar(release.root / "target" / "timesheets-2.4.0.jar", 0, key="com.example.unknown")
+    run = publisher()
+    assert run.code == 6, run.text
+    assert f"release.yml:{release.line_of('app: com.example.unknown')}:" in run.text
+    assert publisher.writes() == []
