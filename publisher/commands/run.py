@@ -14,7 +14,7 @@ from publisher import events as ev
 from publisher.commands.publish import PublishOptions, Seams, publish
 from publisher.commands.validate import ConfigOptions
 from publisher.connection import Connection, Credentials, api_root, credentials
-from publisher.errors import PublisherError
+from publisher.errors import ExitCode, PublisherError
 from publisher.ledger import Limits
 from publisher.marketplace import Timeouts
 from publisher.outcome import RunReport
@@ -46,10 +46,16 @@ def run_publish(
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    from publisher.sandbox import serve
+    from publisher.sandbox import SeedError, serve
 
-    serve(port=args.port, seed=args.seed)
-    return 0
+    try:
+        return serve(port=args.port, seed=args.seed)
+    except SeedError as exc:
+        sys.stderr.write(f"mpac-publisher sandbox: {exc}\n")
+        return int(ExitCode.INVALID_CONFIG)
+    except OSError as exc:  # the port is taken, or the seed file cannot be read
+        sys.stderr.write(f"mpac-publisher sandbox: {exc.strerror or exc}\n")
+        return int(ExitCode.USAGE)
 
 
 def _connection(
