@@ -97,8 +97,18 @@ class Executor:
         self.sleep = sleep
         self.result = Execution()
         self._written: list[str] = []  # user-visible writes done (versions, listings)
+        self._open: tuple[str, str] | None = None  # the step started and not finished yet
 
     def run(self) -> Execution:
+        try:
+            return self._run()
+        except PublisherError:
+            if self._open is not None:  # the step that failed is marked as such
+                key, title = self._open
+                self.emit(ev.StepFinished(key, title, "failed"))
+            raise
+
+    def _run(self) -> Execution:
         problem = budget_problem(self.plan, self.ledger)
         if problem:
             raise RateLimitError(problem, advice="re-run after that time; nothing was uploaded")
@@ -171,11 +181,7 @@ class Executor:
         artifact = self.plan.artifact
         if artifact.action == "reuse":
             assert artifact.reuse_id is not None
-            self.emit(
-                ev.StepFinished(
-                    "artifact", f"artifact {artifact.source}", "skipped", artifact.reason
-                )
-            )
+            self._finish("artifact", f"artifact {artifact.source}", artifact.reason, "skipped")
             self.result.uploads.append(
                 Upload(
                     "artifact",
@@ -351,7 +357,7 @@ class Executor:
             self._finish(doc.key, doc.title, "created" if created else "updated")
             action = "create" if created else "update"
         else:
-            self.emit(ev.StepFinished(doc.key, doc.title, "skipped", "unchanged"))
+            self._finish(doc.key, doc.title, "unchanged", "skipped")
             action = "unchanged"
         patch = () if created else change.patch
         return DocumentChange(action, patch, desired if created else None, done=True)
@@ -411,10 +417,12 @@ class Executor:
     # -- events ----------------------------------------------------------------------------------
 
     def _start(self, key: str, title: str) -> None:
+        self._open = (key, title)
         self.emit(ev.StepStarted(key, title))
 
-    def _finish(self, key: str, title: str, detail: str) -> None:
-        self.emit(ev.StepFinished(key, title, "done", detail))
+    def _finish(self, key: str, title: str, detail: str, outcome: ev.StepOutcome = "done") -> None:
+        self._open = None
+        self.emit(ev.StepFinished(key, title, outcome, detail))
 
 
 def _already_exists(exc: BaseException) -> bool:
