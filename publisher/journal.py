@@ -25,6 +25,9 @@ class Journal:
         found = self._data.get("artifacts", {}).get(sha512)
         return found if isinstance(found, str) else None
 
+    def has_artifacts(self) -> bool:
+        return bool(self._data.get("artifacts"))
+
     def image(self, sha512: str, image_type: str) -> str | None:
         found = self._data.get("images", {}).get(f"{image_type}:{sha512}")
         return found if isinstance(found, str) else None

@@ -220,7 +220,11 @@ class Planner:
             )
         else:
             assert artifact.path is not None
-            sha = file_sha512(artifact.path)
+            # Hash before uploading only if something could be reused; the upload hashes anyway.
+            comparable = any(_artifact_id(v) for v in live_versions) or (
+                self.journal is not None and self.journal.has_artifacts()
+            )
+            sha = file_sha512(artifact.path) if self.client and comparable else None
             plan = ArtifactPlan(
                 "upload",
                 _shown(artifact.path, self.release.config_path),
@@ -228,8 +232,12 @@ class Planner:
                 size=artifact.path.stat().st_size,
                 sha512=sha,
             )
-            found = self._reusable(
-                live_versions, lambda a: (a.get("fileInfo") or {}).get("checksum") == sha, sha
+            found = (
+                None
+                if sha is None
+                else self._reusable(
+                    live_versions, lambda a: (a.get("fileInfo") or {}).get("checksum") == sha, sha
+                )
             )
         if found:
             artifact_id, reason = found
@@ -254,9 +262,7 @@ class Planner:
             return None
         client = self.client
         for live in live_versions:
-            artifact_id = ((live.get("frameworkDetails") or {}).get("attributes") or {}).get(
-                "artifactId"
-            )
+            artifact_id = _artifact_id(live)
             if artifact_id:
                 details = self.policy.read(
                     "read artifact", partial(client.get_artifact, str(artifact_id))
@@ -293,6 +299,10 @@ def _shown(path: Path, config: Path) -> str:
         return str(path.relative_to(config.resolve().parent))
     except ValueError:
         return str(path)
+
+
+def _artifact_id(version: Json) -> str | None:
+    return ((version.get("frameworkDetails") or {}).get("attributes") or {}).get("artifactId")
 
 
 def _remote(artifact: Json) -> str | None:

@@ -197,7 +197,7 @@ class Executor:
         self._start("artifact", f"{verb} artifact {artifact.source}")
         sent = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
         artifact_id = self._verify_artifact(artifact, sent)
-        self.journal.record_artifact(artifact.sha512 or artifact.source, artifact_id)
+        self.journal.record_artifact(sent.sha512 if artifact.path else artifact.source, artifact_id)
         self.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
         )
