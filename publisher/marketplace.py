@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import IO, Any
+from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -27,6 +27,12 @@ Json = dict[str, Any]
 MAX_PAGES = 200  # 200 pages of 50 parent-software versions is far beyond any real catalogue
 MAX_REDIRECTS = 5
 UPLOAD_BLOCK = 1 << 18
+
+
+class Readable(Protocol):
+    """What an upload streams from: a file, or a wrapper that hashes as it reads."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class TransportError(UnavailableError):
@@ -83,12 +89,11 @@ class Marketplace:
         self.session = session or make_session(connection)
         self.timeouts = timeouts
         self.requests_made = 0
-        self.writes_made = 0
 
     # -- app software and parent software (reads) -------------------------------------------
 
     def app_software(self, app_key: str, hosting: str) -> list[Json]:
-        found = self._json(
+        found = self._send(
             "GET", f"/app-software/app-key/{_seg(app_key)}", params={"hosting": hosting}
         )
         return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
@@ -142,7 +147,7 @@ class Marketplace:
         self,
         path: str,
         filename: str,
-        stream: IO[bytes],
+        stream: Readable,
         content_type: str,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Json:
@@ -160,7 +165,7 @@ class Marketplace:
 
     def _json_or_none(self, path: str) -> Json | None:
         try:
-            return _object(self._json("GET", path))
+            return _object(self._send("GET", path))
         except ApiRejectedError as exc:
             if exc.status == 404:
                 return None
@@ -170,16 +175,13 @@ class Marketplace:
         params: dict[str, Any] | None = {"limit": 50}
         url = path
         for _ in range(MAX_PAGES):
-            page = _object(self._json("GET", url, params=params))
+            page = _object(self._send("GET", url, params=params))
             yield from (e for e in page.get(field) or [] if isinstance(e, dict))
             following = (page.get("links") or {}).get("next")
             if not following:
                 return
             url, params = str(following), None
         raise UnavailableError(f"GET /rest/3{path}: more than {MAX_PAGES} pages; giving up")
-
-    def _json(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self._send(method, path, params=params)
 
     def _send(
         self,
@@ -198,8 +200,14 @@ class Marketplace:
         response = self._request(method, url, what, params, body, data, headers, read)
         if response.status_code >= 400:
             raise api_error(what, response.status_code, response.content, _retry_after(response))
-        if response.status_code >= 300:
-            raise ApiRejectedError(what, response.status_code, ())
+        if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere
+            raise ApiRejectedError(
+                what,
+                response.status_code,
+                (),
+                advice="Marketplace redirected the request; check that MPAC_API_URL is the API "
+                "root (https://api.atlassian.com/marketplace)",
+            )
         if not response.content.strip():
             return None
         try:
@@ -222,8 +230,6 @@ class Marketplace:
     ) -> requests.Response:
         for _ in range(MAX_REDIRECTS + 1):
             self.requests_made += 1
-            if method != "GET":
-                self.writes_made += 1
             try:
                 response = self.session.request(
                     method,

@@ -94,9 +94,6 @@ class Plan:
             )
         )
 
-    def image_ids(self) -> dict[KeyPath, str]:
-        return {k: i.reuse_id or placeholder(i) for i in self.images for k in i.keys}
-
 
 def placeholder(image: ImagePlan) -> str:
     return f"<{image.image_type} id of {image.path.name}>"

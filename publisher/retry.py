@@ -39,7 +39,6 @@ class RetryPolicy:
     max_backoff: float = 30.0
     sleep: Callable[[float], None] = time.sleep
     emit: ev.Emit = field(default=ev.discard)
-    retries: int = 0  # how many retries happened, for the report
     unsettled: list[str] = field(default_factory=list)  # writes whose outcome stayed unknown
 
     def read(self, what: str, call: Callable[[], T]) -> T:
@@ -99,7 +98,6 @@ class RetryPolicy:
             return is_transient(exc)
 
         def announce(state: RetryCallState) -> None:
-            self.retries += 1
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
             reason = _reason(exc)

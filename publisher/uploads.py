@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from publisher.marketplace import Json, Marketplace
 
@@ -95,7 +95,7 @@ def send_file(
     with path.open("rb") as handle:
         reader = HashingReader(handle, size)
         try:
-            response = client.upload(endpoint, path.name, _as_io(reader), content_type, on_progress)
+            response = client.upload(endpoint, path.name, reader, content_type, on_progress)
         finally:
             reader.close()
     if reader.read_bytes != size:
@@ -114,7 +114,3 @@ def image_content_type(path: Path) -> str:
         if head.startswith(magic):
             return kind
     return "application/octet-stream"
-
-
-def _as_io(reader: HashingReader) -> Any:
-    return reader

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from publisher import events as ev
 from publisher.apierrors import ApiError
 from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
-from publisher.connection import Connection, Credentials
+from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.journal import Journal
@@ -293,10 +293,3 @@ def _change(doc: DocumentPlan) -> DocumentChange:
 def _finish(emit: ev.Emit, report: RunReport) -> int:
     emit(ev.Finished(report))
     return report.exit_code
-
-
-def connection_for(api_url: str, creds: Credentials | None) -> Connection:
-    return Connection(api_url, creds)
-
-
-__all__ = ["PublishOptions", "Seams", "connection_for", "publish", "replace"]

@@ -14,6 +14,7 @@ from publisher import events as ev
 from publisher.commands.publish import PublishOptions, Seams, publish
 from publisher.commands.validate import ConfigOptions
 from publisher.connection import Connection, Credentials, api_root, credentials
+from publisher.diagnostics import error
 from publisher.errors import ExitCode, PublisherError
 from publisher.ledger import Limits
 from publisher.marketplace import Timeouts
@@ -105,8 +106,6 @@ def _number(value: str | None) -> float | None:
 
 
 def _refused(exc: PublisherError, args: argparse.Namespace, dry_run: bool, emit: ev.Emit) -> int:
-    from publisher.diagnostics import error
-
     emit(ev.Problem(error(exc.message)))
     report = RunReport(
         command="plan" if dry_run else "publish",
