@@ -21,6 +21,11 @@ class ExitCode(IntEnum):
     REJECTED = 6  # Marketplace refused a request (4xx with a reason)
     PARTIAL = 7  # some hostings/steps were done; a re-run finishes the rest
     UNAVAILABLE = 8  # Marketplace unreachable or 5xx after retries; nothing was half-done
+    STATE_DIR = 9  # the state directory cannot be used (not a directory, read-only, full)
+    ARTIFACT_DIFFERS = 10  # an existing version has another artifact; --replace-artifact to swap
+    COMPAT_BEHIND = 11  # `compat check`: host versions were released above the live max
+    INTERRUPTED = 130  # SIGINT (Ctrl-C); SIGTERM ends with 143 (128 + signal number)
+    TERMINATED = 143
 
 
 class PublisherError(Exception):

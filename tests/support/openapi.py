@@ -1,4 +1,4 @@
-"""Check request and response bodies against the Marketplace v3 OpenAPI document in shared/.
+"""Check request and response bodies against the Marketplace v3 OpenAPI document in docs/api/.
 
 The document is OpenAPI 3.0, so before handing it to jsonschema:
 - `nullable: true` becomes a JSON Schema type union with "null";
@@ -6,8 +6,8 @@ The document is OpenAPI 3.0, so before handing it to jsonschema:
   attributes also match the workflow branch and `oneOf` would reject valid bodies);
 - local `$ref`s are made absolute so any sub-schema can be validated on its own.
 
-Locating the file: $MPAC_SHARED_DIR, else a `shared/` directory beside the repository (the CI
-clone is `<somewhere>/main` with `../shared` next to it) or inside it.
+The project carries its own copy (docs/api/marketplace-v3.openapi.json, see docs/api/README.md for
+where it was reconstructed from), so a fresh clone tests without anything beside it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,15 +35,7 @@ class SpecViolation(AssertionError):
 
 
 def spec_path() -> Path:
-    candidates: list[Path] = []
-    if os.environ.get("MPAC_SHARED_DIR"):
-        candidates.append(Path(os.environ["MPAC_SHARED_DIR"]) / SPEC_NAME)
-    candidates += [REPO_ROOT.parent / "shared" / SPEC_NAME, REPO_ROOT / "shared" / SPEC_NAME]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    tried = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(f"{SPEC_NAME} not found (set MPAC_SHARED_DIR); tried: {tried}")
+    return REPO_ROOT / "docs" / "api" / SPEC_NAME
 
 
 def _translate(node: Any) -> Any:
