@@ -114,6 +114,31 @@ class Marketplace:
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
         return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}/listing")
 
+    def versions(self, app_software_id: str) -> Iterator[Json]:
+        """Every version of the app software, in the order served (not trusted: sort by build)."""
+        yield from self._pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
+
+    def parent_versions(self, parent_id: str) -> Iterator[Json]:
+        """The host product's versions, newest first as Marketplace serves them."""
+        yield from self._pages(f"/parent-software/{_seg(parent_id)}/versions", "versions")
+
+    def listings(self, app_software_id: str, state: str | None = None) -> Iterator[Json]:
+        params = {"state": state} if state else {}
+        path = f"/app-software/{_seg(app_software_id)}/listings/all"
+        yield from self._pages(path, "versions", params)
+
+    def developer_id_of_vendor(self, vendor_id: str) -> str | None:
+        found = self._json_or_none(f"/developer-space/vendor/{_seg(vendor_id)}")
+        return str(found["developerId"]) if found and found.get("developerId") else None
+
+    def developer_space(self, developer_id: str) -> Json | None:
+        return self._json_or_none(f"/developer-space/{_seg(developer_id)}")
+
+    def developer_apps(self, developer_id: str) -> Iterator[Json]:
+        """The developer's app listings, private ones included (10 per page: the server's)."""
+        path = f"/product-listing/developer-space/{_seg(developer_id)}"
+        yield from self._pages(path, "items", {"includePrivate": "true"}, limit=None)
+
     def get_artifact(self, artifact_id: str) -> Json | None:
         try:
             return self._json_or_none(f"/artifacts/{_seg(artifact_id)}")
@@ -171,17 +196,53 @@ class Marketplace:
                 return None
             raise
 
-    def _pages(self, path: str, field: str) -> Iterator[Json]:
-        params: dict[str, Any] | None = {"limit": 50}
-        url = path
+    def _pages(
+        self,
+        path: str,
+        field: str,
+        query: dict[str, Any] | None = None,
+        limit: int | None = 50,
+    ) -> Iterator[Json]:
+        """Follow `links.next` only within the API root (scheme, host, port), bounded, no loops:
+        the service's links are sometimes broken (no /rest/3, another host, a v2 leftover)."""
+        params: dict[str, Any] | None = {**({"limit": limit} if limit else {}), **(query or {})}
+        url = self._url(path)
+        seen = {url}
         for _ in range(MAX_PAGES):
             page = _object(self._send("GET", url, params=params))
             yield from (e for e in page.get(field) or [] if isinstance(e, dict))
-            following = (page.get("links") or {}).get("next")
+            following = _href((page.get("links") or {}).get("next"))
             if not following:
                 return
-            url, params = str(following), None
+            url, params = self._next_page(path, url, following), None
+            if url in seen:
+                raise UnavailableError(
+                    f"GET /rest/3{path}: the next-page link points back to a page already read"
+                    f" ({urlsplit(url).path}); stopped",
+                    advice="this is a Marketplace paging fault; re-run later",
+                )
+            seen.add(url)
         raise UnavailableError(f"GET /rest/3{path}: more than {MAX_PAGES} pages; giving up")
+
+    def _next_page(self, path: str, current: str, link: str) -> str:
+        """An absolute URL under the API root for a `links.next`, or an error; never off-root."""
+        root = urlsplit(self.root)
+        target = urlsplit(urljoin(current, link))
+        if (target.scheme, target.hostname, target.port) != (root.scheme, root.hostname, root.port):
+            raise UnavailableError(
+                f"GET /rest/3{path}: the next-page link leads to {target.scheme}://{target.netloc}"
+                ", outside the API root; mpac-publisher never sends credentials there",
+                advice="this is a Marketplace paging fault; check MPAC_API_URL and re-run later",
+            )
+        rest = target.path[len(root.path) :] if target.path.startswith(root.path) else target.path
+        if not rest.startswith("/rest/3/"):
+            if rest.startswith("/rest/"):  # a v2 leftover: following it would 410
+                raise UnavailableError(
+                    f"GET /rest/3{path}: the next-page link is not a v3 path ({target.path})"
+                )
+            rest = "/rest/3" + (rest if rest.startswith("/") else "/" + rest)  # repaired
+        query = f"?{target.query}" if target.query else ""
+        return f"{self.root}{rest}{query}"
 
     def _send(
         self,
@@ -274,6 +335,13 @@ class Marketplace:
         if path.startswith("/rest/3/"):
             return self.root + path  # a link relative to the API root
         return f"{self.root}/rest/3{path}"
+
+
+def _href(link: Any) -> str | None:
+    """`links.next` as a string, or as {"href": ...} (both forms are served)."""
+    if isinstance(link, dict):
+        link = link.get("href")
+    return link if isinstance(link, str) and link.strip() else None
 
 
 def _seg(value: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
+import time
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -12,9 +14,11 @@ _VERSION_KEYS = ("buildNumber", "versionNumber", "hosting", "state", "revision",
 
 
 class Catalogue:
-    """Read-only; every accessor returns a fresh copy the caller may change."""
+    """Read-only through the API; every accessor returns a fresh copy the caller may change.
+    The control API adds versions (a host release published during a rehearsal)."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
+        self._lock = threading.Lock()
         developer_id = data["developerId"]
         self._products: dict[str, dict[str, Any]] = {}
         self._versions: dict[str, list[dict[str, Any]]] = {}
@@ -55,3 +59,34 @@ class Catalogue:
             if version["versionNumber"] == number:
                 return copy.deepcopy(version)
         return None
+
+    def add_version(self, product_id: str, body: Any) -> dict[str, Any]:
+        """A new host version; the build must be new for the product. Returns it as served."""
+        if not isinstance(body, dict):
+            raise ValueError("expected {buildNumber, versionNumber, hosting?}")
+        build, number = body.get("buildNumber"), body.get("versionNumber")
+        hosting = body.get("hosting", ["server", "datacenter"])
+        if not isinstance(build, int) or isinstance(build, bool) or build <= 0:
+            raise ValueError("buildNumber must be a positive integer")
+        if not isinstance(number, str) or not number:
+            raise ValueError("versionNumber must be a non-empty string")
+        if not isinstance(hosting, list) or not all(isinstance(h, str) for h in hosting):
+            raise ValueError("hosting must be a list of hostings")
+        with self._lock:
+            if product_id not in self._products:
+                raise ValueError(f"no parent software {product_id}")
+            versions = self._versions[product_id]
+            if any(v["buildNumber"] == build or v["versionNumber"] == number for v in versions):
+                raise ValueError(f"{product_id} already has build {build} or version {number}")
+            created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            version = {
+                "buildNumber": build,
+                "versionNumber": number,
+                "hosting": hosting,
+                "state": "active",
+                "revision": 1,
+                "createdAt": created,
+            }
+            versions.append(version)
+            versions.sort(key=lambda v: v["buildNumber"], reverse=True)
+            return copy.deepcopy(version)

@@ -54,3 +54,16 @@ def add_faults(ctx: Context, req: Request) -> Response:
 def clear_faults(ctx: Context, req: Request) -> Response:
     ctx.faults.clear()
     return empty_response(204)
+
+
+def add_parent_version(ctx: Context, req: Request) -> Response:
+    """Body: {buildNumber, versionNumber, hosting?}: a host release "published" now."""
+    try:
+        body: Any = req.read_json()
+    except BadJson as exc:
+        return _problem(str(exc))
+    try:
+        added = ctx.catalogue.add_version(req.params["parentSoftwareId"], body)
+    except ValueError as exc:
+        return _problem(str(exc))
+    return json_response(201, added)

@@ -14,6 +14,7 @@ from publisher.sandbox import (
     apps,
     artifacts,
     control,
+    developers,
     images,
     listings,
     parents,
@@ -69,6 +70,13 @@ API_ROUTES = (
         "/rest/3/parent-software/{id}/versions/number/{versionNumber}",
         parents.version_by_number,
     ),
+    Route("GET", "/rest/3/developer-space/vendor/{vendorId}", developers.developer_by_vendor),
+    Route("GET", "/rest/3/developer-space/{developerId}", developers.developer_space),
+    Route(
+        "GET",
+        "/rest/3/product-listing/developer-space/{developerId}",
+        developers.product_listings,
+    ),
 )
 CONTROL_ROUTES = (
     Route("GET", "/_sandbox/journal", control.get_journal, auth=False),
@@ -77,6 +85,12 @@ CONTROL_ROUTES = (
     Route("GET", "/_sandbox/faults", control.get_faults, auth=False),
     Route("POST", "/_sandbox/faults", control.add_faults, auth=False),
     Route("DELETE", "/_sandbox/faults", control.clear_faults, auth=False),
+    Route(
+        "POST",
+        "/_sandbox/parent-software/{parentSoftwareId}/versions",
+        control.add_parent_version,
+        auth=False,
+    ),
 )
 
 

@@ -148,6 +148,22 @@ class Sandbox:
     def state(self) -> dict[str, Any]:
         return self._ctx.store.snapshot()
 
+    def add_parent_version(
+        self, product_id: str, build: int, number: str, hosting: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A host product release appearing now (as POST /_sandbox/parent-software/.../versions)."""
+        body: dict[str, Any] = {"buildNumber": build, "versionNumber": number}
+        if hosting is not None:
+            body["hosting"] = hosting
+        return self._ctx.catalogue.add_version(product_id, body)
+
+    def developer_ids(self, email: str | None = None) -> tuple[str, int]:
+        """(developerId, vendorId) of an account (default: the first)."""
+        account = self._seed.accounts[0]
+        if email is not None:
+            account = next(a for a in self._seed.accounts if a.email.lower() == email.lower())
+        return account.developer_id, account.vendor_id
+
 
 def serve(
     port: int = 0,

@@ -23,6 +23,9 @@ class SeedError(ValueError):
 class SeedApp:
     key: str
     app_software: tuple[tuple[str, str], ...]  # (hosting, appSoftwareId)
+    name: str = ""  # the product listing's appName (default: from the key)
+    private: bool = False  # the product listing's state
+    archived: tuple[str, ...] = ()  # hostings whose app software is archived
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class SeedAccount:
     email: str
     token: str
     apps: tuple[SeedApp, ...]
+    developer_id: str = ""  # the developer space (a UUID; default: derived from the email)
+    vendor_id: int = 0  # the numeric vendor id (default: derived from the email)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,14 @@ class Seed:
 def app_software_id(app_key: str, hosting: str) -> str:
     """Stable across runs, so a rehearsal can keep ids in its notes."""
     return str(uuid.uuid5(_NAMESPACE, f"{app_key}/{hosting}"))
+
+
+def developer_id(email: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"developer/{email.lower()}"))
+
+
+def vendor_id(email: str) -> int:
+    return 100_000 + uuid.uuid5(_NAMESPACE, f"vendor/{email.lower()}").int % 900_000
 
 
 def load_seed(source: str | Path | Mapping[str, Any] | None = None) -> Seed:
@@ -93,23 +106,32 @@ def _text(entry: Mapping[str, Any], name: str, where: str) -> str:
 def _account(entry: Any, where: str) -> SeedAccount:
     if not isinstance(entry, Mapping):
         raise SeedError(f"{where}: expected a mapping with email, token and apps")
-    unknown = set(entry) - {"email", "token", "apps"}
+    unknown = set(entry) - {"email", "token", "apps", "developer_id", "vendor_id"}
     if unknown:
         raise SeedError(f"{where}: unknown keys {sorted(unknown)}")
     apps = entry.get("apps", [])
     if not isinstance(apps, list):
         raise SeedError(f"{where}: 'apps' must be a list")
+    email = _text(entry, "email", where)
+    developer = entry.get("developer_id", developer_id(email))
+    if not _is_uuid(developer):
+        raise SeedError(f"{where}.developer_id: must be a UUID")
+    vendor = entry.get("vendor_id", vendor_id(email))
+    if not isinstance(vendor, int) or isinstance(vendor, bool) or vendor <= 0:
+        raise SeedError(f"{where}.vendor_id: must be a positive integer")
     return SeedAccount(
-        email=_text(entry, "email", where),
+        email=email,
         token=_text(entry, "token", where),
         apps=tuple(_app(app, f"{where}.apps[{i}]") for i, app in enumerate(apps)),
+        developer_id=str(developer),
+        vendor_id=vendor,
     )
 
 
 def _app(entry: Any, where: str) -> SeedApp:
     if not isinstance(entry, Mapping):
         raise SeedError(f"{where}: expected a mapping with key and hosting")
-    unknown = set(entry) - {"key", "hosting"}
+    unknown = set(entry) - {"key", "hosting", "name", "state", "archived"}
     if unknown:
         raise SeedError(f"{where}: unknown keys {sorted(unknown)}")
     key = _text(entry, "key", where)
@@ -130,7 +152,14 @@ def _app(entry: Any, where: str) -> SeedApp:
     _unique([name for name, _ in pairs], f"{where}: duplicate hosting")
     if not pairs:
         raise SeedError(f"{where}: 'hosting' must name at least one hosting")
-    return SeedApp(key=key, app_software=tuple(pairs))
+    archived = entry.get("archived", [])
+    if not isinstance(archived, list) or any(a not in dict(pairs) for a in archived):
+        raise SeedError(f"{where}.archived: must be a list of the app's hostings")
+    state = entry.get("state", "public")
+    if state not in ("public", "private"):
+        raise SeedError(f"{where}.state: must be public or private")
+    name = entry.get("name", key.rsplit(".", 1)[-1].replace("-", " ").title())
+    return SeedApp(key, tuple(pairs), str(name), state == "private", tuple(archived))
 
 
 def _is_uuid(value: Any) -> bool:

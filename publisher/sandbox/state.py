@@ -25,6 +25,7 @@ class AppSoftware:
     app_key: str
     hosting: str
     owner: str
+    archived: bool = False
     versions: dict[int, dict[str, Any]] = field(default_factory=dict)
     listings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -48,6 +49,8 @@ class Store:
         )
         self._tokens: dict[str, tuple[str, str]] = {}
         self._owners: dict[str, str] = {}  # app key -> account email
+        self.accounts = {a.email: a for a in seed.accounts}
+        self.products = {app.key: app for a in seed.accounts for app in a.apps}
         self.apps: dict[str, AppSoftware] = {}
         self.artifacts: dict[str, dict[str, Any]] = {}
         self.images: dict[str, dict[str, Any]] = {}
@@ -56,7 +59,8 @@ class Store:
             for app in account.apps:
                 self._owners[app.key] = account.email
                 for hosting, sid in app.app_software:
-                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email)
+                    archived = hosting in app.archived
+                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, archived)
 
     def authenticate(self, user: str, token: str) -> str | None:
         """The account email for valid credentials, else None (constant-time token check)."""
