@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from publisher import __version__
 from publisher.errors import ExitCode
@@ -57,10 +58,54 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the reference table instead (README)"
     )
 
+    _after_release_commands(commands)
+
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
     sandbox.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
     return parser
+
+
+def _after_release_commands(commands: Any) -> None:
+    """apps, status, compat check|bump, yank: reading and tending what is already published."""
+    apps = commands.add_parser("apps", help="list the apps of your developer space")
+    _account_arguments(apps)
+    apps.add_argument("--hosting", choices=("datacenter", "server", "cloud"))
+    apps.add_argument("--text", help="keep apps whose key or name contains this text")
+    apps.add_argument("--json", action="store_true", help="print one JSON result document")
+
+    status = commands.add_parser("status", help="what is live, and whether it matches release.yml")
+    _config_arguments(status)
+    status.set_defaults(config=None)  # release.yml, or an app key (see commands/after.py)
+    status.add_argument("--versions", type=int, default=3, help="newest versions shown (3)")
+    _account_arguments(status)
+
+    compat = commands.add_parser("compat", help="host versions above the live max; raise it")
+    actions = compat.add_subparsers(dest="compat_action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="list host versions released above the live max")
+    _config_arguments(check)
+    _account_arguments(check)
+    bump = actions.add_parser("bump", help="raise the live version's max compatibility")
+    _config_arguments(bump)
+    _account_arguments(bump)
+    bump.add_argument("--to", default="latest", help="VERSION, PRODUCT=VERSION or latest")
+    bump.add_argument("--dry-run", action="store_true", help="show the JSON Patch; write nothing")
+    bump.add_argument("--write-config", action="store_true", help="also update max: in release.yml")
+
+    yank = commands.add_parser("yank", help="hide a version (listing PUBLIC -> PRIVATE)")
+    _config_arguments(yank)
+    _account_arguments(yank)
+    yank.add_argument("--build", type=int, help="the build to hide (default: release.yml's)")
+    yank.add_argument("--replacement", type=int, help="a build that must be public first")
+    yank.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+
+
+def _account_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api-url", help="API root (default: $MPAC_API_URL or Marketplace)")
+    parser.add_argument("--user", help="account email (default: $MPAC_USER)")
+    parser.add_argument(
+        "--token-stdin", action="store_true", help="read the API token from standard input"
+    )
 
 
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +177,10 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from publisher.commands.run import run_publish
 
         return run_publish(args, env, _with_reporter)
+    if args.command in ("apps", "status", "compat", "yank"):
+        from publisher.commands.after import run_after
+
+        return run_after(args, env, _with_reporter)
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 

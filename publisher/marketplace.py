@@ -92,9 +92,11 @@ class Marketplace:
 
     # -- app software and parent software (reads) -------------------------------------------
 
-    def app_software(self, app_key: str, hosting: str) -> list[Json]:
+    def app_software(self, app_key: str, hosting: str | None) -> list[Json]:
         found = self._send(
-            "GET", f"/app-software/app-key/{_seg(app_key)}", params={"hosting": hosting}
+            "GET",
+            f"/app-software/app-key/{_seg(app_key)}",
+            params={"hosting": hosting} if hosting else None,
         )
         return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
 

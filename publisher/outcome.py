@@ -72,12 +72,12 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         document = asdict(self)
-        document["diagnostics"] = [_diagnostic(d) for d in self.diagnostics]
+        document["diagnostics"] = [diagnostic_json(d) for d in self.diagnostics]
         document["outputs"] = self.outputs()
         return document
 
 
-def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
     where = (
         {"file": d.location.file, "line": d.location.line, "column": d.location.column}
         if d.location

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from publisher.diagnostics import count_summary
 from publisher.outcome import RunReport
+from publisher.report.document import CommandReport
 
 _RESULT_WORDS = {
     "created": "published",
@@ -27,8 +28,10 @@ def identity(report: RunReport) -> str:
     return f"{report.app} {report.version}{build}"
 
 
-def final_lines(report: RunReport) -> list[str]:
+def final_lines(report: RunReport | CommandReport) -> list[str]:
     """The last lines of a run: the verdict, then the error's advice or the version URLs."""
+    if not isinstance(report, RunReport):  # a CommandReport (status, compat, ...) says its own
+        return report.final_lines()
     if report.command == "validate":
         if report.exit_code == 0:
             hostings = ", ".join(h.hosting for h in report.hostings)

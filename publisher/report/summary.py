@@ -6,6 +6,7 @@ import json
 
 from publisher.diagnostics import Diagnostic
 from publisher.outcome import DocumentChange, RunReport
+from publisher.report.document import CommandReport
 from publisher.report.render import final_lines, human_size, identity
 
 _ACTION_WORDS = {
@@ -16,8 +17,12 @@ _ACTION_WORDS = {
 }
 
 
-def summary_markdown(report: RunReport, overflow: list[Diagnostic], limit: int) -> str:
+def summary_markdown(
+    report: RunReport | CommandReport, overflow: list[Diagnostic], limit: int
+) -> str:
     """The summary, cut to fit under `limit` bytes (GitHub drops a larger one entirely)."""
+    if not isinstance(report, RunReport):  # a CommandReport (status, compat, ...) has its own
+        return _cut(report.summary(), limit)
     head = [
         f"## mpac-publisher: {identity(report)}",
         "",
@@ -29,6 +34,10 @@ def summary_markdown(report: RunReport, overflow: list[Diagnostic], limit: int) 
     if report.waited_seconds:
         body += f"\nWaited {report.waited_seconds:.1f}s for Marketplace's upload spacing.\n"
     body += f"\n<sub>{report.requests} Marketplace requests · exit code {report.exit_code}</sub>\n"
+    return _cut(body, limit)
+
+
+def _cut(body: str, limit: int) -> str:
     encoded = body.encode("utf-8")
     if len(encoded) <= limit:
         return body

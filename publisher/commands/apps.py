@@ -1,0 +1,113 @@
+"""`mpac-publisher apps`: the apps of the account's developer space, with key, name and state;
+`--hosting` and `--text` filter client-side (v3 has no search, unlike v2's /rest/2/addons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from publisher import events as ev
+from publisher.apierrors import ApiError, ApiRejectedError
+from publisher.commands.session import Session, api_hint
+from publisher.developer import developer_id
+from publisher.errors import ExitCode, RejectedError
+from publisher.marketplace import Json
+from publisher.report.document import CommandReport, md_table
+
+
+@dataclass(frozen=True)
+class AppsOptions:
+    hosting: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class App:
+    key: str
+    name: str
+    state: str
+    approval_status: str
+    product_id: str
+    hostings: tuple[str, ...] | None = None  # read only with --hosting (one request per app)
+
+
+def apps(options: AppsOptions, session: Session) -> CommandReport:
+    client, policy, emit = session.client, session.policy, session.emit
+    developer = developer_id(session.env, client, policy)
+    emit(ev.StageStarted("read"))
+    try:
+        items = policy.read("list apps", lambda: list(client.developer_apps(developer)))
+    except ApiRejectedError as exc:
+        raise RejectedError(exc.message, advice=api_hint(exc, "listing apps")) from exc
+    except ApiError as exc:
+        exc.advice = api_hint(exc, "listing apps") or exc.advice
+        raise
+    found = [a for a in (_app(i) for i in items) if _matches(a, options.text)]
+    if options.hosting:
+        found = [
+            a
+            for a in (_with_hostings(a, session) for a in found)
+            if a.hostings and options.hosting in a.hostings
+        ]
+    emit(ev.StageFinished("read"))
+    for a in found:
+        emit(ev.Info(f"{a.key:<40} {a.state:<8} {a.name}"))
+    rows = [[f"`{a.key}`", a.name, a.state, a.approval_status] for a in found]
+    filters = {"hosting": options.hosting, "text": options.text}
+    shown = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v)
+    headline = f"{len(found)} apps in developer space {developer}" + (
+        f" ({shown})" if shown else ""
+    )
+    return CommandReport(
+        "apps",
+        "listed",
+        int(ExitCode.OK),
+        body={
+            "developer_id": developer,
+            "filters": filters,
+            "apps": [_json(a) for a in found],
+        },
+        headline=headline,
+        markdown=md_table(["key", "name", "state", "approval"], rows) if rows else "",
+        outputs_={"count": str(len(found)), "keys": " ".join(a.key for a in found)},
+        requests=client.requests_made,
+    )
+
+
+def _app(item: Json) -> App:
+    return App(
+        str(item.get("appKey", "")),
+        str(item.get("appName", "")),
+        str(item.get("state", "")),
+        str(item.get("approvalStatus", "")),
+        str(item.get("productId", "")),
+    )
+
+
+def _matches(app: App, text: str | None) -> bool:
+    return not text or text.lower() in f"{app.key} {app.name}".lower()
+
+
+def _with_hostings(app: App, session: Session) -> App:
+    client = session.client
+    try:
+        entries = session.policy.read("find app", lambda: client.app_software(app.key, None))
+    except ApiRejectedError:
+        entries = []
+    hostings = tuple(
+        str(e["hosting"]) for e in entries if e.get("hosting") and not e.get("archived")
+    )
+    return App(app.key, app.name, app.state, app.approval_status, app.product_id, hostings)
+
+
+def _json(app: App) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "key": app.key,
+        "name": app.name,
+        "state": app.state,
+        "approval_status": app.approval_status,
+        "product_id": app.product_id,
+    }
+    if app.hostings is not None:
+        document["hostings"] = list(app.hostings)
+    return document

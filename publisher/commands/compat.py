@@ -1,0 +1,172 @@
+"""`mpac-publisher compat check|bump release.yml`: host product versions released above the live
+version's max compatibility, and raising that max (never lowering it, never creating a version)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from publisher import events as ev
+from publisher.commands.session import Session, load_release
+from publisher.commands.validate import ConfigOptions
+from publisher.config.model import Release
+from publisher.errors import ExitCode, RejectedError
+from publisher.livestate import HostNames, app_software
+from publisher.marketplace import Json
+from publisher.report.document import CommandReport, md_table
+from publisher.resolve import Resolver
+
+
+@dataclass(frozen=True)
+class Lag:
+    """One product of one hosting's live version: its max, and the host versions above it."""
+
+    hosting: str
+    app_software_id: str
+    product: str
+    parent_id: str
+    key_index: int  # compatibility[i] in release.yml
+    max_build: int
+    max_version: str | None
+    newer: tuple[Json, ...]  # {buildNumber, versionNumber}, oldest first
+
+
+@dataclass(frozen=True)
+class Reading:
+    release: Release
+    lags: tuple[Lag, ...]
+    lives: dict[str, Json]  # hosting -> the live version
+    hosts: dict[str, list[Json]]  # parent software id -> its versions
+
+
+def read_lags(session: Session, release: Release) -> Reading:
+    client, policy, emit = session.client, session.policy, session.emit
+    emit(ev.StageStarted("read"))
+    resolved = Resolver(release, client, policy).compatibilities()
+    wanted = {c.parent_software_id: i for i, c in enumerate(resolved)}
+    names = HostNames(client, policy)
+    hosts: dict[str, list[Json]] = {}
+    lags: list[Lag] = []
+    lives: dict[str, Json] = {}
+    for entry in app_software(client, policy, release.app):
+        if entry.hosting not in release.hostings:
+            continue
+        if entry.archived:
+            emit(ev.Info(f"{entry.hosting}: archived, skipped"))
+            continue
+        read = partial(client.get_version, entry.id, release.build)
+        live = policy.read(f"read version {release.build}", read)
+        if live is None:
+            raise RejectedError(
+                f"{release.app} build {release.build} is not published for {entry.hosting}",
+                advice="`compat` works on the live version release.yml names; publish it first",
+            )
+        lives[entry.hosting] = live
+        for c in live.get("compatibilities") or []:
+            pid, high = str(c.get("parentSoftwareId")), c.get("maxBuildNumber")
+            if pid not in wanted or not isinstance(high, int):
+                continue
+            if pid not in hosts:
+                every = policy.read("list product versions", partial(_host_versions, client, pid))
+                hosts[pid] = every
+                for v in every:
+                    names.known(pid, v["buildNumber"], str(v.get("versionNumber")))
+            newer = [v for v in hosts[pid] if v["buildNumber"] > high and _on(v, entry.hosting)]
+            newer.sort(key=lambda v: int(v["buildNumber"]))
+            lags.append(
+                Lag(
+                    entry.hosting,
+                    entry.id,
+                    names.product(pid),
+                    pid,
+                    wanted[pid],
+                    high,
+                    names.version(pid, high),
+                    tuple(newer),
+                )
+            )
+    emit(ev.StageFinished("read"))
+    return Reading(release, tuple(lags), lives, hosts)
+
+
+def _host_versions(client: Any, parent_id: str) -> list[Json]:
+    return [v for v in client.parent_versions(parent_id) if isinstance(v.get("buildNumber"), int)]
+
+
+def _on(version: Json, hosting: str) -> bool:
+    hostings = version.get("hosting")
+    return not isinstance(hostings, list) or hosting in hostings
+
+
+def check(config: ConfigOptions, session: Session) -> CommandReport:
+    reading = read_lags(session, load_release(config, session))
+    behind = [lag for lag in reading.lags if lag.newer]
+    for lag in reading.lags:
+        session.emit(ev.Info(_lag_line(lag)))
+    newer = [
+        {
+            "hosting": lag.hosting,
+            "product": lag.product,
+            "version": v.get("versionNumber"),
+            "build": v["buildNumber"],
+        }
+        for lag in behind
+        for v in lag.newer
+    ]
+    release = reading.release
+    count = len({(n["product"], n["build"]) for n in newer})
+    headline = (
+        f"{release.app} {release.version}: {count} host versions released above its max"
+        if behind
+        else f"{release.app} {release.version} covers every released host version"
+    )
+    return CommandReport(
+        "compat check",
+        "behind" if behind else "current",
+        int(ExitCode.COMPAT_BEHIND if behind else ExitCode.OK),
+        body={
+            "app": release.app,
+            "build": release.build,
+            "products": [_lag_json(lag) for lag in reading.lags],
+        },
+        headline=headline,
+        markdown=_lags_markdown(reading.lags),
+        outputs_={
+            "newer": ", ".join(sorted({f"{n['product']} {n['version']}" for n in newer})),
+            "newer-json": json.dumps(newer),
+        },
+        requests=session.client.requests_made,
+    )
+
+
+def _lag_line(lag: Lag) -> str:
+    shown = ", ".join(str(v.get("versionNumber")) for v in lag.newer) or "none"
+    return f"{lag.hosting}: {lag.product} max {lag.max_version or lag.max_build}; newer: {shown}"
+
+
+def _lag_json(lag: Lag) -> dict[str, Any]:
+    return {
+        "hosting": lag.hosting,
+        "product": lag.product,
+        "parent_software_id": lag.parent_id,
+        "max_build": lag.max_build,
+        "max": lag.max_version,
+        "newer": [
+            {"build": v["buildNumber"], "version": v.get("versionNumber")} for v in lag.newer
+        ],
+    }
+
+
+def _lags_markdown(lags: tuple[Lag, ...]) -> str:
+    rows = [
+        [
+            lag.hosting,
+            lag.product,
+            str(lag.max_version or lag.max_build),
+            ", ".join(str(v.get("versionNumber")) for v in lag.newer) or "—",
+        ]
+        for lag in lags
+    ]
+    return md_table(["hosting", "product", "live max", "released above it"], rows)

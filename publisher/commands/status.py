@@ -1,0 +1,197 @@
+"""`mpac-publisher status [release.yml | APP_KEY]`: per hosting, the newest live versions (by
+build), their listing state and approval, compatibility as product versions, and with a
+release.yml whether the live version matches it: the very comparison `plan` makes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from publisher import events as ev
+from publisher.commands.session import Session, load_release
+from publisher.commands.validate import ConfigOptions
+from publisher.config.model import Release
+from publisher.errors import ExitCode, RejectedError
+from publisher.journal import Journal
+from publisher.livestate import HostNames, app_software, approval_words, newest_versions
+from publisher.marketplace import Json
+from publisher.plan import HostingPlan, Plan, Planner
+from publisher.report.document import CommandReport, md_table
+from publisher.statedir import state_dir
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    config: ConfigOptions | None  # release.yml, or None with app_key
+    app_key: str | None = None
+    versions: int = 3
+
+
+def status(options: StatusOptions, session: Session) -> CommandReport:
+    client, policy, emit = session.client, session.policy, session.emit
+    release = load_release(options.config, session) if options.config else None
+    app_key = release.app if release else str(options.app_key)
+    emit(ev.StageStarted("read"))
+    found = app_software(client, policy, app_key)
+    if not found:
+        raise RejectedError(f"Marketplace has no app software for {app_key}")
+    plan = _plan(release, session) if release else None
+    names = HostNames(client, policy)
+    hostings: list[dict[str, Any]] = []
+    for entry in found:
+        if release and entry.hosting not in release.hostings:
+            continue
+        if entry.archived:
+            emit(ev.Info(f"{entry.hosting}: archived, skipped"))
+            hostings.append(
+                {
+                    "hosting": entry.hosting,
+                    "app_software_id": entry.id,
+                    "archived": True,
+                    "versions": [],
+                }
+            )
+            continue
+        newest = newest_versions(client, policy, entry.id, options.versions)
+        versions = [_version(v, entry.id, session, names) for v in newest]
+        hosting: dict[str, Any] = {
+            "hosting": entry.hosting,
+            "app_software_id": entry.id,
+            "archived": False,
+            "versions": versions,
+        }
+        if plan and release:
+            hosting["release"] = _comparison(plan, entry.hosting)
+        hostings.append(hosting)
+        _show(emit, hosting)
+    emit(ev.StageFinished("read"))
+    compared = [h["release"] for h in hostings if "release" in h]
+    result = "listed"
+    if compared:
+        result = "matches" if all(c["matches"] for c in compared) else "differs"
+    headline = {
+        "listed": f"{app_key}: {len(hostings)} hostings",
+        "matches": f"{app_key} {release.version if release else ''}: live matches release.yml",
+        "differs": f"{app_key} {release.version if release else ''}: live differs from release.yml",
+    }[result]
+    return CommandReport(
+        "status",
+        result,
+        int(ExitCode.OK),
+        body={"app": app_key, "build": release.build if release else None, "hostings": hostings},
+        headline=headline,
+        markdown=_markdown(hostings),
+        outputs_={"matches": str(result == "matches").lower()} if compared else {},
+        requests=client.requests_made,
+    )
+
+
+def _plan(release: Release, session: Session) -> Plan:
+    """The plan `publish --dry-run` would make, journal included, so images compare by id."""
+    journal = Journal(state_dir(session.env), session.client.root, release.app, release.build)
+    return Planner(release, session.client, session.policy, journal).plan()
+
+
+def _version(version: Json, app_id: str, session: Session, names: HostNames) -> dict[str, Any]:
+    build = int(version["buildNumber"])
+    client = session.client
+    listing = session.policy.read("read listing", partial(client.get_listing, app_id, build))
+    approval = listing.get("approvalStatus") if listing else None
+    return {
+        "build": build,
+        "version": version.get("versionNumber"),
+        "state": version.get("state"),
+        "listing_state": listing.get("state") if listing else None,
+        "approval_status": approval,
+        "approval": approval_words(approval) if listing else "no listing",
+        "compatibility": names.compatibility(version),
+    }
+
+
+def _comparison(plan: Plan, hosting: str) -> dict[str, Any]:
+    h: HostingPlan = next(x for x in plan.hostings if x.hosting == hosting)
+    artifact = plan.artifact
+    if h.version.action == "create":
+        same_artifact: bool | None = None
+    elif artifact.action == "reuse":
+        same_artifact = True
+    else:
+        same_artifact = False if artifact.sha512 or artifact.url else None
+    listing = h.listing.action
+    matches = (
+        h.version.action == "unchanged" and listing in ("unchanged", "skip") and bool(same_artifact)
+    )
+    return {
+        "published": h.version.action != "create",
+        "matches": matches,
+        "artifact": {None: "not compared", True: "same", False: "differs"}[same_artifact],
+        "artifact_sha512": artifact.sha512,
+        "version": {"action": h.version.action, "patch": list(h.version.patch)},
+        "listing": {"action": listing, "patch": list(h.listing.patch)},
+    }
+
+
+def _compat_text(version: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{c['product']} {c['min'] or c['min_build']} – {c['max'] or c['max_build']}"
+        for c in version["compatibility"]
+    )
+
+
+def _show(emit: ev.Emit, hosting: dict[str, Any]) -> None:
+    emit(ev.Info(f"{hosting['hosting']} ({hosting['app_software_id']}):"))
+    for v in hosting["versions"]:
+        emit(
+            ev.Info(
+                f"  {v['version']} (build {v['build']}): listing {v['listing_state'] or '—'},"
+                f" {v['approval']}; {_compat_text(v)}"
+            )
+        )
+    compared = hosting.get("release")
+    if compared:
+        emit(ev.Info(_verdict(compared)))
+        for name in ("version", "listing"):
+            if compared[name]["patch"]:
+                emit(ev.Info(f"  {name} differs, JSON Patch of live -> release.yml:"))
+                for line in json.dumps(compared[name]["patch"], indent=2).splitlines():
+                    emit(ev.Info("    " + line))
+
+
+def _verdict(compared: dict[str, Any]) -> str:
+    if not compared["published"]:
+        return "  release.yml's build is not published here"
+    word = "matches" if compared["matches"] else "differs from"
+    return f"  the live version {word} release.yml (artifact: {compared['artifact']})"
+
+
+def _markdown(hostings: list[dict[str, Any]]) -> str:
+    parts = []
+    for h in hostings:
+        parts.append(f"### {h['hosting']}" + (" (archived, skipped)" if h["archived"] else ""))
+        rows = [
+            [
+                str(v["version"]),
+                str(v["build"]),
+                str(v["listing_state"] or "—"),
+                v["approval"],
+                _compat_text(v),
+            ]
+            for v in h["versions"]
+        ]
+        if rows:
+            parts.append(
+                md_table(["version", "build", "listing", "approval", "compatibility"], rows)
+            )
+        compared = h.get("release")
+        if compared:
+            parts.append(_verdict(compared).strip())
+            for name in ("version", "listing"):
+                if compared[name]["patch"]:
+                    patch = json.dumps(compared[name]["patch"], indent=2)
+                    parts.append(
+                        f"<details><summary>{name}: JSON Patch</summary>\n\n```json\n"
+                        f"{patch}\n```\n</details>"
+                    )
+    return "\n\n".join(parts)
