@@ -60,7 +60,8 @@ class CommandReport:
 
 
 def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of a command's --json document (apps, status, compat-check, compat-bump, yank)."""
+    """The JSON Schema of a command's --json document: apps, status, compat-check, compat-bump,
+    yank."""
     text = resources.files("publisher.report").joinpath(f"schemas/{name}.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded

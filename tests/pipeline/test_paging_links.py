@@ -33,7 +33,9 @@ def serve(pages: dict[str, dict[str, object]], seen: Seen) -> ThreadingHTTPServe
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    loop.daemon = True
+    loop.start()
     return server
 
 
