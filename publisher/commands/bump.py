@@ -35,30 +35,10 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
     targets = _targets(reading, options.to)
-    hostings = []
-    for hosting, live in reading.lives.items():
-        raise_to = {lag.parent_id: t["buildNumber"] for lag, t in targets if lag.hosting == hosting}
-        change = partial(raised, raise_to)
-        body = change(live)
-        patch = _patch(live, body) if body else []
-        action = "unchanged" if body is None else ("planned" if options.dry_run else "raised")
-        if body is not None:
-            session.emit(ev.Info(f"{hosting} version {release.version}: JSON Patch:"))
-            for line in json.dumps(patch, indent=2).splitlines():
-                session.emit(ev.Info("  " + line))
-        if body is not None and not options.dry_run:
-            app_id = next(lag.app_software_id for lag in reading.lags if lag.hosting == hosting)
-            client = session.client
-            put_revised(
-                session.policy,
-                session.emit,
-                f"{hosting} version {release.version}",
-                partial(client.get_version, app_id, release.build),
-                change,
-                partial(client.update_version, app_id, release.build),
-                live=live,
-            )
-        hostings.append({"hosting": hosting, "action": action, "patch": patch})
+    hostings = [
+        _bump_hosting(lag_hosting, live, targets, reading, options, session)
+        for lag_hosting, live in reading.lives.items()
+    ]
     edits = _config_edits(options, reading, targets, session)
     changed = any(h["action"] != "unchanged" for h in hostings)
     result = "unchanged" if not changed else ("planned" if options.dry_run else "raised")
@@ -80,6 +60,40 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         dry_run=options.dry_run,
         requests=session.client.requests_made,
     )
+
+
+def _bump_hosting(
+    hosting: str,
+    live: Json,
+    targets: list[tuple[Lag, Json]],
+    reading: Reading,
+    options: BumpOptions,
+    session: Session,
+) -> dict[str, Any]:
+    raise_to = {lag.parent_id: t["buildNumber"] for lag, t in targets if lag.hosting == hosting}
+    change = partial(raised, raise_to)
+    body = change(live)
+    if body is None:
+        return {"hosting": hosting, "action": "unchanged", "patch": []}
+    patch = _patch(live, body)
+    title = f"{hosting} version {reading.release.version}"
+    session.emit(ev.Info(f"{title}: JSON Patch:"))
+    for line in json.dumps(patch, indent=2).splitlines():
+        session.emit(ev.Info("  " + line))
+    if options.dry_run:
+        return {"hosting": hosting, "action": "planned", "patch": patch}
+    app_id = next(lag.app_software_id for lag, _ in targets if lag.hosting == hosting)
+    client, build = session.client, reading.release.build
+    put_revised(
+        session.policy,
+        session.emit,
+        title,
+        partial(client.get_version, app_id, build),
+        change,
+        partial(client.update_version, app_id, build),
+        live=live,
+    )
+    return {"hosting": hosting, "action": "raised", "patch": patch}
 
 
 def raised(targets: dict[str, int], current: Json) -> Json | None:

@@ -13,7 +13,7 @@ from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.errors import ExitCode, RejectedError
-from publisher.livestate import HostNames, app_software
+from publisher.livestate import AppSoftware, HostNames, app_software
 from publisher.marketplace import Json
 from publisher.report.document import CommandReport, md_table
 from publisher.resolve import Resolver
@@ -56,39 +56,53 @@ def read_lags(session: Session, release: Release) -> Reading:
         if entry.archived:
             emit(ev.Info(f"{entry.hosting}: archived, skipped"))
             continue
-        read = partial(client.get_version, entry.id, release.build)
-        live = policy.read(f"read version {release.build}", read)
-        if live is None:
-            raise RejectedError(
-                f"{release.app} build {release.build} is not published for {entry.hosting}",
-                advice="`compat` works on the live version release.yml names; publish it first",
-            )
-        lives[entry.hosting] = live
+        live = lives[entry.hosting] = _live(entry, release, session)
         for c in live.get("compatibilities") or []:
             pid, high = str(c.get("parentSoftwareId")), c.get("maxBuildNumber")
-            if pid not in wanted or not isinstance(high, int):
-                continue
-            if pid not in hosts:
-                every = policy.read("list product versions", partial(_host_versions, client, pid))
-                hosts[pid] = every
-                for v in every:
-                    names.known(pid, v["buildNumber"], str(v.get("versionNumber")))
-            newer = [v for v in hosts[pid] if v["buildNumber"] > high and _on(v, entry.hosting)]
-            newer.sort(key=lambda v: int(v["buildNumber"]))
-            lags.append(
-                Lag(
-                    entry.hosting,
-                    entry.id,
-                    names.product(pid),
-                    pid,
-                    wanted[pid],
-                    high,
-                    names.version(pid, high),
-                    tuple(newer),
+            if pid in wanted and isinstance(high, int):
+                every = _known_versions(pid, hosts, names, session)
+                newer = sorted(
+                    (v for v in every if v["buildNumber"] > high and _on(v, entry.hosting)),
+                    key=lambda v: int(v["buildNumber"]),
                 )
-            )
+                product, version = names.product(pid), names.version(pid, high)
+                lags.append(
+                    Lag(
+                        entry.hosting,
+                        entry.id,
+                        product,
+                        pid,
+                        wanted[pid],
+                        high,
+                        version,
+                        tuple(newer),
+                    )
+                )
     emit(ev.StageFinished("read"))
     return Reading(release, tuple(lags), lives, hosts)
+
+
+def _live(entry: AppSoftware, release: Release, session: Session) -> Json:
+    read = partial(session.client.get_version, entry.id, release.build)
+    live = session.policy.read(f"read version {release.build}", read)
+    if live is None:
+        raise RejectedError(
+            f"{release.app} build {release.build} is not published for {entry.hosting}",
+            advice="`compat` works on the live version release.yml names; publish it first",
+        )
+    return live
+
+
+def _known_versions(
+    pid: str, hosts: dict[str, list[Json]], names: HostNames, session: Session
+) -> list[Json]:
+    """A host product's versions, read once per run (every page: order is not relied on)."""
+    if pid not in hosts:
+        read = partial(_host_versions, session.client, pid)
+        hosts[pid] = session.policy.read("list product versions", read)
+        for v in hosts[pid]:
+            names.known(pid, v["buildNumber"], str(v.get("versionNumber")))
+    return hosts[pid]
 
 
 def _host_versions(client: Any, parent_id: str) -> list[Json]:

@@ -15,7 +15,13 @@ from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.errors import ExitCode, RejectedError
 from publisher.journal import Journal
-from publisher.livestate import HostNames, app_software, approval_words, newest_versions
+from publisher.livestate import (
+    AppSoftware,
+    HostNames,
+    app_software,
+    approval_words,
+    newest_versions,
+)
 from publisher.marketplace import Json
 from publisher.plan import HostingPlan, Plan, Planner
 from publisher.report.document import CommandReport, md_table
@@ -30,51 +36,29 @@ class StatusOptions:
 
 
 def status(options: StatusOptions, session: Session) -> CommandReport:
-    client, policy, emit = session.client, session.policy, session.emit
     release = load_release(options.config, session) if options.config else None
     app_key = release.app if release else str(options.app_key)
-    emit(ev.StageStarted("read"))
-    found = app_software(client, policy, app_key)
+    session.emit(ev.StageStarted("read"))
+    found = app_software(session.client, session.policy, app_key)
     if not found:
         raise RejectedError(f"Marketplace has no app software for {app_key}")
     plan = _plan(release, session) if release else None
-    names = HostNames(client, policy)
-    hostings: list[dict[str, Any]] = []
-    for entry in found:
-        if release and entry.hosting not in release.hostings:
-            continue
-        if entry.archived:
-            emit(ev.Info(f"{entry.hosting}: archived, skipped"))
-            hostings.append(
-                {
-                    "hosting": entry.hosting,
-                    "app_software_id": entry.id,
-                    "archived": True,
-                    "versions": [],
-                }
-            )
-            continue
-        newest = newest_versions(client, policy, entry.id, options.versions)
-        versions = [_version(v, entry.id, session, names) for v in newest]
-        hosting: dict[str, Any] = {
-            "hosting": entry.hosting,
-            "app_software_id": entry.id,
-            "archived": False,
-            "versions": versions,
-        }
-        if plan and release:
-            hosting["release"] = _comparison(plan, entry.hosting)
-        hostings.append(hosting)
-        _show(emit, hosting)
-    emit(ev.StageFinished("read"))
+    names = HostNames(session.client, session.policy)
+    hostings = [
+        _hosting(entry, plan, options.versions, session, names)
+        for entry in found
+        if release is None or entry.hosting in release.hostings
+    ]
+    session.emit(ev.StageFinished("read"))
     compared = [h["release"] for h in hostings if "release" in h]
     result = "listed"
     if compared:
         result = "matches" if all(c["matches"] for c in compared) else "differs"
+    shown = f"{app_key} {release.version}" if release else app_key
     headline = {
         "listed": f"{app_key}: {len(hostings)} hostings",
-        "matches": f"{app_key} {release.version if release else ''}: live matches release.yml",
-        "differs": f"{app_key} {release.version if release else ''}: live differs from release.yml",
+        "matches": f"{shown}: live matches release.yml",
+        "differs": f"{shown}: live differs from release.yml",
     }[result]
     return CommandReport(
         "status",
@@ -84,8 +68,28 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
         headline=headline,
         markdown=_markdown(hostings),
         outputs_={"matches": str(result == "matches").lower()} if compared else {},
-        requests=client.requests_made,
+        requests=session.client.requests_made,
     )
+
+
+def _hosting(
+    entry: AppSoftware, plan: Plan | None, count: int, session: Session, names: HostNames
+) -> dict[str, Any]:
+    hosting: dict[str, Any] = {
+        "hosting": entry.hosting,
+        "app_software_id": entry.id,
+        "archived": entry.archived,
+        "versions": [],
+    }
+    if entry.archived:
+        session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
+        return hosting
+    newest = newest_versions(session.client, session.policy, entry.id, count)
+    hosting["versions"] = [_version(v, entry.id, session, names) for v in newest]
+    if plan is not None:
+        hosting["release"] = _comparison(plan, entry.hosting)
+    _show(session.emit, hosting)
+    return hosting
 
 
 def _plan(release: Release, session: Session) -> Plan:

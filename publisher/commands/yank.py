@@ -41,15 +41,22 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     build = options.build or release.build
     session.emit(ev.StageStarted("read"))
-    hostings = []
+    checked = []  # every hosting is checked before any is changed: no half-done yank
     for entry in app_software(session.client, session.policy, release.app):
         if entry.hosting not in release.hostings:
             continue
         if entry.archived:
             session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
             continue
-        hostings.append(_hosting(entry, build, options, session))
+        checked.append((entry, _check(entry, build, options, session)))
     session.emit(ev.StageFinished("read"))
+    hostings = [_hide(entry, build, listing, options, session) for entry, listing in checked]
+    return _report(release.app, build, options, hostings, session)
+
+
+def _report(
+    app: str, build: int, options: YankOptions, hostings: list[dict[str, Any]], session: Session
+) -> CommandReport:
     actions = {h["action"] for h in hostings}
     result = (
         "hidden"
@@ -67,13 +74,8 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
         "yank",
         result,
         int(ExitCode.OK),
-        body={
-            "app": release.app,
-            "build": build,
-            "replacement": options.replacement,
-            "hostings": hostings,
-        },
-        headline=f"{release.app} build {build} {verb[result]}",
+        body={"app": app, "build": build, "replacement": options.replacement, "hostings": hostings},
+        headline=f"{app} build {build} {verb[result]}",
         markdown=md_table(
             ["hosting", "listing", "action"],
             [[h["hosting"], str(h["state"]), h["action"]] for h in hostings],
@@ -83,61 +85,60 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
     )
 
 
-def _hosting(
-    entry: AppSoftware, build: int, options: YankOptions, session: Session
-) -> dict[str, Any]:
-    client, policy, emit = session.client, session.policy, session.emit
-    read = partial(client.get_listing, entry.id, build)
-    listing = policy.read(f"read listing {build}", read)
-    title = f"{entry.hosting} listing of build {build}"
+def _check(entry: AppSoftware, build: int, options: YankOptions, session: Session) -> Json:
+    """The live listing, once every rule allows hiding it (or it is hidden already)."""
+    read = partial(session.client.get_listing, entry.id, build)
+    listing = session.policy.read(f"read listing {build}", read)
+    title = _title(entry, build)
     if listing is None:
         raise RejectedError(f"{title}: no such version listing on Marketplace")
+    if listing.get("state") == "PUBLIC":
+        _check_replacement(entry, options.replacement, session)
+        _check_not_only_public(entry, build, title, session)
+    return listing
+
+
+def _hide(
+    entry: AppSoftware, build: int, listing: Json, options: YankOptions, session: Session
+) -> dict[str, Any]:
+    title = _title(entry, build)
     if listing.get("state") != "PUBLIC":
-        emit(ev.Info(f"{title} is already {listing.get('state')}: nothing to do"))
-        return {
-            "hosting": entry.hosting,
-            "state": listing.get("state"),
-            "action": "already-private",
-            "patch": [],
-        }
-    _check_replacement(entry, options.replacement, session)
-    public = policy.read("list public listings", lambda: list(client.listings(entry.id, "PUBLIC")))
-    others = [x for x in public if x.get("buildNumber") != build and x.get("state") == "PUBLIC"]
-    if not others:
+        session.emit(ev.Info(f"{title} is already {listing.get('state')}: nothing to do"))
+        return _row(entry, listing.get("state"), "already-private", [])
+    hidden = _private(listing) or listing
+    patch = list(
+        jsonpatch.make_patch(comparable_listing(listing), comparable_listing(hidden)).patch
+    )
+    if not options.execute:
+        session.emit(ev.Info(f"{title}: would go PUBLIC -> PRIVATE; run with --execute to act"))
+        return _row(entry, "PUBLIC", "planned", patch)
+    read = partial(session.client.get_listing, entry.id, build)
+    put = partial(session.client.update_listing, entry.id, build)
+    sent = put_revised(session.policy, session.emit, title, read, _private, put, live=listing)
+    session.emit(ev.Info(f"{title}: now PRIVATE" if sent else f"{title}: already PRIVATE"))
+    return _row(entry, "PRIVATE", "hidden" if sent else "already-private", patch)
+
+
+def _title(entry: AppSoftware, build: int) -> str:
+    return f"{entry.hosting} listing of build {build}"
+
+
+def _row(entry: AppSoftware, state: Any, action: str, patch: list[Any]) -> dict[str, Any]:
+    return {"hosting": entry.hosting, "state": state, "action": action, "patch": patch}
+
+
+def _check_not_only_public(entry: AppSoftware, build: int, title: str, session: Session) -> None:
+    """Marketplace's rule, checked before asking: another listing of the app must be public."""
+    client = session.client
+    public = session.policy.read(
+        "list public listings", lambda: list(client.listings(entry.id, "PUBLIC"))
+    )
+    if not [x for x in public if x.get("buildNumber") != build and x.get("state") == "PUBLIC"]:
         raise RejectedError(
             f"{title}: {ONLY_PUBLIC_RULE}",
             advice="publish (or make public) a replacement version first, then yank this one "
             "with --replacement BUILD",
         )
-    patch = list(
-        jsonpatch.make_patch(
-            comparable_listing(listing), comparable_listing(_private(listing) or listing)
-        ).patch
-    )
-    if not options.execute:
-        emit(
-            ev.Info(
-                f"{title}: would go PUBLIC -> PRIVATE (JSON Patch {patch}); "
-                "run with --execute to act"
-            )
-        )
-        return {"hosting": entry.hosting, "state": "PUBLIC", "action": "planned", "patch": patch}
-    sent = put_revised(
-        policy,
-        emit,
-        title,
-        read,
-        _private,
-        partial(client.update_listing, entry.id, build),
-        live=listing,
-    )
-    emit(ev.Info(f"{title}: now PRIVATE" if sent else f"{title}: already PRIVATE"))
-    return {
-        "hosting": entry.hosting,
-        "state": "PRIVATE",
-        "action": "hidden" if sent else "already-private",
-        "patch": patch,
-    }
 
 
 def _private(current: Json) -> Json | None:
