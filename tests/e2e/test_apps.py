@@ -26,7 +26,8 @@ SEED = {
                 }
                 for i in range(25)
             ],
-        }
+        },
+        {"email": "other@example.com", "token": "other-token", "apps": []},
     ]
 }
 
@@ -84,3 +85,12 @@ def test_an_unknown_vendor_id_is_rejected_with_advice(vendor: Publisher) -> None
     run = call(vendor, "apps", MPAC_VENDOR_ID="12")
     assert run.code == 6
     assert "no vendor 12" in run.text
+
+
+def test_another_vendors_developer_id_gets_the_id_mix_up_hint(vendor: Publisher) -> None:
+    developer_id, _ = vendor.sandbox.developer_ids()
+    env = {"MPAC_USER": "other@example.com", "MPAC_TOKEN": "other-token"}
+    run = call(vendor, "apps", "--json", MPAC_DEVELOPER_ID=developer_id, **env)
+    found = document(run, "apps")
+    assert run.code == 4  # a 403
+    assert "HTTP 403" in found["error"] and "MPAC_VENDOR_ID" in found["advice"]

@@ -111,3 +111,16 @@ def test_the_sandbox_refuses_the_only_public_version_too(publisher: Publisher) -
         assert RULE in exc.message
     else:
         raise AssertionError("the sandbox accepted hiding the only public version")
+
+
+def test_yank_changes_no_hosting_when_one_must_refuse(publisher: Publisher) -> None:
+    publisher.release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    assert publisher("publish").code == 0
+    publisher.release.edit("hosting: [datacenter, server]", "hosting: datacenter")
+    publish_next(publisher)  # 2.5.0 public on datacenter only: server's 2.4.0 is its only public
+    publisher.release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    publisher.sandbox.clear_journal()
+    run = call(publisher, "yank", str(publisher.release.path), "--build", "2004000", "--execute")
+    assert run.code == 6 and "server listing of build 2004000" in run.text and RULE in run.text
+    assert writes(publisher) == []  # datacenter, which alone could be hidden, was left alone
+    assert listings(publisher.sandbox.state(), "datacenter")[2004000]["state"] == "PUBLIC"

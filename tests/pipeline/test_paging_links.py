@@ -121,3 +121,18 @@ def test_a_v2_leftover_link_is_not_followed(two_servers: tuple) -> None:
     with pytest.raises(UnavailableError, match="not a v3 path"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 1
+
+
+def test_newest_versions_take_the_highest_builds_whatever_the_order(two_servers: tuple) -> None:
+    from publisher.livestate import newest_versions
+    from publisher.retry import RetryPolicy
+
+    pages, _, root, _ = two_servers
+    path = "/rest/3/app-software/s/versions"
+    pages[path] = {
+        "versions": [{"buildNumber": b} for b in (3, 9, 1)],
+        "links": {"next": f"{path}?cursor=2"},
+    }
+    pages[path + "?cursor=2"] = {"versions": [{"buildNumber": b} for b in (7, 12, 5)], "links": {}}
+    found = newest_versions(client(root), RetryPolicy(), "s", 3)
+    assert [v["buildNumber"] for v in found] == [12, 9, 7]
