@@ -12,6 +12,7 @@ from publisher import events as ev
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
+from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
 from publisher.livestate import AppSoftware, HostNames, app_software
 from publisher.marketplace import Json
@@ -130,6 +131,9 @@ def check(config: ConfigOptions, session: Session) -> CommandReport:
         for v in lag.newer
     ]
     release = reading.release
+    warnings = tuple(_warning(release, lag) for lag in behind)
+    for w in warnings:
+        session.emit(ev.Problem(w))
     count = len({(n["product"], n["build"]) for n in newer})
     headline = (
         f"{release.app} {release.version}: {count} host versions released above its max"
@@ -152,7 +156,20 @@ def check(config: ConfigOptions, session: Session) -> CommandReport:
             "newer-json": json.dumps(newer),
         },
         requests=session.client.requests_made,
+        diagnostics=warnings,
     )
+
+
+def _warning(release: Release, lag: Lag) -> Diagnostic:
+    """At release.yml's `max:` of that product: a workflow annotation on the line to raise."""
+    key = ("compatibility", lag.key_index, "max")
+    newest = lag.newer[-1].get("versionNumber")
+    message = (
+        f"{lag.hosting}: {lag.product} {newest} ({len(lag.newer)} versions in all) was released "
+        f"above the live max {lag.max_version or lag.max_build}; test it, then "
+        "`mpac-publisher compat bump`"
+    )
+    return warning(message, release.locate(key), f"compatibility[{lag.key_index}].max")
 
 
 def _lag_line(lag: Lag) -> str:

@@ -54,6 +54,9 @@ def test_compat_check_in_github_writes_a_summary_and_outputs(
         publisher, "compat", "check", str(publisher.release.path), **github(publisher, tmp_path)
     )
     assert run.code == 11
+    line = publisher.release.line_of("max: 10.3.0")
+    assert "::warning file=" in run.out and f"line={line}," in run.out
+    assert "Jira 10.8.0 (" in run.out
     summary = (tmp_path / "summary.md").read_text()
     assert "## mpac-publisher compat check" in summary
     assert "| datacenter | Jira | 10.3.0 |" in summary and "10.8.0" in summary
