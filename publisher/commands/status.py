@@ -68,6 +68,7 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
         headline=headline,
         markdown=_markdown(hostings),
         outputs_={"matches": str(result == "matches").lower()} if compared else {},
+        attention=result == "differs",
         requests=session.client.requests_made,
     )
 

@@ -23,6 +23,7 @@ class CommandReport:
     markdown: str = ""  # the job summary's body
     outputs_: dict[str, str] = field(default_factory=dict)  # GitHub step outputs
     dry_run: bool = False
+    attention: bool = False  # a success that needs a look (status: live differs)
     requests: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
@@ -35,11 +36,13 @@ class CommandReport:
         if self.exit_code not in (0, 11) or self.error:
             lines = [f"✗ {self.error or self.result}"]
             return lines + ([f"  hint: {self.advice}"] if self.advice else [])
-        mark = "✓" if self.exit_code == 0 else "✗"
+        mark = "✗" if self.exit_code else ("!" if self.attention else "✓")
         return [f"{mark} {self.headline or self.result}"]
 
     def summary(self) -> str:
-        verdict = "\n".join(self.final_lines()).replace("✓", "✅").replace("✗", "❌")
+        lines = self.final_lines()
+        lines[0] = lines[0].replace("✓", "✅").replace("✗", "❌").replace("! ", "⚠️ ", 1)
+        verdict = "\n".join(lines)
         return f"## mpac-publisher {self.command}\n\n{verdict}\n\n{self.markdown}".rstrip() + (
             f"\n\n<sub>{self.requests} Marketplace requests · exit code {self.exit_code}</sub>\n"
         )
