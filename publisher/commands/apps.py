@@ -10,7 +10,7 @@ from publisher import events as ev
 from publisher.apierrors import ApiError, ApiRejectedError
 from publisher.commands.session import Session, api_hint
 from publisher.developer import developer_id
-from publisher.errors import ExitCode, RejectedError
+from publisher.errors import ExitCode
 from publisher.marketplace import Json
 from publisher.report.document import CommandReport, md_table
 
@@ -37,11 +37,11 @@ def apps(options: AppsOptions, session: Session) -> CommandReport:
     emit(ev.StageStarted("read"))
     try:
         items = policy.read("list apps", lambda: list(client.developer_apps(developer)))
-    except ApiRejectedError as exc:
-        raise RejectedError(exc.message, advice=api_hint(exc, "listing apps")) from exc
-    except ApiError as exc:
-        exc.advice = api_hint(exc, "listing apps") or exc.advice
-        raise
+    except ApiError as exc:  # 400/403/404 here usually mean a vendor id posing as developer id
+        hint = api_hint(exc, "listing apps") or exc.advice
+        raise type(exc)(
+            exc.request, exc.status, exc.entries, retry_after=exc.retry_after, advice=hint
+        ) from exc
     found = [a for a in (_app(i) for i in items) if _matches(a, options.text)]
     if options.hosting:
         found = [

@@ -15,7 +15,7 @@ from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
 from publisher.connection import Connection, api_root, credentials
 from publisher.diagnostics import error
-from publisher.errors import ConfigError, ExitCode, PublisherError
+from publisher.errors import ConfigError, PublisherError
 from publisher.marketplace import Marketplace
 from publisher.report.document import CommandReport
 from publisher.retry import RetryPolicy
@@ -93,9 +93,7 @@ def load_release(config: ConfigOptions, session: Session) -> Release:
     found = load(config, session.env, lambda event: None)  # diagnostics travel with the error
     session.emit(ev.StageFinished("load"))
     if found.release is None or not found.ok:
-        raise ConfigError(
-            f"{found.file} is invalid", diagnostics=tuple(d for d in found.diagnostics)
-        )
+        raise ConfigError(f"{found.file} is invalid", diagnostics=tuple(found.diagnostics))
     return found.release
 
 
@@ -107,6 +105,3 @@ def api_hint(exc: ApiError, what: str) -> str | None:
             "cause; set MPAC_DEVELOPER_ID to the UUID, or MPAC_VENDOR_ID to the number"
         )
     return None
-
-
-__all__ = ["ExitCode", "Session", "failed", "load_release", "run_command"]
