@@ -35,11 +35,12 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
     targets = _targets(reading, options.to)
+    edits = _planned_edits(options, reading, targets)
     hostings = [
         _bump_hosting(lag_hosting, live, targets, reading, options, session)
         for lag_hosting, live in reading.lives.items()
     ]
-    edits = _config_edits(options, reading, targets, session)
+    _write_edits(options, reading, edits, session)
     changed = any(h["action"] != "unchanged" for h in hostings)
     result = "unchanged" if not changed else ("planned" if options.dry_run else "raised")
     return CommandReport(
@@ -146,9 +147,10 @@ def _names(reading: Reading, lag: Lag) -> set[str]:
     return {lag.product.lower(), lag.parent_id.lower(), written.lower()}
 
 
-def _config_edits(
-    options: BumpOptions, reading: Reading, targets: list[tuple[Lag, Json]], session: Session
+def _planned_edits(
+    options: BumpOptions, reading: Reading, targets: list[tuple[Lag, Json]]
 ) -> list[ScalarEdit]:
+    """release.yml's `max:` edits, planned before any write so a refusal leaves all as it was."""
     if not options.write_config or not targets:
         return []
     release = reading.release
@@ -162,20 +164,20 @@ def _config_edits(
         written = release.compatibility[index].max
         value = t["buildNumber"] if isinstance(written, int) else str(t["versionNumber"])
         edit = plan_edit(text, ("compatibility", index, "max"), value, str(options.config.config))
-        if edit is None:
-            continue
-        edits.append(edit)
-        verb = "would change" if options.dry_run else "changed"
-        session.emit(
-            ev.Info(
-                f"{options.config.config}:{edit.line}: {verb} {edit.before.strip()}"
-                f" -> {edit.after.strip()}"
-            )
-        )
-        if not options.dry_run:
-            apply_edit(release.config_path, edit)
-            text = release.config_path.read_text("utf-8")
+        if edit is not None:
+            edits.append(edit)
     return edits
+
+
+def _write_edits(
+    options: BumpOptions, reading: Reading, edits: list[ScalarEdit], session: Session
+) -> None:
+    verb = "would change" if options.dry_run else "changed"
+    for edit in edits:
+        if not options.dry_run:
+            apply_edit(reading.release.config_path, edit)
+        shown = f"{edit.before.strip()} -> {edit.after.strip()}"
+        session.emit(ev.Info(f"{options.config.config}:{edit.line}: {verb} {shown}"))
 
 
 def _target_json(lag: Lag, target: Json) -> dict[str, Any]:

@@ -143,3 +143,32 @@ def test_raised_never_lowers_a_max_and_keeps_state_and_revision() -> None:
     pairs = [(c["parentSoftwareId"], c["maxBuildNumber"]) for c in body["compatibilities"]]
     assert pairs == [("c", 20), ("j", 21)]  # c's target was lower: kept
     assert (body["state"], body["revision"]) == ("approved", 7)
+
+
+def test_write_config_of_a_max_from_the_environment_is_refused_before_any_write(
+    current: Publisher,
+) -> None:
+    current.release.edit(f"max: {NEWEST_JIRA}", "max: ${JIRA_MAX}")
+    current.sandbox.add_parent_version(JIRA, 1008000, "10.8.0", ["datacenter"])
+    run = call(
+        current, "compat", "bump", config(current), "--write-config", "--json", JIRA_MAX=NEWEST_JIRA
+    )
+    found = document(run, "compat-bump")
+    assert run.code == 3 and "change the variable instead" in found["error"]
+    assert writes(current) == []
+
+
+def test_bump_to_a_version_needs_the_product_when_there_are_several(
+    publisher: Publisher,
+) -> None:
+    publisher.release.edit(
+        "    max: 10.3.0\n",
+        "    max: 10.3.0\n  - product: confluence\n    min: 8.5.0\n    max: 9.0.1\n",
+    )
+    assert publisher("publish").code == 0
+    run = call(publisher, "compat", "bump", config(publisher), "--to", "10.4.0")
+    assert run.code == 2 and "--to jira=10.4.0" in run.text
+    run = call(publisher, "compat", "bump", config(publisher), "--to", "jira=10.4.0", "--json")
+    found = document(run, "compat-bump")
+    assert run.code == 0, run.text
+    assert [(t["product"], t["to"]) for t in found["targets"]] == [("Jira", "10.4.0")]
