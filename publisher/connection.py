@@ -9,7 +9,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from publisher.errors import CredentialsError, UsageError
-from publisher.secrets import secret_forms
+from publisher.secrets import looks_like_email, secret_forms
 
 DEFAULT_API_URL = "https://api.atlassian.com/marketplace"
 
@@ -98,15 +98,36 @@ def credentials(
         return None
     if not email:
         raise CredentialsError("MPAC_TOKEN is set but MPAC_USER is not", advice=AUTH_ADVICE)
+    shown = f" ({email})" if looks_like_email(email) else ""  # anything else may be a token
     if not token:
         raise CredentialsError(
-            f"MPAC_USER is {email} but no token was given (MPAC_TOKEN or --token-stdin)",
+            f"MPAC_USER is set{shown} but no token was given (MPAC_TOKEN or --token-stdin)",
             advice=AUTH_ADVICE,
         )
     if "@" not in email:
         raise CredentialsError(
-            f"MPAC_USER must be the account's email address, got {email!r}", advice=AUTH_ADVICE
+            "MPAC_USER is not an email address (its value is not shown: it may be a token; "
+            "are MPAC_USER and MPAC_TOKEN swapped?)",
+            advice=AUTH_ADVICE,
         )
+    _check_sendable("MPAC_USER", email)
+    _check_sendable("MPAC_TOKEN", token)
     if any(c.isspace() for c in token) or ":" in email:
         raise CredentialsError("the API token or email contains invalid characters")
     return Credentials(email, token)
+
+
+def _check_sendable(name: str, value: str) -> None:
+    """HTTP Basic auth carries Latin-1 only: refuse anything else before a request is sent."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise CredentialsError(
+            f"{name} contains characters HTTP Basic authentication cannot carry (only Latin-1; "
+            "an Atlassian API token is plain ASCII); its value is not shown",
+            advice=AUTH_ADVICE,
+        ) from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise CredentialsError(
+            f"{name} contains control characters; its value is not shown", advice=AUTH_ADVICE
+        )

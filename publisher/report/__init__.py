@@ -18,12 +18,16 @@ class Reporter(Protocol):
 
 
 class Fanout:
-    """Several reporters behind one emit."""
+    """Several reporters behind one emit; with `redact`, every event is redacted first, so no
+    reporter ever holds a secret (each still redacts its own text as a safety net)."""
 
-    def __init__(self, reporters: Sequence[Reporter]) -> None:
+    def __init__(self, reporters: Sequence[Reporter], redact: Redactor | None = None) -> None:
         self.reporters = list(reporters)
+        self.redact = redact
 
     def emit(self, event: ev.Event) -> None:
+        if self.redact is not None:
+            event = self.redact.scrub(event)
         for reporter in self.reporters:
             reporter.emit(event)
 
@@ -59,4 +63,4 @@ def choose_reporter(
         reporters.append(TerminalReporter(human_stream, redact=redact, tty=tty, color=color))
     if json_output:
         reporters.append(JsonReporter(out, redact=redact))
-    return Fanout(reporters)
+    return Fanout(reporters, redact)

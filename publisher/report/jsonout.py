@@ -16,8 +16,10 @@ class JsonReporter:
 
     def emit(self, event: ev.Event) -> None:
         if isinstance(event, ev.Finished):
-            text = json.dumps(event.report.to_json(), indent=2, default=str)
-            self.stream.write(self.redact(text) + "\n")
+            document = self.redact.scrub(event.report.to_json())  # before any escaping
+            text = self.redact(json.dumps(document, indent=2, default=str))
+            # `##[` is the old workflow-command form; as \u005b it reads the same to a parser
+            self.stream.write(text.replace("##[", "##\\u005b") + "\n")
             self.stream.flush()
 
     def close(self) -> None:
