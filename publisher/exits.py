@@ -57,7 +57,10 @@ class Signals:
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        previous = {s: signal.signal(s, self.handle) for s in (signal.SIGINT, signal.SIGTERM)}
+        wanted = [
+            s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) != signal.SIG_IGN
+        ]
+        previous = {s: signal.signal(s, self.handle) for s in wanted}  # an ignored one stays so
         try:
             yield
         finally:

@@ -1,0 +1,94 @@
+"""With `--json`, every exit ends with exactly one valid JSON document on stdout: usage errors,
+bugs, and SIGINT/SIGTERM, which stop a publish cleanly (130/143) with a resumable journal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from publisher.cli import main
+from publisher.sandbox import Fault
+from tests.e2e.conftest import Publisher
+
+IMAGES = 6  # distinct images in examples/release.yml
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["publish", "--json", "--frobnicate"],
+        ["publish", "--js", "--dry-run=yes"],
+        ["plan", "--json", "a.yml", "b.yml"],
+        ["--json"],
+    ],
+)
+def test_a_usage_error_with_json_prints_one_document_and_exits_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv, env={}) == 2
+    out, err = capsys.readouterr()
+    document = json.loads(out)  # exactly one document: trailing text would not parse
+    assert document["exit_code"] == 2 and document["result"] == "failed"
+    assert document["error"] and "usage" in err
+
+
+def test_an_early_failure_prints_one_document(publisher: Publisher) -> None:
+    run = publisher("publish", "--json", MPAC_API_URL="ftp://example.com")
+    assert run.code == 2
+    assert json.loads(run.out)["exit_code"] == 2
+
+
+def _start(publisher: Publisher) -> subprocess.Popen[str]:
+    env = {**os.environ, **publisher.env, "MPAC_HTTP_TIMEOUT": "30"}
+    argv = [sys.executable, "-m", "publisher", "publish", "--json", str(publisher.release.path)]
+    return subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def _wait_for(process: subprocess.Popen[str], ready: object) -> None:
+    assert callable(ready)
+    for _ in range(400):  # bounded: 20 s at most
+        if ready() or process.poll() is not None:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_publish_with_one_document_and_a_resumable_journal(
+    publisher: Publisher, signum: int, code: int
+) -> None:
+    sandbox = publisher.sandbox
+    # The artifact upload waits on the server: the signal finds the publisher mid-request.
+    sandbox.add_fault(Fault(method="POST", path="/rest/3/artifacts", action="delay", seconds=3.0))
+    process = _start(publisher)
+    _wait_for(process, lambda: len(sandbox.state()["images"]) >= IMAGES)
+    assert process.poll() is None, "the publish ended before the signal"
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    document = json.loads(out)
+    assert document["exit_code"] == code and document["result"] == "interrupted"
+    assert "re-run" in document["advice"]
+    uploaded = [u for u in document["uploads"] if u["kind"] == "image" and u["id"]]
+    assert len(uploaded) == IMAGES, "the document says what was done before the signal"
+    for journal in Path(publisher.env["MPAC_STATE_DIR"]).rglob("*.json"):
+        json.loads(journal.read_text())  # complete files, never half-written
+    sandbox.clear_faults()
+    sandbox.clear_journal()
+    rerun = publisher()
+    assert rerun.code == 0, rerun.text
+    again = [e for e in sandbox.journal() if e["path"].startswith("/rest/3/assets/images")]
+    assert again == [], "images recorded before the signal are not uploaded again"
