@@ -12,7 +12,7 @@ import base64
 import dataclasses
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -98,18 +98,23 @@ class Redactor:
 
     def scrub(self, value: Any) -> Any:
         """The same value with every string in it redacted: dataclasses, dicts, lists, tuples."""
-        if isinstance(value, str):
-            return self(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {
-                f.name: self.scrub(getattr(value, f.name))
-                for f in dataclasses.fields(value)
-                if f.init
-            }
-            return dataclasses.replace(value, **changes)
-        if isinstance(value, dict):
-            return {self.scrub(k): self.scrub(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            items = [self.scrub(item) for item in value]
-            return items if isinstance(value, list) else tuple(items)
-        return value
+        return map_strings(value, self)
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of `value` (dataclasses, dicts, lists, tuples) with `change` applied to each str."""
+    if isinstance(value, str):
+        return change(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: map_strings(getattr(value, f.name), change)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {map_strings(k, change): map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [map_strings(item, change) for item in value]
+        return items if isinstance(value, list) else tuple(items)
+    return value

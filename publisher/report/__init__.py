@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, TextIO
 
 from publisher import events as ev
-from publisher.secrets import Redactor
+from publisher.report.controls import visible_controls
+from publisher.secrets import Redactor, map_strings
 
 
 class Reporter(Protocol):
@@ -19,7 +20,8 @@ class Reporter(Protocol):
 
 class Fanout:
     """Several reporters behind one emit; with `redact`, every event is redacted first, so no
-    reporter ever holds a secret (each still redacts its own text as a safety net)."""
+    reporter ever holds a secret (each still redacts its own text as a safety net), and its
+    control characters are made visible (publisher.report.controls)."""
 
     def __init__(self, reporters: Sequence[Reporter], redact: Redactor | None = None) -> None:
         self.reporters = list(reporters)
@@ -27,7 +29,8 @@ class Fanout:
 
     def emit(self, event: ev.Event) -> None:
         if self.redact is not None:
-            event = self.redact.scrub(event)
+            redact = self.redact
+            event = map_strings(event, lambda text: visible_controls(redact(text)))
         for reporter in self.reporters:
             reporter.emit(event)
 

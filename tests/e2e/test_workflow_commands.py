@@ -71,3 +71,17 @@ def test_a_hostile_file_name_cannot_start_a_workflow_command(
         assert run.code == 0, run.text
         assert args == ["validate"] or "pwned-by-file" in run.text, "the name is still shown"
         assert _commands_the_runner_would_run(run.out + "\n" + run.err) == [], args
+
+
+def test_a_hostile_server_answer_cannot_drive_the_terminal(publisher: Publisher) -> None:
+    clipboard, clear = "\x1b]52;c;cHduZWQ=\x07", "\x1b[2J\x1b[H"
+    detail = f"nope{clipboard}{clear}\x9b31m hidden\rOVERWRITTEN"
+    publisher.sandbox.add_fault(
+        Fault(method="POST", path="/rest/3/app-software/*/versions", status=400, detail=detail)
+    )
+    run = publisher("publish", "--json")
+    assert run.code == 6, run.text
+    assert "\x1b" not in run.text and "\x9b" not in run.text and "\x07" not in run.text
+    assert "\r" not in run.err, "a lone CR would overwrite what the line said"
+    assert "\\x1b]52;c;cHduZWQ=" in run.err, "the text is still shown, its controls made visible"
+    assert "OVERWRITTEN" in run.err
