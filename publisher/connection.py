@@ -57,9 +57,10 @@ def api_root(given: str | None, env: Mapping[str, str]) -> str:
     """--api-url, else MPAC_API_URL, else the real Marketplace; https unless on this machine."""
     url = (given or env.get("MPAC_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
     parts = urlsplit(url)
+    shown = url.rpartition("@")[2]  # never echo what may be userinfo, URL-shaped or not
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
-            f"the API root {url!r} is not an http(s) URL",
+            f"the API root {shown!r} is not an http(s) URL",
             advice=f"set MPAC_API_URL to e.g. {DEFAULT_API_URL}",
         )
     if parts.username or parts.password:

@@ -87,3 +87,15 @@ def test_artifact_url_credentials_are_never_shown_but_reach_the_fetch(
     assert pair not in run.text
     remotes = [a.get("remote") or "" for a in publisher.sandbox.state()["artifacts"].values()]
     assert any(password in r for r in remotes), "Marketplace's fetch needs the whole URL"
+
+
+@pytest.mark.parametrize(
+    "root", ["deploy:api-root-secret@api.example.com", "https://deploy:api-root-secret@x.example"]
+)
+def test_an_api_root_with_credentials_is_refused_without_echoing_them(
+    publisher: Publisher, root: str
+) -> None:
+    run = publisher("publish", "--json", MPAC_API_URL=root)
+    assert run.code == 2, run.text
+    assert json.loads(run.out)["exit_code"] == 2
+    assert "api-root-secret" not in run.text
