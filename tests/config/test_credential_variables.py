@@ -87,3 +87,16 @@ def test_publishing_with_an_interpolated_token_exits_3_and_never_prints_it(
 @pytest.mark.parametrize("name", ["VERSION", "BUILD_NUMBER", "APP_KEY", "TOKENIZER_MODE"])
 def test_ordinary_variables_are_not_taken_for_credentials(name: str) -> None:
     assert not is_credential_variable(name)
+
+
+def test_a_published_link_carrying_credentials_is_refused_at_its_line(project: Path) -> None:
+    path = _edit(
+        project,
+        "documentation: https://example.com/timesheets/docs",
+        "documentation: https://wiki:link-password@example.com/timesheets/docs",
+    )
+    result = load_release(path, env={})
+    refused = [d for d in result.diagnostics if "credentials" in d.message]
+    assert len(refused) == 1 and refused[0].location is not None
+    assert refused[0].location.line == _line_of(path, "link-password")[0]
+    assert "link-password" not in refused[0].render()
