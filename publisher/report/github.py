@@ -51,8 +51,7 @@ class GitHubReporter:
 
     def _command(self, name: str, properties: dict[str, object], message: str) -> None:
         kept = {k: self.redact(str(v)) for k, v in properties.items() if v not in (None, "")}
-        self.plain.close()  # an unfinished line of plain text ends before the command
-        self.safe.release()
+        self.safe.release()  # held-back plain text goes out before the command
         self.stream.write(str(Command(name, kept, self.redact(message))) + "\n")
         self.stream.flush()
 

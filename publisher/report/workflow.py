@@ -80,3 +80,7 @@ class CommandSafeStream:
 
     def isatty(self) -> bool:
         return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", None) or "utf-8"
