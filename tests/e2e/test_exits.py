@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,12 +60,20 @@ def _start(publisher: Publisher) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for(process: subprocess.Popen[str], ready: object) -> None:
-    assert callable(ready)
-    for _ in range(400):  # bounded: 20 s at most
-        if ready() or process.poll() is not None:
-            return
-        time.sleep(0.05)
+def _wait_for_line(process: subprocess.Popen[str], needle: str) -> list[str]:
+    """Read stderr until a line holds `needle` (bounded: 30 s); a thread keeps reading after."""
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stream = process.stderr
+    threading.Thread(target=lambda: [lines.put(x) for x in stream], daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + 30
+    while not any(needle in x for x in seen) and time.monotonic() < deadline:
+        try:
+            seen.append(lines.get(timeout=max(0.01, deadline - time.monotonic())))
+        except queue.Empty:
+            break
+    return seen
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -73,12 +83,17 @@ def test_a_signal_stops_the_publish_with_one_document_and_a_resumable_journal(
     sandbox = publisher.sandbox
     # The artifact upload waits on the server: the signal finds the publisher mid-request.
     sandbox.add_fault(Fault(method="POST", path="/rest/3/artifacts", action="delay", seconds=3.0))
-    process = _start(publisher)
-    _wait_for(process, lambda: len(sandbox.state()["images"]) >= IMAGES)
-    assert process.poll() is None, "the publish ended before the signal"
-    process.send_signal(signum)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == code, err
+    with _start(publisher) as process:
+        try:
+            seen = _wait_for_line(process, f"{IMAGES} uploaded")  # the images step, as reported
+            assert process.poll() is None, f"the publish ended before the signal: {seen}"
+            process.send_signal(signum)
+            assert process.wait(timeout=30) == code, seen
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.stdout is not None
+        out = process.stdout.read()
     document = json.loads(out)
     assert document["exit_code"] == code and document["result"] == "interrupted"
     assert "re-run" in document["advice"]
