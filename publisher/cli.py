@@ -17,6 +17,7 @@ from publisher import events as ev
 from publisher.errors import ExitCode, PublisherError, UsageError
 from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
 from publisher.report import choose_reporter
+from publisher.report.controls import visible_controls
 from publisher.report.jsonout import JsonReporter
 from publisher.report.workflow import neutralise
 from publisher.secrets import Redactor, secret_forms
@@ -139,12 +140,16 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 
 def _say_last_words(exc: BaseException, env: Mapping[str, str], redact: Redactor) -> None:
-    """An error no reporter got to show, on stderr: redacted, never a workflow command."""
+    """An error no reporter got to show, on stderr."""
     if isinstance(exc, Exception) and not isinstance(exc, PublisherError) and env.get("MPAC_DEBUG"):
-        sys.stderr.write(neutralise(redact(traceback.format_exc())))
+        _to_stderr(traceback.format_exc(), redact)
     report = last_report("", "", exc)
-    lines = [f"mpac-publisher: {report.error}", f"  hint: {report.advice}"]
-    sys.stderr.write(neutralise(redact("\n".join(lines))) + "\n")
+    _to_stderr(f"mpac-publisher: {report.error}\n  hint: {report.advice}\n", redact)
+
+
+def _to_stderr(text: str, redact: Redactor) -> None:
+    """Text outside any reporter: redacted, controls shown, never a workflow command."""
+    sys.stderr.write(neutralise(visible_controls(redact(text))))
     sys.stderr.flush()
 
 
@@ -181,10 +186,11 @@ def _with_reporter(
     redact: Redactor,
     run: Callable[[Callable[..., None]], int],
     *,
-    signals: Signals,
+    signals: Signals | None = None,
 ) -> int:
     """Run a command with its reporter; whatever stops it, the reporter shows a final result."""
-    reporter = choose_reporter(json_output=args.json, redact=redact, env=env)
+    reporter = choose_reporter(json_output=getattr(args, "json", False), redact=redact, env=env)
+    signals = signals or Signals()  # not installed: still tells whether the result is out
 
     def emit(event: ev.Event) -> None:
         if isinstance(event, ev.Finished):
@@ -199,7 +205,7 @@ def _with_reporter(
         if signals.settled:
             raise
         if env.get("MPAC_DEBUG") and not isinstance(exc, KeyboardInterrupt):
-            sys.stderr.write(neutralise(redact(traceback.format_exc())))
+            _to_stderr(traceback.format_exc(), redact)
         emit(ev.Finished(last_report(args.command, str(getattr(args, "config", "")), exc)))
         return int(exit_code_of(exc))
     finally:
