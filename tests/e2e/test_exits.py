@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
+from publisher.exits import Signals, Terminated
 from publisher.sandbox import Fault
 from tests.e2e.conftest import Publisher
 
@@ -107,3 +108,14 @@ def test_a_signal_stops_the_publish_with_one_document_and_a_resumable_journal(
     assert rerun.code == 0, rerun.text
     again = [e for e in sandbox.journal() if e["path"].startswith("/rest/3/assets/images")]
     assert again == [], "images recorded before the signal are not uploaded again"
+
+
+def test_a_signal_after_the_result_document_does_not_contradict_it() -> None:
+    signals = Signals()
+    with pytest.raises(Terminated):
+        signals.handle(signal.SIGTERM, None)
+    with pytest.raises(KeyboardInterrupt):
+        signals.handle(signal.SIGINT, None)
+    signals.settle()
+    signals.handle(signal.SIGTERM, None)  # the result is out: recorded, not raised
+    assert signals.late == [signal.SIGTERM]
