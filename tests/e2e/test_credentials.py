@@ -83,6 +83,8 @@ def test_artifact_url_credentials_are_never_shown_but_reach_the_fetch(
         assert password not in run.text and "deploy:" not in run.text
         assert "***@127.0.0.1" in run.text  # the URL is still shown, without its userinfo
     assert password not in _written(tmp_path)
+    for state in Path(publisher.env["MPAC_STATE_DIR"]).rglob("*"):
+        assert not state.is_file() or password not in state.read_text(), state
     pair = base64.b64encode(f"deploy:{password}".encode()).decode()
     assert pair not in run.text
     remotes = [a.get("remote") or "" for a in publisher.sandbox.state()["artifacts"].values()]
