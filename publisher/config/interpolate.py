@@ -101,6 +101,26 @@ def _resolve(
     return ""
 
 
+def published_credentials(data: Any, doc: YamlDocument, env: Mapping[str, str]) -> list[Diagnostic]:
+    """A credential's value written into release.yml by hand (or by a template): it would be
+    published. MPAC_USER is left out (an email address may well appear in release notes)."""
+    values = {
+        name: value.strip()
+        for name, value in env.items()
+        if name != "MPAC_USER" and is_credential_variable(name) and len(value.strip()) >= 8
+    }
+    found = []
+    for path, value in walk(data):
+        names = sorted(n for n, v in values.items() if isinstance(value, str) and v in value)
+        if names:
+            message = (
+                f"this text holds the value of {names[0]}, a credential: release.yml text is "
+                "published on the Marketplace; remove it (and revoke the credential)"
+            )
+            found.append(error(message, doc.locate(path), format_path(path)))
+    return found
+
+
 def _refused(
     body: str, text: str, before: str, doc: YamlDocument, path: Path, problems: list[Diagnostic]
 ) -> bool:

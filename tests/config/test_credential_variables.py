@@ -100,3 +100,17 @@ def test_a_published_link_carrying_credentials_is_refused_at_its_line(project: P
     assert len(refused) == 1 and refused[0].location is not None
     assert refused[0].location.line == _line_of(path, "link-password")[0]
     assert "link-password" not in refused[0].render()
+
+
+def test_a_credential_pasted_into_release_yml_is_refused_without_echoing_it(
+    project: Path,
+) -> None:
+    path = _edit(project, "summary: Faster timesheet export", f"summary: Faster {TOKEN}")
+    env = {"MPAC_USER": "dev@example.com", "MPAC_TOKEN": TOKEN, "CI_FLAG_TOKEN": "true"}
+    result = load_release(path, env=env)
+    refused = [d for d in result.diagnostics if "MPAC_TOKEN" in d.message]
+    assert len(refused) == 1 and refused[0].location is not None
+    assert refused[0].location.line == _line_of(path, TOKEN)[0]
+    assert all(TOKEN not in d.render() for d in result.diagnostics)
+    clean = load_release(_edit(project, f"Faster {TOKEN}", "Faster"), env=env)
+    assert clean.ok, [d.render() for d in clean.diagnostics]
