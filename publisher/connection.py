@@ -63,6 +63,16 @@ def api_root(given: str | None, env: Mapping[str, str]) -> str:
             f"the API root {shown!r} is not an http(s) URL",
             advice=f"set MPAC_API_URL to e.g. {DEFAULT_API_URL}",
         )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        raise UsageError(
+            f"the API root {shown!r} has an invalid port", advice=f"e.g. {DEFAULT_API_URL}"
+        ) from None
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise UsageError(
+            "the API root contains spaces or control characters", advice=f"e.g. {DEFAULT_API_URL}"
+        )
     if parts.username or parts.password:
         raise UsageError(
             "the API root must not contain credentials",

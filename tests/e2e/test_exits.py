@@ -42,10 +42,14 @@ def test_a_usage_error_with_json_prints_one_document_and_exits_2(
     assert document["error"] and "usage" in err
 
 
-def test_an_early_failure_prints_one_document(publisher: Publisher) -> None:
-    run = publisher("publish", "--json", MPAC_API_URL="ftp://example.com")
-    assert run.code == 2
+@pytest.mark.parametrize(
+    "root", ["ftp://example.com", "http://127.0.0.1:99999", "http://127.0.0.1:80x", "https://a b.c"]
+)
+def test_an_unusable_api_root_is_exit_2_with_one_document(publisher: Publisher, root: str) -> None:
+    run = publisher("publish", "--json", MPAC_API_URL=root)
+    assert run.code == 2, run.text
     assert json.loads(run.out)["exit_code"] == 2
+    assert publisher.sandbox.journal() == []
 
 
 def _start(publisher: Publisher) -> subprocess.Popen[str]:
