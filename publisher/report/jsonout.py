@@ -16,8 +16,10 @@ class JsonReporter:
 
     def emit(self, event: ev.Event) -> None:
         if isinstance(event, ev.Finished):
-            document = self.redact.scrub(event.report.to_json())  # before any escaping
-            text = self.redact(json.dumps(document, indent=2, default=str))
+            # Each string is redacted (in every escaped form) before serialising; redacting the
+            # serialised text instead could break the document (a secret `false`, `null`)
+            document = self.redact.scrub(event.report.to_json())
+            text = json.dumps(document, indent=2, default=lambda o: self.redact(str(o)))
             # `##[` is the old workflow-command form; as \u005b it reads the same to a parser
             self.stream.write(text.replace("##[", "##\\u005b") + "\n")
             self.stream.flush()

@@ -123,3 +123,13 @@ def test_a_signal_after_the_result_document_does_not_contradict_it() -> None:
     signals.settle()
     signals.handle(signal.SIGTERM, None)  # the result is out: recorded, not raised
     assert signals.late == [signal.SIGTERM]
+
+
+@pytest.mark.parametrize("user", ["false", "null", "2004000"])
+def test_a_secret_that_looks_like_json_syntax_never_breaks_the_document(
+    publisher: Publisher, user: str
+) -> None:
+    run = publisher("publish", "--json", MPAC_USER=user)  # not an email: masked as a secret
+    assert run.code == 4, run.text
+    document = json.loads(run.out)
+    assert document["exit_code"] == 4 and document["dry_run"] is False
