@@ -204,7 +204,7 @@ def _with_reporter(
     except BaseException as exc:  # interrupts and bugs get a document too
         if signals.settled:
             raise
-        if env.get("MPAC_DEBUG") and not isinstance(exc, KeyboardInterrupt):
+        if env.get("MPAC_DEBUG") and exit_code_of(exc) == ExitCode.UNEXPECTED:
             _to_stderr(traceback.format_exc(), redact)
         emit(ev.Finished(last_report(args.command, str(getattr(args, "config", "")), exc)))
         return int(exit_code_of(exc))
