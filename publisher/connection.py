@@ -9,7 +9,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from publisher.errors import CredentialsError, UsageError
-from publisher.secrets import looks_like_email, secret_forms
+from publisher.secrets import MIN_SECRET, looks_like_email, secret_forms
 
 DEFAULT_API_URL = "https://api.atlassian.com/marketplace"
 
@@ -123,6 +123,8 @@ def credentials(
         )
     _check_sendable("MPAC_USER", email)
     _check_sendable("MPAC_TOKEN", token)
+    if len(token) < MIN_SECRET:  # too short to be a token, and too short to be masked safely
+        raise CredentialsError("MPAC_TOKEN is too short to be an API token", advice=AUTH_ADVICE)
     if any(c.isspace() for c in token) or ":" in email:
         raise CredentialsError("the API token or email contains invalid characters")
     return Credentials(email, token)

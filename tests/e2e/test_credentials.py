@@ -101,3 +101,9 @@ def test_an_api_root_with_credentials_is_refused_without_echoing_them(
     assert run.code == 2, run.text
     assert json.loads(run.out)["exit_code"] == 2
     assert "api-root-secret" not in run.text
+
+
+def test_a_token_too_short_to_mask_is_refused_before_any_request(publisher: Publisher) -> None:
+    run = publisher("publish", "--json", MPAC_TOKEN="x9q")
+    assert run.code == 4, run.text
+    assert "x9q" not in run.text and publisher.sandbox.journal() == []
