@@ -8,13 +8,19 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from publisher import __version__
-from publisher.errors import ExitCode
+from publisher import events as ev
+from publisher.errors import ExitCode, PublisherError, UsageError
+from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
 from publisher.report import choose_reporter
-from publisher.secrets import Redactor
+from publisher.report.controls import visible_controls
+from publisher.report.jsonout import JsonReporter
+from publisher.report.workflow import neutralise
+from publisher.secrets import Redactor, secret_forms
 
 EPILOG = """\
 environment:
@@ -26,12 +32,22 @@ environment:
 
 exit codes: 0 ok, 1 unexpected, 2 usage, 3 invalid release.yml, 4 authentication,
   5 rate/quota limit, 6 rejected by Marketplace, 7 partial publish (re-run to finish),
-  8 Marketplace unavailable
+  8 Marketplace unavailable, 9 state directory unusable, 10 artifact differs,
+  11 compat behind, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
+  with --json, every exit ends with one JSON document on stdout
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors become an exception, so `--json` still gets its document."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise UsageError(message, advice=f"see {self.prog} --help")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mpac-publisher",
         description="Publish Atlassian Marketplace app versions from one release.yml.",
         epilog=EPILOG,
@@ -140,30 +156,54 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        build_parser().print_help(sys.stderr)
-        return int(ExitCode.USAGE)
-    try:
-        return _dispatch(args, env)
-    except BrokenPipeError:  # `mpac-publisher plan | head`: the reader left, nothing to report
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return int(ExitCode.UNEXPECTED)
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
-    except Exception as exc:  # the last line of defence: one readable line, not a traceback
-        if env.get("MPAC_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"mpac-publisher: unexpected error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug; please report it (set MPAC_DEBUG=1 for the traceback)\n"
-        )
-        return int(ExitCode.UNEXPECTED)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    signals = Signals()
+    redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
+    with signals.installed():
+        try:
+            args = build_parser().parse_args(argv)
+            if args.command is None:
+                build_parser().print_help(sys.stderr)
+                raise UsageError("no command given", advice="see mpac-publisher --help")
+            redact.add(secret_forms(getattr(args, "user", None), env.get("MPAC_TOKEN")))
+            with_reporter = partial(_with_reporter, signals=signals)
+            return _dispatch(args, env, redact, with_reporter)
+        except BrokenPipeError:  # `mpac-publisher plan | head`: the reader left, nothing to report
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return int(ExitCode.UNEXPECTED)
+        except BaseException as exc:  # every way out gets its exit code
+            if isinstance(exc, SystemExit):  # --help, --version
+                raise
+            _say_last_words(exc, env, redact)
+            if wants_json(argv) and not signals.settled:
+                signals.settle()
+                report = last_report(command_of(argv), "", exc)
+                JsonReporter(sys.stdout, redact=redact).emit(ev.Finished(report))
+            return int(exit_code_of(exc))
 
 
-def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _say_last_words(exc: BaseException, env: Mapping[str, str], redact: Redactor) -> None:
+    """An error no reporter got to show, on stderr."""
+    if isinstance(exc, Exception) and not isinstance(exc, PublisherError) and env.get("MPAC_DEBUG"):
+        _to_stderr(traceback.format_exc(), redact)
+    report = last_report("", "", exc)
+    _to_stderr(f"mpac-publisher: {report.error}\n  hint: {report.advice}\n", redact)
+
+
+def _to_stderr(text: str, redact: Redactor) -> None:
+    """Text outside any reporter: redacted, controls shown, never a workflow command."""
+    sys.stderr.write(neutralise(visible_controls(redact(text))))
+    sys.stderr.flush()
+
+
+Runner = Callable[[Callable[..., None]], int]
+WithReporter = Callable[[argparse.Namespace, Mapping[str, str], Redactor, Runner], int]
+
+
+def _dispatch(
+    args: argparse.Namespace, env: Mapping[str, str], redact: Redactor, with_reporter: WithReporter
+) -> int:
     if args.command == "schema":
         from publisher.commands.schema import print_schema
 
@@ -172,15 +212,15 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from publisher.commands.validate import ConfigOptions, validate
 
         options = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
-        return _with_reporter(args, env, Redactor(), lambda emit: validate(options, env, emit))
+        return with_reporter(args, env, redact, lambda emit: validate(options, env, emit))
     if args.command in ("publish", "plan"):
         from publisher.commands.run import run_publish
 
-        return run_publish(args, env, _with_reporter)
+        return run_publish(args, env, with_reporter, redact)
     if args.command in ("apps", "status", "compat", "yank"):
         from publisher.commands.after import run_after
 
-        return run_after(args, env, _with_reporter)
+        return run_after(args, env, with_reporter)
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 
@@ -193,9 +233,28 @@ def _with_reporter(
     env: Mapping[str, str],
     redact: Redactor,
     run: Callable[[Callable[..., None]], int],
+    *,
+    signals: Signals | None = None,
 ) -> int:
-    reporter = choose_reporter(json_output=args.json, redact=redact, env=env)
+    """Run a command with its reporter; whatever stops it, the reporter shows a final result."""
+    reporter = choose_reporter(json_output=getattr(args, "json", False), redact=redact, env=env)
+    signals = signals or Signals()  # not installed: still tells whether the result is out
+
+    def emit(event: ev.Event) -> None:
+        if isinstance(event, ev.Finished):
+            signals.settle()  # the result is final: a later signal must not contradict it
+        reporter.emit(event)
+
     try:
-        return run(reporter.emit)
+        return run(emit)
+    except BrokenPipeError:
+        raise
+    except BaseException as exc:  # interrupts and bugs get a document too
+        if signals.settled:
+            raise
+        if env.get("MPAC_DEBUG") and exit_code_of(exc) == ExitCode.UNEXPECTED:
+            _to_stderr(traceback.format_exc(), redact)
+        emit(ev.Finished(last_report(args.command, str(getattr(args, "config", "")), exc)))
+        return int(exit_code_of(exc))
     finally:
         reporter.close()

@@ -9,7 +9,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from publisher.errors import CredentialsError, UsageError
-from publisher.secrets import secret_forms
+from publisher.secrets import MIN_SECRET, looks_like_email, secret_forms
 
 DEFAULT_API_URL = "https://api.atlassian.com/marketplace"
 
@@ -57,10 +57,21 @@ def api_root(given: str | None, env: Mapping[str, str]) -> str:
     """--api-url, else MPAC_API_URL, else the real Marketplace; https unless on this machine."""
     url = (given or env.get("MPAC_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
     parts = urlsplit(url)
+    shown = url.rpartition("@")[2]  # never echo what may be userinfo, URL-shaped or not
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
-            f"the API root {url!r} is not an http(s) URL",
+            f"the API root {shown!r} is not an http(s) URL",
             advice=f"set MPAC_API_URL to e.g. {DEFAULT_API_URL}",
+        )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        raise UsageError(
+            f"the API root {shown!r} has an invalid port", advice=f"e.g. {DEFAULT_API_URL}"
+        ) from None
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise UsageError(
+            "the API root contains spaces or control characters", advice=f"e.g. {DEFAULT_API_URL}"
         )
     if parts.username or parts.password:
         raise UsageError(
@@ -98,15 +109,38 @@ def credentials(
         return None
     if not email:
         raise CredentialsError("MPAC_TOKEN is set but MPAC_USER is not", advice=AUTH_ADVICE)
+    shown = f" ({email})" if looks_like_email(email) else ""  # anything else may be a token
     if not token:
         raise CredentialsError(
-            f"MPAC_USER is {email} but no token was given (MPAC_TOKEN or --token-stdin)",
+            f"MPAC_USER is set{shown} but no token was given (MPAC_TOKEN or --token-stdin)",
             advice=AUTH_ADVICE,
         )
     if "@" not in email:
         raise CredentialsError(
-            f"MPAC_USER must be the account's email address, got {email!r}", advice=AUTH_ADVICE
+            "MPAC_USER is not an email address (its value is not shown: it may be a token; "
+            "are MPAC_USER and MPAC_TOKEN swapped?)",
+            advice=AUTH_ADVICE,
         )
+    _check_sendable("MPAC_USER", email)
+    _check_sendable("MPAC_TOKEN", token)
+    if len(token) < MIN_SECRET:  # too short to be a token, and too short to be masked safely
+        raise CredentialsError("MPAC_TOKEN is too short to be an API token", advice=AUTH_ADVICE)
     if any(c.isspace() for c in token) or ":" in email:
         raise CredentialsError("the API token or email contains invalid characters")
     return Credentials(email, token)
+
+
+def _check_sendable(name: str, value: str) -> None:
+    """HTTP Basic auth carries Latin-1 only: refuse anything else before a request is sent."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise CredentialsError(
+            f"{name} contains characters HTTP Basic authentication cannot carry (only Latin-1; "
+            "an Atlassian API token is plain ASCII); its value is not shown",
+            advice=AUTH_ADVICE,
+        ) from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise CredentialsError(
+            f"{name} contains control characters; its value is not shown", advice=AUTH_ADVICE
+        )

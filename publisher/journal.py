@@ -22,7 +22,7 @@ class Journal:
 
     def artifact(self, sha512: str) -> str | None:
         """The id of an artifact with this content uploaded earlier, if recorded."""
-        found = self._data.get("artifacts", {}).get(sha512)
+        found = self._data.get("artifacts", {}).get(_artifact_key(sha512))
         return found if isinstance(found, str) else None
 
     def has_artifacts(self) -> bool:
@@ -37,7 +37,7 @@ class Journal:
         return found if isinstance(found, dict) else None
 
     def record_artifact(self, sha512: str, artifact_id: str) -> None:
-        self._update("artifacts", sha512, artifact_id)
+        self._update("artifacts", _artifact_key(sha512), artifact_id)
 
     def record_image(self, sha512: str, image_type: str, image_id: str) -> None:
         self._update("images", f"{image_type}:{sha512}", image_id)
@@ -51,6 +51,11 @@ class Journal:
             data.setdefault(section, {})[key] = value
             write_json(self.path, data)
             self._data = data
+
+
+def _artifact_key(key: str) -> str:
+    """A URL artifact is keyed by a hash: its `user:password@` must not reach a file."""
+    return "url:" + hashlib.sha256(key.encode()).hexdigest() if "://" in key else key
 
 
 def content_hash(document: Any) -> str:

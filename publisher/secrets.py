@@ -1,24 +1,78 @@
-"""Keeping the API token out of every output: the values to mask, and a redactor for text."""
+"""Keeping credentials out of every output: the values to mask, and one redactor for text and data.
+
+A secret can reach an output raw or in an escaped form (JSON, URL-encoded, base64 of
+`user:token`, GitHub's `%25`/`%0A` command escaping), so every form is masked. Data is redacted
+before it is serialised (`Redactor.scrub`), and the serialised text once more as a safety net.
+URL userinfo (`https://user:password@host`) is masked wherever it appears in text.
+"""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
-from urllib.parse import quote
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
+MIN_SECRET = 4  # shorter strings would mask ordinary words
+
+_EMAIL = re.compile(r"[^@\s:]+@[^@\s:]+\.[^@\s:]+")
+# scheme://netloc: the userinfo is everything in netloc up to its last "@"
+_URL_NETLOC = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/?#\s\"'<>`]*)")
+
+
+def looks_like_email(value: str) -> bool:
+    return _EMAIL.fullmatch(value.strip()) is not None
+
+
+def escaped_forms(value: str) -> set[str]:
+    """`value` as it appears after each escaping an output may apply."""
+    github = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+        github,
+        github.replace(":", "%3A").replace(",", "%2C"),  # in a command's properties
+    }
 
 
 def secret_forms(user: str | None, token: str | None) -> list[str]:
-    """The token and everything derived from it that could leak: email:token and its base64."""
-    if not token:
-        return []
-    forms = [token, quote(token, safe="")]
-    if user:
-        pair = f"{user}:{token}"
-        encoded = base64.b64encode(pair.encode()).decode()
-        forms += [pair, encoded, f"Basic {encoded}", quote(pair, safe="")]
-    return sorted({f for f in forms if len(f) >= 4}, key=len, reverse=True)
+    """The token, `user:token`, its base64, and every escaped form of them; longest first.
+
+    The account is masked too when it does not look like an email address: a value there that
+    is not an email is most likely the token, with MPAC_USER and MPAC_TOKEN swapped.
+    """
+    user = (user or "").strip()
+    token = (token or "").strip()
+    raw: set[str] = set()
+    if token:
+        raw.add(token)
+        if user:
+            pair = f"{user}:{token}"
+            encoded = base64.b64encode(pair.encode("utf-8", "replace")).decode()
+            raw |= {pair, encoded, f"Basic {encoded}"}
+    if user and not looks_like_email(user):
+        raw.add(user)
+    forms = {form for value in raw for form in escaped_forms(value)}
+    return sorted((f for f in forms if len(f) >= MIN_SECRET), key=len, reverse=True)
+
+
+def mask_userinfo(text: str) -> str:
+    """`https://user:pass@host/x` -> `https://***@host/x`, wherever a URL appears in text."""
+
+    def replace(match: re.Match[str]) -> str:
+        netloc = match.group(2)
+        if "@" not in netloc:
+            return match.group(0)
+        return f"{match.group(1)}{MASK}@{netloc.rpartition('@')[2]}"
+
+    return _URL_NETLOC.sub(replace, text) if "@" in text else text
 
 
 class Redactor:
@@ -29,7 +83,7 @@ class Redactor:
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        merged = set(self._secrets) | {s for s in secrets if s and len(s) >= 4}
+        merged = set(self._secrets) | {s for s in secrets if s and len(s) >= MIN_SECRET}
         self._secrets = sorted(merged, key=len, reverse=True)
 
     @property
@@ -40,4 +94,27 @@ class Redactor:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
-        return text
+        return mask_userinfo(text)
+
+    def scrub(self, value: Any) -> Any:
+        """The same value with every string in it redacted: dataclasses, dicts, lists, tuples."""
+        return map_strings(value, self)
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of `value` (dataclasses, dicts, lists, tuples) with `change` applied to each str."""
+    if isinstance(value, str):
+        return change(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: map_strings(getattr(value, f.name), change)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {map_strings(k, change): map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [map_strings(item, change) for item in value]
+        return items if isinstance(value, list) else tuple(items)
+    return value

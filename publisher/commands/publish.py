@@ -14,6 +14,7 @@ from publisher.config.model import Release
 from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
+from publisher.exits import StoppedError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
 from publisher.marketplace import Marketplace, Timeouts
@@ -132,6 +133,11 @@ class _Run:
             if self.executor is not None:
                 self.execution = self.executor.result  # what was done before the failure
             return self._failed(exc)
+        except KeyboardInterrupt as interrupt:  # SIGINT or SIGTERM: report what was done
+            if self.executor is not None:
+                self.execution = self.executor.result
+            stopped = StoppedError(interrupt)
+            return self._report("interrupted", stopped.exit_code, stopped)
 
     # -- the plan, for people ------------------------------------------------------------------
 

@@ -27,10 +27,15 @@ WithReporter = Callable[
 
 
 def run_publish(
-    args: argparse.Namespace, env: Mapping[str, str], with_reporter: WithReporter
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    with_reporter: WithReporter,
+    redact: Redactor | None = None,
 ) -> int:
     dry_run = args.command == "plan" or bool(getattr(args, "dry_run", False))
-    redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
+    user = args.user or env.get("MPAC_USER")
+    redact = redact or Redactor()
+    redact.add(secret_forms(user, env.get("MPAC_TOKEN")))  # in place: the caller's copy too
     config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
     with _sandbox(args.sandbox) as rehearsal, tempfile.TemporaryDirectory() as scratch:
         if rehearsal is not None:  # a rehearsal leaves no ledger or journal behind

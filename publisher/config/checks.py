@@ -87,6 +87,28 @@ def run_checks(checker: Checker, data: Any) -> None:
     _check_compatibility(checker, data.get("compatibility"))
     _check_notes(checker, data.get("release"), data.get("version"))
     _check_hosting(checker, data)
+    _check_published_urls(checker, data)
+
+
+PUBLISHED_URLS: tuple[KeyPath, ...] = (
+    ("source_license",),
+    ("agreement",),
+    *((("listing", "links", name)) for name in ("documentation", "learn_more", "eula", "purchase")),
+)
+
+
+def _check_published_urls(checker: Checker, data: dict[str, Any]) -> None:
+    """URLs that Marketplace shows publicly must not carry `user:password@`."""
+    for key in PUBLISHED_URLS:
+        value: Any = data
+        for part in key:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and "@" in urlsplit(value.strip()).netloc:
+            checker.problem(
+                key,
+                "this URL carries credentials (user:password@) and is published on the "
+                "Marketplace listing: remove them",
+            )
 
 
 def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:

@@ -2,6 +2,10 @@
 
 A value that came from the environment is then typed by the schema: `build: ${BUILD_NUMBER}`
 becomes an integer, because the schema says `build` is one. `$${NAME}` writes a literal `${NAME}`.
+
+Credential variables are refused (release.yml text is published): MPAC_USER, MPAC_TOKEN, and any
+name with a word TOKEN, PASSWORD, PASSWD, PASSPHRASE, SECRET, CREDENTIAL(S) or APIKEY in it, or
+ending in API_KEY, PRIVATE_KEY or ACCESS_KEY (GITHUB_TOKEN, NPM_PASSWORD, AWS_SECRET_ACCESS_KEY).
 """
 
 from __future__ import annotations
@@ -11,10 +15,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from publisher.config.yamldoc import Path, YamlDocument, format_path, walk
-from publisher.diagnostics import Diagnostic, error
+from publisher.diagnostics import Diagnostic, Location, error
 
 _REFERENCE = re.compile(r"\$(\$?)\{([^}]*)\}?")
 _NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.DOTALL)
+CREDENTIAL_NAMES = frozenset({"MPAC_USER", "MPAC_TOKEN"})
+CREDENTIAL_WORDS = frozenset(
+    {"TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "CREDENTIAL", "CREDENTIALS", "APIKEY"}
+)
+CREDENTIAL_ENDINGS = ("API_KEY", "PRIVATE_KEY", "ACCESS_KEY")
+
+
+def is_credential_variable(name: str) -> bool:
+    upper = name.upper()
+    words = set(upper.split("_"))
+    return (
+        upper in CREDENTIAL_NAMES
+        or bool(words & CREDENTIAL_WORDS)
+        or upper.endswith(CREDENTIAL_ENDINGS)
+    )
 
 
 def interpolate(
@@ -36,6 +55,8 @@ def interpolate(
                 out.append(match.group(0))
             elif escaped:
                 out.append("${" + body + "}")
+            elif _refused(body, match.group(0), value[: match.start()], doc, path, problems):
+                out.append("")
             else:
                 out.append(_resolve(body, env, doc, path, problems))
         out.append(value[last:])
@@ -78,6 +99,61 @@ def _resolve(
     else:
         problems.append(_problem(doc, path, f"environment variable {name} is not set", name))
     return ""
+
+
+def published_credentials(data: Any, doc: YamlDocument, env: Mapping[str, str]) -> list[Diagnostic]:
+    """A credential's value written into release.yml by hand (or by a template): it would be
+    published. MPAC_USER is left out (an email address may well appear in release notes)."""
+    values = {
+        name: value.strip()
+        for name, value in env.items()
+        if name != "MPAC_USER" and is_credential_variable(name) and len(value.strip()) >= 8
+    }
+    found = []
+    for path, value in walk(data):
+        names = sorted(n for n, v in values.items() if isinstance(value, str) and v in value)
+        if names:
+            message = (
+                f"this text holds the value of {names[0]}, a credential: release.yml text is "
+                "published on the Marketplace; remove it (and revoke the credential)"
+            )
+            found.append(error(message, doc.locate(path), format_path(path)))
+    return found
+
+
+def _refused(
+    body: str, text: str, before: str, doc: YamlDocument, path: Path, problems: list[Diagnostic]
+) -> bool:
+    """A reference to a credential variable: an error at the `${` itself; its value is not read."""
+    match = _NAME.match(body)
+    if match is None or not is_credential_variable(match.group(1)):
+        return False
+    name = match.group(1)
+    message = (
+        f"${{{name}}} reads a credential: release.yml text is published on the Marketplace, so "
+        "credential variables (MPAC_USER, MPAC_TOKEN, *_TOKEN, *_PASSWORD, *_SECRET...) cannot "
+        "be used in it"
+    )
+    where = _reference_location(doc, path, text, before.count(text))
+    problems.append(error(message, where, format_path(path)))
+    return True
+
+
+def _reference_location(doc: YamlDocument, path: Path, text: str, earlier: int) -> Location:
+    """The line and column of the `earlier`+1-th `text` in the scalar at `path` (its start if
+    the source spells it differently, e.g. with escapes)."""
+    start = doc.locate(path)
+    lines = doc.source.splitlines()
+    seen = 0
+    for number in range(start.line, len(lines) + 1):
+        line = lines[number - 1]
+        column = line.find(text, start.column - 1 if number == start.line else 0)
+        while column >= 0:
+            if seen == earlier:
+                return Location(start.file, number, column + 1)
+            seen += 1
+            column = line.find(text, column + 1)
+    return start
 
 
 def _problem(doc: YamlDocument, path: Path, message: str, name: str | None = None) -> Diagnostic:

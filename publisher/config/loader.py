@@ -10,7 +10,7 @@ from typing import Any
 
 from publisher.config import schema
 from publisher.config.checks import Checker, run_checks
-from publisher.config.interpolate import coerce, interpolate
+from publisher.config.interpolate import coerce, interpolate, published_credentials
 from publisher.config.model import (
     Artifact,
     Changelog,
@@ -68,6 +68,7 @@ def load_release(
         return LoadResult(None, [error(message, Location(shown, 1, 1))], shown)
     found = list(doc.duplicates)
     data, changed, problems = interpolate(doc, env)
+    problems += published_credentials(data, doc, env)
     found += problems
     data = coerce(data, changed, schema.release_schema())
     unresolved = {d.key for d in problems}  # already reported: no second error for the same value

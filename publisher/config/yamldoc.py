@@ -52,6 +52,7 @@ class YamlDocument:
     file: str
     spans: dict[Path, Span] = field(default_factory=dict)
     duplicates: list[Diagnostic] = field(default_factory=list)  # reported, not fatal
+    source: str = ""  # the file's text, to point inside a multi-line scalar
 
     def locate(self, path: Path, *, at_key: bool = False) -> Location:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -114,7 +115,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         loader.dispose()
     if builder.problems:
         raise YamlError(builder.problems)
-    return YamlDocument(data, file, builder.spans, builder.duplicates)
+    return YamlDocument(data, file, builder.spans, builder.duplicates, text)
 
 
 def _at(file: str, line: int = 1, column: int = 1) -> Location:

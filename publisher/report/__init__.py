@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, TextIO
 
 from publisher import events as ev
-from publisher.secrets import Redactor
+from publisher.report.controls import visible_controls
+from publisher.secrets import Redactor, map_strings
 
 
 class Reporter(Protocol):
@@ -18,12 +19,18 @@ class Reporter(Protocol):
 
 
 class Fanout:
-    """Several reporters behind one emit."""
+    """Several reporters behind one emit; with `redact`, every event is redacted first, so no
+    reporter ever holds a secret (each still redacts its own text as a safety net), and its
+    control characters are made visible (publisher.report.controls)."""
 
-    def __init__(self, reporters: Sequence[Reporter]) -> None:
+    def __init__(self, reporters: Sequence[Reporter], redact: Redactor | None = None) -> None:
         self.reporters = list(reporters)
+        self.redact = redact
 
     def emit(self, event: ev.Event) -> None:
+        if self.redact is not None:
+            redact = self.redact
+            event = map_strings(event, lambda text: visible_controls(redact(text)))
         for reporter in self.reporters:
             reporter.emit(event)
 
@@ -59,4 +66,4 @@ def choose_reporter(
         reporters.append(TerminalReporter(human_stream, redact=redact, tty=tty, color=color))
     if json_output:
         reporters.append(JsonReporter(out, redact=redact))
-    return Fanout(reporters)
+    return Fanout(reporters, redact)

@@ -9,16 +9,17 @@ actions-toolkit is used where it is right and wrapped where it is not:
 - it writes straight to `sys.stdout` and reads `os.environ`: we write to our own (redacting)
   stream and take the environment as an argument, so tests can drive it;
 - `set_failed` calls `sys.exit`: never used; the command returns its exit code;
-- it has no job summary and no stop-commands: both written here.
+- it has no job summary: written here.
+Every other line goes through `CommandSafeStream` (publisher.report.workflow), so no server
+answer, file name or release note can start a workflow command: no stop-commands needed.
 """
 
 from __future__ import annotations
 
 import os
-import secrets as random
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
@@ -28,6 +29,7 @@ from publisher.diagnostics import Diagnostic
 from publisher.outcome import RunReport
 from publisher.report.summary import summary_markdown
 from publisher.report.terminal import TerminalReporter
+from publisher.report.workflow import CommandSafeStream
 from publisher.secrets import Redactor
 
 MAX_ANNOTATIONS = 10  # per kind and step: GitHub shows no more
@@ -36,18 +38,22 @@ MAX_SUMMARY_BYTES = 1024 * 1024  # over this GitHub drops the step's whole summa
 
 class GitHubReporter:
     def __init__(self, stream: TextIO, *, redact: Redactor, env: Mapping[str, str]) -> None:
-        self.stream = stream
+        self.stream = stream  # commands we mean; everything else goes through `safe`
         self.redact = redact
         self.env = env
-        self.plain = TerminalReporter(stream, redact=redact, tty=False, color=False)
+        self.safe = CommandSafeStream(stream)
+        human = cast(TextIO, self.safe)
+        self.plain = TerminalReporter(human, redact=redact, tty=False, color=False)
         self.counts = {"error": 0, "warning": 0}
         self.overflow: list[Diagnostic] = []
         self.group_open = False
         self._mask()
 
     def _command(self, name: str, properties: dict[str, object], message: str) -> None:
-        kept = {k: v for k, v in properties.items() if v not in (None, "")}
-        self.plain.line(str(Command(name, kept, self.redact(message))))
+        kept = {k: self.redact(str(v)) for k, v in properties.items() if v not in (None, "")}
+        self.safe.release()  # held-back plain text goes out before the command
+        self.stream.write(str(Command(name, kept, self.redact(message))) + "\n")
+        self.stream.flush()
 
     def _mask(self) -> None:
         """Masks go out before anything else: the runner then hides the secrets in later lines."""
@@ -72,8 +78,6 @@ class GitHubReporter:
             self.plain.emit(event)
             self._write_outputs(event.report)
             self._write_summary(event.report)
-        elif isinstance(event, ev.Info) and _looks_like_command(event.message):
-            self._untrusted(f"  {event.message}")
         else:
             self.plain.emit(event)
 
@@ -82,7 +86,7 @@ class GitHubReporter:
         self.counts[kind] += 1
         if self.counts[kind] > MAX_ANNOTATIONS:
             self.overflow.append(d)
-            self._untrusted(d.render())
+            self.plain.line(d.render())
             return
         properties: dict[str, object] = {"title": f"mpac-publisher: {kind}"}
         if d.location:
@@ -93,16 +97,6 @@ class GitHubReporter:
                 **properties,
             }
         self._command(kind, properties, d.message)
-
-    def _untrusted(self, text: str) -> None:
-        """Plain text that must not be read as a workflow command (e.g. release notes)."""
-        if not _looks_like_command(text):
-            self.plain.line(text)
-            return
-        token = random.token_hex(16)
-        self._command("stop-commands", {}, token)
-        self.plain.line(text)
-        self.plain.line(f"::{token}::")
 
     def _repo_path(self, file: str) -> str:
         root = self.env.get("GITHUB_WORKSPACE")
@@ -135,7 +129,5 @@ class GitHubReporter:
     def close(self) -> None:
         self._end_group()
         self.plain.close()
-
-
-def _looks_like_command(text: str) -> bool:
-    return any(line.lstrip().startswith("::") for line in text.splitlines())
+        self.safe.release()
+        self.stream.flush()

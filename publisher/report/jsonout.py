@@ -16,8 +16,12 @@ class JsonReporter:
 
     def emit(self, event: ev.Event) -> None:
         if isinstance(event, ev.Finished):
-            text = json.dumps(event.report.to_json(), indent=2, default=str)
-            self.stream.write(self.redact(text) + "\n")
+            # Each string is redacted (in every escaped form) before serialising; redacting the
+            # serialised text instead could break the document (a secret `false`, `null`)
+            document = self.redact.scrub(event.report.to_json())
+            text = json.dumps(document, indent=2, default=lambda o: self.redact(str(o)))
+            # `##[` is the old workflow-command form; as \u005b it reads the same to a parser
+            self.stream.write(text.replace("##[", "##\\u005b") + "\n")
             self.stream.flush()
 
     def close(self) -> None:

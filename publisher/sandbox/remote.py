@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.client import HTTPResponse
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from publisher.sandbox.envelope import ApiError, api_error
 
@@ -69,12 +70,26 @@ class Remote:
                 return
 
 
+def without_userinfo(uri: str) -> tuple[str, dict[str, str]]:
+    """The URL without `user:password@` (never part of a host name lookup), and the Basic
+    Authorization header that carries it instead."""
+    parts = urlsplit(uri.strip())
+    if "@" not in parts.netloc:
+        return urlunsplit(parts), {}
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pair = f"{unquote(user)}:{unquote(password)}".encode()
+    header = {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+    return urlunsplit(parts._replace(netloc=host)), header
+
+
 @contextmanager
 def open_remote(uri: str, timeout: float, max_bytes: int) -> Iterator[Remote]:
     check_uri(uri)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    headers = {"User-Agent": "mpac-sandbox-fetch"}
-    request = urllib.request.Request(uri.strip(), headers=headers)  # noqa: S310 - http(s) only
+    url, auth = without_userinfo(uri)
+    headers = {"User-Agent": "mpac-sandbox-fetch", **auth}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only
     try:
         response = opener.open(request, timeout=timeout)  # scheme checked above (http/https)
     except urllib.error.HTTPError as exc:

@@ -161,6 +161,18 @@ def test_fetch_downloads_from_a_url(api: Api, tmp_path: Path) -> None:
     assert api.sandbox.state()["uploads"][-1]["kind"] == "fetch"
 
 
+def test_fetch_sends_url_userinfo_as_basic_auth_never_into_the_host_lookup(
+    api: Api, tmp_path: Path
+) -> None:
+    (tmp_path / "timesheets-2.5.0.jar").write_bytes(jar_bytes(version="2.5.0"))
+    with file_server(tmp_path, auth=("deploy", "p@ss:word")) as base:
+        uri = base.replace("http://", "http://deploy:p%40ss%3Aword@") + "/timesheets-2.5.0.jar"
+        body = check(api.post(FETCH, json={"uri": uri}), FETCH)
+        bare = api.post(FETCH, json={"uri": f"{base}/timesheets-2.5.0.jar"})
+    assert body["details"]["version"] == "2.5.0"
+    assert bare.status_code == 400, "the file server does insist on the credentials"
+
+
 def test_fetch_404_when_the_url_does_not_answer(api: Api, tmp_path: Path) -> None:
     with file_server(tmp_path) as base:
         missing = api.post(FETCH, json={"uri": f"{base}/missing.jar"})
