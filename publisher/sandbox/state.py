@@ -27,6 +27,7 @@ class AppSoftware:
     owner: str
     versions: dict[int, dict[str, Any]] = field(default_factory=dict)
     listings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    archived: bool = False  # served by the live app-key lookup though the spec omits it
 
     @property
     def compliance_boundaries(self) -> list[str] | None:
