@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import api_error, empty, invalid_parameter
 from publisher.sandbox.seed import HOSTINGS
@@ -38,7 +40,7 @@ def by_app_key(ctx: Context, req: Request) -> Response:
         )
     if owner != req.account:
         raise empty(403)  # another vendor's app (the spec declares no 403 here: our choice)
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "appSoftwareId": app.id,
             "hosting": app.hosting,
