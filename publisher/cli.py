@@ -74,6 +74,18 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rehearse against a local sandbox Marketplace started for this run",
     )
+    parser.add_argument(
+        "--images",
+        choices=("keep", "upload"),
+        default="keep",
+        help="listing images the state directory has no record of: keep the live ones when the "
+        "listing's image slots match (default), or upload them again",
+    )
+    parser.add_argument(
+        "--allow-duplicate-version",
+        action="store_true",
+        help="publish even if another build already has this version number",
+    )
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:

@@ -108,6 +108,10 @@ class Marketplace:
         path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(str(value))}"
         return self._json_or_none(path)
 
+    def versions(self, app_software_id: str) -> Iterator[Json]:
+        """Every version of the app software, page by page (in no order worth trusting)."""
+        yield from self._pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
+
     def get_version(self, app_software_id: str, build: int) -> Json | None:
         return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}")
 

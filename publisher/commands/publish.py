@@ -19,10 +19,11 @@ from publisher.ledger import Limits, UploadLedger
 from publisher.marketplace import Marketplace, Timeouts
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
-from publisher.plan import DocumentPlan, Plan, Planner
+from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
 from publisher.retry import RetryPolicy
 from publisher.statedir import state_dir
 from publisher.steps import Execution, Executor, budget_problem
+from publisher.words import plural
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class PublishOptions:
     connection: Connection
     dry_run: bool = False
     seams: Seams = field(default_factory=Seams)
+    choices: PlanChoices = field(default_factory=PlanChoices)
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -106,7 +108,9 @@ class _Run:
     def go(self) -> int:
         try:
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(self.release, self.client, self.policy, self.journal).plan()
+            self.plan = Planner(
+                self.release, self.client, self.policy, self.journal, self.options.choices
+            ).plan()
             self._show_plan(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
@@ -145,14 +149,8 @@ class _Run:
         size = f" ({artifact.size} bytes)" if artifact.size is not None else ""
         why = f": {artifact.reason}" if artifact.reason else ""
         self.emit(ev.Info(f"artifact: {verb} {artifact.source}{size}{why}"))
-        fresh = [i for i in plan.images if i.reuse_id is None]
         if plan.images:
-            self.emit(
-                ev.Info(
-                    f"images: {len(plan.images)} distinct, {len(fresh)} to upload, "
-                    f"{len(plan.images) - len(fresh)} already uploaded"
-                )
-            )
+            self.emit(ev.Info(_images_line(plan)))
         for hosting in plan.hostings:
             self._show_document(
                 f"{hosting.hosting} version {self.release.version} (build {self.release.build})",
@@ -279,11 +277,21 @@ class _Run:
                 i.sha512,
                 i.reuse_id,
                 i.image_type,
-                reused=i.reuse_id is not None,
+                reused=i.reuse_id is not None or i.kept,
             )
             for i in self.plan.images
         ]
         return tuple(planned)
+
+
+def _images_line(plan: Plan) -> str:
+    fresh = sum(1 for i in plan.images if i.reuse_id is None and not i.kept)
+    kept = sum(1 for i in plan.images if i.kept)
+    parts = [f"{fresh} to upload"]
+    if kept:
+        parts.append(f"{kept} kept live")
+    parts.append(f"{len(plan.images) - fresh - kept} already uploaded")
+    return f"images: {plural(len(plan.images), 'distinct file')}: {', '.join(parts)}"
 
 
 def _change(doc: DocumentPlan) -> DocumentChange:
