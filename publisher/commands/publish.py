@@ -17,6 +17,7 @@ from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
 from publisher.marketplace import Marketplace, Timeouts
+from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
 from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
@@ -151,6 +152,7 @@ class _Run:
         self.emit(ev.Info(f"artifact: {verb} {artifact.source}{size}{why}"))
         if plan.images:
             self.emit(ev.Info(_images_line(plan)))
+        self._show_notes()
         for hosting in plan.hostings:
             self._show_document(
                 f"{hosting.hosting} version {self.release.version} (build {self.release.build})",
@@ -165,6 +167,16 @@ class _Run:
             wait = self.ledger.wait_needed()
             if wait > 0:
                 self.emit(ev.Info(f"upload spacing: the artifact upload will wait {wait:.1f} s"))
+
+    def _show_notes(self) -> None:
+        """The release notes as Marketplace will get them (rendered and sanitised HTML)."""
+        changelog = self.release.changelog
+        if changelog.notes is None:
+            return
+        how = "rendered from Markdown" if changelog.notes_format == "markdown" else "as written"
+        self.emit(ev.Info(f"release notes ({how}, sanitised HTML):"))
+        for line in notes_html(changelog.notes, changelog.notes_format).splitlines():
+            self.emit(ev.Info(f"  | {line}"))
 
     def _show_document(self, title: str, doc: DocumentPlan) -> None:
         if doc.action == "create":
