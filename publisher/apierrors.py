@@ -163,5 +163,7 @@ def _advice_for(entries: tuple[ErrorEntry, ...]) -> str | None:
     if any(e.code == "APP_KEY_NOT_FOUND" for e in entries):
         return "check `app:` in release.yml; the app must already exist on Marketplace"
     if any(e.field for e in entries):
-        return "fix the release.yml key shown above and re-run"
+        return (
+            "fix the release.yml key Marketplace names (see the errors at their lines) and re-run"
+        )
     return None

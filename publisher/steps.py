@@ -297,6 +297,7 @@ class Executor:
         image_ids = {**image_ids, **dict(hosting.kept_images)}
         desired = version_document(self.release, artifact_id, compat)
         version = self._version(hosting, desired)
+        self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
         listing_change = None
         if self.release.listing is not None:
             listing_change = self._listing(

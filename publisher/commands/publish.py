@@ -102,6 +102,7 @@ class _Run:
             directory / "uploads.json", account, limits=seams.limits, clock=seams.clock
         )
         self.journal = Journal(directory, connection.api_url, release.app, release.build)
+        self.started = seams.clock()
         self.plan: Plan | None = None
         self.execution: Execution | None = None
         self.executor: Executor | None = None
@@ -212,7 +213,7 @@ class _Run:
         for d in diagnostics:
             self.emit(ev.Problem(d))
         result = "partial" if isinstance(exc, PartialPublishError) else "failed"
-        return self._report(result, exc.exit_code, exc)
+        return self._report(result, exc.exit_code, exc, tuple(diagnostics))
 
     def _locate(self, exc: ApiError) -> list[Diagnostic]:
         found = []
@@ -225,7 +226,13 @@ class _Run:
             found.append(error(message, self.release.locate(key), dotted))
         return found
 
-    def _report(self, result: str, code: ExitCode, exc: PublisherError | None = None) -> int:
+    def _report(
+        self,
+        result: str,
+        code: ExitCode,
+        exc: PublisherError | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> int:
         report = RunReport(
             command=self.command,
             config=self.file,
@@ -241,7 +248,9 @@ class _Run:
             if self.execution
             else (self.plan.artifact.reuse_id if self.plan else None),
             waited_seconds=self.execution.waited if self.execution else 0.0,
+            elapsed_seconds=max(0.0, self.options.seams.clock() - self.started),
             requests=self.client.requests_made if self.client else 0,
+            diagnostics=diagnostics,
             error=exc.message if exc else None,
             advice=exc.advice if exc else None,
             notes=self.plan.notes if self.plan else (),
@@ -256,7 +265,8 @@ class _Run:
         for h in self.plan.hostings:
             version, listing = done.get(h.hosting, (None, None))
             url = None
-            if self.client and not h.app_software_id.startswith("<"):
+            exists = h.version.action != "create" or (version is not None and version.done)
+            if self.client and exists and not h.app_software_id.startswith("<"):
                 root = self.options.connection.api_url
                 url = (
                     f"{root}/rest/3/app-software/{h.app_software_id}/versions/{self.release.build}"
@@ -275,7 +285,7 @@ class _Run:
     def _uploads(self) -> tuple[Upload, ...]:
         if self.execution:
             return tuple(self.execution.uploads)
-        if self.plan is None:
+        if self.plan is None or not self.options.dry_run:  # nothing was sent
             return ()
         a = self.plan.artifact
         planned = [
