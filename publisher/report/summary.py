@@ -4,6 +4,7 @@ GitHub's 1 MiB limit never leaves a code fence or a <details> open."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 
@@ -124,8 +125,12 @@ def _failure(report: RunReport, shown: Callable[[str], str]) -> list[str]:
         lines.append(f"**Why:** {_inline(located.message)}, at `{where}`.")
     elif report.error:
         lines.append(f"**Why:** {_inline(report.error)}")
-    if report.advice:
-        lines += ["", f"**What to do:** {_inline(report.advice)}."]
+    advice = report.advice
+    if advice is None and report.result == "invalid":
+        check = f"mpac-publisher validate {shown(report.config)}"
+        advice = f"fix each line below, then check with `{check}`"
+    if advice:
+        lines += ["", f"**What to do:** {_inline(advice)}."]
     if located and report.error and report.result != "invalid":
         lines += ["", "<details><summary>The error in full</summary>", "", _inline(report.error)]
         lines += ["", "</details>"]
@@ -139,7 +144,8 @@ def _problems(report: RunReport, overflow: list[Diagnostic], shown: Callable[[st
     rows = ["### Problems", ""]
     for d in report.diagnostics:
         where = f"`{shown(d.location.file)}:{d.location.line}` " if d.location else ""
-        key = f" (`{d.key}`)" if d.key and f"`{d.key}`" not in d.message else ""
+        said = d.key and (f"`{d.key}`" in d.message or d.message.startswith(f"{d.key}:"))
+        key = f" (`{d.key}`)" if d.key and not said else ""
         rows.append(f"- **{d.severity}** {where}{_inline(d.message)}{key}")
     if overflow:
         rows += ["", f"{plural(len(overflow), 'problem')} did not fit in the annotations "
@@ -196,7 +202,9 @@ def _patch_block(h: HostingResult, name: str, change: DocumentChange) -> str:
     body = "\n".join(lines).replace("```", "`\u200b``")
     count = plural(len(change.patch), "operation")
     paths = [str(op.get("path")) for op in change.patch]
-    on = ", ".join(f"`{p}`" for p in paths[:3]) + (", …" if len(paths) > 3 else "")
+    # Inside <summary> Markdown is not parsed: HTML code elements, escaped.
+    on = ", ".join(f"<code>{html.escape(p)}</code>" for p in paths[:3])
+    on += ", …" if len(paths) > 3 else ""
     opened = " open" if len(lines) <= 40 else ""
     return (
         f"<details{opened}><summary>{h.hosting} {name}: JSON Patch, {count} on {on}</summary>\n\n"
