@@ -21,7 +21,7 @@ environment:
   MPAC_TOKEN     Atlassian API token (never a flag)
   MPAC_API_URL   API root (default https://api.atlassian.com/marketplace)
   MPAC_STATE_DIR upload ledger and resume journal (default: the user cache directory)
-  NO_COLOR       plain output on a terminal
+  NO_COLOR       non-empty: no colour on a terminal (CI, GITHUB_ACTIONS: plain lines)
 
 exit codes: 0 ok, 1 unexpected, 2 usage, 3 invalid release.yml, 4 authentication,
   5 rate/quota limit, 6 rejected by Marketplace, 7 partial publish (re-run to finish),

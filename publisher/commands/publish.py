@@ -21,6 +21,7 @@ from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
 from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
+from publisher.report.render import human_size
 from publisher.retry import RetryPolicy
 from publisher.statedir import state_dir
 from publisher.steps import Execution, Executor, budget_problem
@@ -148,7 +149,7 @@ class _Run:
         verb = {"upload": "upload", "fetch": "have Marketplace fetch", "reuse": "reuse"}[
             artifact.action
         ]
-        size = f" ({artifact.size} bytes)" if artifact.size is not None else ""
+        size = f" ({human_size(artifact.size)})" if artifact.size is not None else ""
         why = f": {artifact.reason}" if artifact.reason else ""
         self.emit(ev.Info(f"artifact: {verb} {artifact.source}{size}{why}"))
         if plan.images:
@@ -172,7 +173,7 @@ class _Run:
     def _show_notes(self) -> None:
         """The release notes as Marketplace will get them (rendered and sanitised HTML)."""
         changelog = self.release.changelog
-        if changelog.notes is None:
+        if changelog.notes is None or not self.options.dry_run:  # a publish shows the patch
             return
         how = "rendered from Markdown" if changelog.notes_format == "markdown" else "as written"
         self.emit(ev.Info(f"release notes ({how}, sanitised HTML):"))
