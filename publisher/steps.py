@@ -154,7 +154,7 @@ class Executor:
                 self.result.uploads.append(_reused(image, image.reuse_id))
             ids.update({key: image_id for key in image.keys})
         kept = len(self.plan.images) - len(fresh)
-        detail = f"{len(fresh)} uploaded, {kept} kept or reused" if kept else ""
+        detail = f"{kept} more already on Marketplace" if kept else ""
         if fresh:
             self._finish("images", f"{plural(len(fresh), 'listing image')} uploaded", detail)
         else:
