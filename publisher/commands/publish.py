@@ -16,6 +16,7 @@ from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
+from publisher.liveimages import image_swaps
 from publisher.marketplace import Marketplace, Timeouts
 from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
@@ -186,7 +187,11 @@ class _Run:
             if self.options.dry_run:  # the request body is the point of a dry run
                 self._show_json(doc.desired)
         elif doc.action == "update":
-            self.emit(ev.Info(f"{title}: update, JSON Patch of live -> release.yml:"))
+            count = plural(len(doc.patch), "operation")
+            swaps = image_swaps(doc.patch)
+            self.emit(
+                ev.Info(f"{title}: update, {count} (JSON Patch, live -> release.yml{swaps}):")
+            )
             self._show_json(list(doc.patch))
         else:
             self.emit(ev.Info(f"{title}: unchanged"))

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
+from publisher.liveimages import image_swaps
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.render import human_size, identity
 from publisher.words import plural
@@ -206,6 +207,7 @@ def _patch_block(h: HostingResult, name: str, change: DocumentChange) -> str:
     on = ", ".join(f"<code>{html.escape(p)}</code>" for p in paths[:3])
     on += ", …" if len(paths) > 3 else ""
     opened = " open" if len(lines) <= 40 else ""
+    count += image_swaps(change.patch).replace("; ", ", ", 1)
     return (
         f"<details{opened}><summary>{h.hosting} {name}: JSON Patch, {count} on {on}</summary>\n\n"
         f"```json\n{body}\n```{cut}\n\n</details>\n"

@@ -48,6 +48,9 @@ def test_images_upload_uploads_again_and_says_why(publisher: Publisher, tmp_path
     run = _ci(publisher, tmp_path, "publish", "--images", "upload")
     assert run.code == 0, run.text
     assert "uploading them again (--images upload)" in run.out
+    assert "listing: update, 6 operations (JSON Patch, live -> release.yml; all of them only " in (
+        run.out
+    )
     assert _image_uploads(publisher) == 6
     after = listings(publisher.sandbox.state())[BUILD]
     assert after["heroImage"] != before["heroImage"]
@@ -147,3 +150,20 @@ def test_a_re_run_of_the_same_build_is_not_a_duplicate(
     assert _ci(publisher, tmp_path).code == 0
     run = _ci(publisher, tmp_path, "publish", *args)
     assert run.code == 0, run.text
+
+
+def test_a_new_hosting_gets_uploads_while_the_live_one_keeps_its_images(
+    publisher: Publisher, release: Release, tmp_path: Path
+) -> None:
+    assert _ci(publisher, tmp_path).code == 0
+    before = listings(publisher.sandbox.state())[BUILD]
+    release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    publisher.sandbox.clear_journal()
+    run = _ci(publisher, tmp_path)
+    assert run.code == 0, run.text
+    assert _image_uploads(publisher) == 6  # for the server listing, which is new
+    state = publisher.sandbox.state()
+    assert listings(state)[BUILD] == before  # the datacenter listing: no PUT, same images
+    assert not [w for w in publisher.writes() if w[0] == "PUT"]
+    server = listings(state, "server")[BUILD]
+    assert server["heroImage"] != before["heroImage"] and server["heroImage"] in state["images"]
