@@ -194,7 +194,7 @@ class Planner:
             return images, none, (f"{why}: uploading them again (--images upload)",)
         found = {h: live_ids(self.release.listing, doc) for h, doc in listed.items()}
         if any(ids is None for ids in found.values()):
-            slots = "the listing's image slots changed (an image added, removed or moved)"
+            slots = "the listing's image slots changed (an image added or taken away)"
             return images, none, (f"{why}; {slots}, so they are uploaded",)
         keys = {k for i in unknown for k in i.keys}
         kept = {
