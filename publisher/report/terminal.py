@@ -33,6 +33,7 @@ from publisher.secrets import Redactor
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2", "bold": "1"}
 _MARKS = {"done": ("✓", "green"), "skipped": ("–", "dim"), "failed": ("✗", "red")}
 REDRAW = 0.1  # seconds between bar redraws: the upload monitor fires thousands of times
+BAR_AFTER = 0.3  # seconds of sending before a bar appears
 
 
 @dataclass
@@ -174,11 +175,14 @@ class TerminalReporter:
         if step.first_byte is None:
             step.first_byte = now  # the rate counts sending time only, never the wait before
         finished_before = step.sent >= event.total > 0
+        done = event.done >= event.total
         step.sent = event.done
         if finished_before:
             return  # the monitor reports 100 % more than once: say it once
         if self.tty:
-            self._bar_update(event, now)
+            # A bar for uploads that take a while; a quick one is just its result line.
+            if self._bar is not None or (now - step.first_byte >= BAR_AFTER and not done):
+                self._bar_update(event, now)
             return
         self._announce_open_steps()
         total = max(event.total, 1)
