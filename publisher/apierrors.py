@@ -3,7 +3,7 @@
 v3 answers with `{"errors": [{"id", "status", "code", "title", "detail"}]}`; `status` is a string
 on some endpoints and an integer on others, and many 401/403/404/500s have no body at all. The
 request field an error is about only appears inside `detail` ("Invalid value for
-changelog.releaseNotes. ..."), so that is where we read it.
+changelog.releaseNotes. ..." or "Invalid value for field 'uri': ..."), so that is where we read it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from publisher.errors import (
     UnavailableError,
 )
 
-_FIELD = re.compile(r"Invalid value for (?:field )?'?([A-Za-z_][\w.\[\]]*?)'?(?:\.\s|\.$|\s|$)")
+# Two forms: the spec's "Invalid value for appName. Cannot ..." and, seen live,
+# "Invalid value for field 'supportedPaymentModel': must be ..." (or without the colon).
+_FIELD = re.compile(
+    r"Invalid value for (?:field '(?P<quoted>[^'\s]+)'"
+    r"|(?P<bare>[A-Za-z_][\w.\[\]]*?)(?:\.\s|\.$|:|\s|$))"
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class ErrorEntry:
     def field(self) -> str | None:
         """The request field named in `detail`, e.g. "changelog.releaseNotes"."""
         found = _FIELD.search(self.detail)
-        return found.group(1) if found else None
+        return (found.group("quoted") or found.group("bare")) if found else None
 
     def text(self) -> str:
         parts = [p for p in (self.title, self.detail) if p]
@@ -158,5 +163,7 @@ def _advice_for(entries: tuple[ErrorEntry, ...]) -> str | None:
     if any(e.code == "APP_KEY_NOT_FOUND" for e in entries):
         return "check `app:` in release.yml; the app must already exist on Marketplace"
     if any(e.field for e in entries):
-        return "fix the release.yml key shown above and re-run"
+        return (
+            "fix the release.yml key Marketplace names (see the errors at their lines) and re-run"
+        )
     return None

@@ -28,7 +28,7 @@ environment:
   MPAC_TOKEN     Atlassian API token (never a flag)
   MPAC_API_URL   API root (default https://api.atlassian.com/marketplace)
   MPAC_STATE_DIR upload ledger and resume journal (default: the user cache directory)
-  NO_COLOR       plain output on a terminal
+  NO_COLOR       non-empty: no colour on a terminal (CI, GITHUB_ACTIONS: plain lines)
 
 exit codes: 0 ok, 1 unexpected, 2 usage, 3 invalid release.yml, 4 authentication,
   5 rate/quota limit, 6 rejected by Marketplace, 7 partial publish (re-run to finish),
@@ -134,6 +134,18 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         "--sandbox",
         action="store_true",
         help="rehearse against a local sandbox Marketplace started for this run",
+    )
+    parser.add_argument(
+        "--images",
+        choices=("keep", "upload"),
+        default="keep",
+        help="listing images the state directory has no record of: keep the live ones when the "
+        "listing's image slots match (default), or upload them again",
+    )
+    parser.add_argument(
+        "--allow-duplicate-version",
+        action="store_true",
+        help="publish even if another build already has this version number",
     )
 
 

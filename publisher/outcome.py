@@ -52,6 +52,7 @@ class RunReport:
     uploads: tuple[Upload, ...] = ()
     artifact_id: str | None = None
     waited_seconds: float = 0.0
+    elapsed_seconds: float = 0.0
     requests: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None

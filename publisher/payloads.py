@@ -15,6 +15,7 @@ from typing import Any
 
 from publisher.config.model import Listing, Release
 from publisher.config.yamldoc import Path as KeyPath
+from publisher.notes import notes_html
 
 Json = dict[str, Any]
 
@@ -84,13 +85,18 @@ def version_document(
         k: v
         for k, v in (
             ("releaseSummary", release.changelog.summary),
-            ("releaseNotes", release.changelog.notes),
+            ("releaseNotes", _notes(release)),
         )
         if v is not None
     }
     if changelog:
         body["changelog"] = changelog
     return body
+
+
+def _notes(release: Release) -> str | None:
+    notes = release.changelog.notes
+    return None if notes is None else notes_html(notes, release.changelog.notes_format)
 
 
 def listing_document(listing: Listing, image_ids: Mapping[KeyPath, str]) -> Json:

@@ -6,7 +6,7 @@ bodies with placeholders where Marketplace would assign ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +15,9 @@ import jsonpatch
 
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
+from publisher.duplicates import needs_check, other_builds, refuse
 from publisher.journal import Journal
+from publisher.liveimages import ImagesChoice, live_ids
 from publisher.marketplace import Json, Marketplace
 from publisher.payloads import (
     ResolvedCompatibility,
@@ -29,6 +31,7 @@ from publisher.payloads import (
 from publisher.resolve import Resolver
 from publisher.retry import RetryPolicy
 from publisher.uploads import file_sha512
+from publisher.words import plural
 
 Action = Literal["create", "update", "unchanged", "skip"]
 ARTIFACT_PLACEHOLDER = "<artifact id, assigned on upload>"
@@ -55,6 +58,7 @@ class ImagePlan:
     keys: tuple[KeyPath, ...]  # every place in release.yml that uses this file as this type
     reuse_id: str | None = None  # uploaded by an earlier run (journal)
     source: str = ""  # the path as the user wrote it (relative to release.yml)
+    kept: bool = False  # no record, but every live listing has it in place (--images keep)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,15 @@ class HostingPlan:
     app_software_id: str
     version: DocumentPlan
     listing: DocumentPlan
+    kept_images: tuple[tuple[KeyPath, str], ...] = ()  # live image ids kept, by release.yml key
+
+
+@dataclass(frozen=True)
+class PlanChoices:
+    """What the user decided where the plan cannot decide alone (see README, "Choices")."""
+
+    images: ImagesChoice = "keep"
+    allow_duplicate_version: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,7 @@ class Plan:
     def writes_needed(self) -> bool:
         return (
             self.artifact.action != "reuse"
-            or any(i.reuse_id is None for i in self.images)
+            or any(i.reuse_id is None and not i.kept for i in self.images)
             or any(
                 h.version.action in ("create", "update") or h.listing.action in ("create", "update")
                 for h in self.hostings
@@ -106,11 +119,13 @@ class Planner:
         client: Marketplace | None,
         policy: RetryPolicy,
         journal: Journal | None,
+        choices: PlanChoices = PlanChoices(),
     ) -> None:
         self.release = release
         self.client = client
         self.policy = policy
         self.journal = journal
+        self.choices = choices
 
     def plan(self) -> Plan:
         images = self._images()
@@ -123,8 +138,16 @@ class Planner:
             h: self.policy.read(f"read version {self.release.build}", partial(self._get_version, a))
             for h, a in ids.items()
         }
+        self._check_duplicates(ids, lives)
         artifact = self._artifact([v for v in lives.values() if v])
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
+        live_listings = {
+            h: self.policy.read("read listing", partial(self._get_listing, a))
+            if lives[h] and self.release.listing is not None
+            else None
+            for h, a in ids.items()
+        }
+        images, kept, notes = self._keep_images(images, live_listings)
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
         for hosting, app_id in ids.items():
@@ -133,16 +156,55 @@ class Planner:
             )
             listing = DocumentPlan("skip")
             if self.release.listing is not None:
-                live_listing = (
-                    self.policy.read("read listing", partial(self._get_listing, app_id))
-                    if lives[hosting]
-                    else None
-                )
                 listing = listing_plan(
-                    live_listing, listing_document(self.release.listing, image_ids)
+                    live_listings[hosting],
+                    listing_document(self.release.listing, {**image_ids, **kept[hosting]}),
                 )
-            hostings.append(HostingPlan(hosting, app_id, version, listing))
-        return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings))
+            hostings.append(
+                HostingPlan(hosting, app_id, version, listing, tuple(kept[hosting].items()))
+            )
+        return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
+
+    def _check_duplicates(self, ids: dict[str, str], lives: dict[str, Json | None]) -> None:
+        """Refuse a second version with the same number (unless the user opted in)."""
+        if self.choices.allow_duplicate_version:
+            return
+        assert self.client is not None
+        for hosting, app_id in ids.items():
+            if needs_check(lives[hosting], self.release):
+                builds = other_builds(self.client, self.policy, app_id, self.release)
+                if builds:
+                    raise refuse(self.release, hosting, builds)
+
+    def _keep_images(
+        self, images: tuple[ImagePlan, ...], live_listings: dict[str, Json | None]
+    ) -> tuple[tuple[ImagePlan, ...], dict[str, dict[KeyPath, str]], tuple[str, ...]]:
+        """Images with no journal record: keep the live ones in place, or upload them again."""
+        none: dict[str, dict[KeyPath, str]] = {h: {} for h in live_listings}
+        unknown = [i for i in images if i.reuse_id is None]
+        listed = {h: doc for h, doc in live_listings.items() if doc is not None}
+        if not unknown or not listed or self.release.listing is None:
+            return images, none, ()
+        count = plural(len(unknown), "listing image has", "listing images have")
+        why = (
+            f"{count} no record in the state directory (MPAC_STATE_DIR), and Marketplace cannot "
+            "send an image back, so they cannot be proven equal to the live images"
+        )
+        if self.choices.images == "upload":
+            return images, none, (f"{why}: uploading them again (--images upload)",)
+        found = {h: live_ids(self.release.listing, doc) for h, doc in listed.items()}
+        if any(ids is None for ids in found.values()):
+            slots = "the listing's image slots changed (an image added or taken away)"
+            return images, none, (f"{why}; {slots}, so they are uploaded",)
+        keys = {k for i in unknown for k in i.keys}
+        kept = {
+            **none,
+            **{h: {k: v for k, v in (ids or {}).items() if k in keys} for h, ids in found.items()},
+        }
+        everywhere = set(listed) == set(live_listings)  # a hosting without a listing needs uploads
+        images = tuple(replace(i, kept=everywhere) if i.reuse_id is None else i for i in images)
+        advice = "to replace an image, run with --images upload or keep MPAC_STATE_DIR between runs"
+        return images, kept, (f"{why}: keeping the live images (--images keep); {advice}",)
 
     def _get_listing(self, app_software_id: str) -> Json | None:
         assert self.client is not None

@@ -43,11 +43,14 @@ class Resolver:
                 "first listing in the developer console)",
                 diagnostics=(self._error(f"no app {release.app} on Marketplace", ("app",)),),
             ) from exc
-        for entry in entries:
-            if entry.get("hosting") == hosting and entry.get("appSoftwareId"):
+        matching = [e for e in entries if e.get("hosting") == hosting and e.get("appSoftwareId")]
+        # `archived` is undocumented but served live: an archived app software takes no versions.
+        for entry in matching:
+            if entry.get("archived") is not True:
                 return str(entry["appSoftwareId"])
+        only = " (only an archived one)" if matching else ""
         raise RejectedError(
-            f"{release.app} has no {hosting} app software on Marketplace",
+            f"{release.app} has no {hosting} app software on Marketplace{only}",
             advice=f"create the {hosting} listing in the Marketplace developer console first, "
             "or remove it from `hosting:`",
             diagnostics=(

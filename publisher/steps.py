@@ -31,6 +31,7 @@ from publisher.plan import (
 )
 from publisher.retry import RetryPolicy
 from publisher.uploads import Sent, artifact_content_type, image_content_type, send_file
+from publisher.words import plural
 
 
 @dataclass(frozen=True)
@@ -141,15 +142,23 @@ class Executor:
         ids: dict[KeyPath, str] = {}
         if not self.plan.images:
             return ids
-        self._start("images", f"upload {len(self.plan.images)} listing images")
-        sent = 0
+        fresh = [i for i in self.plan.images if i.reuse_id is None and not i.kept]
+        if fresh:
+            self._start("images", f"upload {plural(len(fresh), 'listing image')}")
         for image in self.plan.images:
+            if image.kept:  # each hosting keeps its live image (HostingPlan.kept_images)
+                self.result.uploads.append(_reused(image, None))
+                continue
             image_id = image.reuse_id or self._upload_image(image)
-            sent += image.reuse_id is None
+            if image.reuse_id:
+                self.result.uploads.append(_reused(image, image.reuse_id))
             ids.update({key: image_id for key in image.keys})
-        self._finish(
-            "images", "listing images", f"{sent} uploaded, {len(self.plan.images) - sent} reused"
-        )
+        kept = len(self.plan.images) - len(fresh)
+        detail = f"{kept} more already on Marketplace" if kept else ""
+        if fresh:
+            self._finish("images", f"{plural(len(fresh), 'listing image')} uploaded", detail)
+        else:
+            self._finish("images", "listing images", f"{kept} already on Marketplace", "skipped")
         return ids
 
     def _upload_image(self, image: ImagePlan) -> str:
@@ -285,8 +294,10 @@ class Executor:
         self, hosting: HostingPlan, artifact_id: str, image_ids: dict[KeyPath, str]
     ) -> None:
         compat = list(self.plan.compatibilities)
+        image_ids = {**image_ids, **dict(hosting.kept_images)}
         desired = version_document(self.release, artifact_id, compat)
         version = self._version(hosting, desired)
+        self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
         listing_change = None
         if self.release.listing is not None:
             listing_change = self._listing(
@@ -423,6 +434,12 @@ class Executor:
     def _finish(self, key: str, title: str, detail: str, outcome: ev.StepOutcome = "done") -> None:
         self._open = None
         self.emit(ev.StepFinished(key, title, outcome, detail))
+
+
+def _reused(image: ImagePlan, image_id: str | None) -> Upload:
+    """An image not sent: recorded in the journal (`image_id`) or kept live (None)."""
+    source = image.source or str(image.path)
+    return Upload("image", source, image.size, image.sha512, image_id, image.image_type, True)
 
 
 def _already_exists(exc: BaseException) -> bool:

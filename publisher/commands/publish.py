@@ -17,13 +17,17 @@ from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.exits import StoppedError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
+from publisher.liveimages import image_swaps
 from publisher.marketplace import Marketplace, Timeouts
+from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
-from publisher.plan import DocumentPlan, Plan, Planner
+from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
+from publisher.report.render import human_size
 from publisher.retry import RetryPolicy
 from publisher.statedir import state_dir
 from publisher.steps import Execution, Executor, budget_problem
+from publisher.words import plural
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class PublishOptions:
     connection: Connection
     dry_run: bool = False
     seams: Seams = field(default_factory=Seams)
+    choices: PlanChoices = field(default_factory=PlanChoices)
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -100,6 +105,7 @@ class _Run:
             directory / "uploads.json", account, limits=seams.limits, clock=seams.clock
         )
         self.journal = Journal(directory, connection.api_url, release.app, release.build)
+        self.started = seams.clock()
         self.plan: Plan | None = None
         self.execution: Execution | None = None
         self.executor: Executor | None = None
@@ -107,7 +113,9 @@ class _Run:
     def go(self) -> int:
         try:
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(self.release, self.client, self.policy, self.journal).plan()
+            self.plan = Planner(
+                self.release, self.client, self.policy, self.journal, self.options.choices
+            ).plan()
             self._show_plan(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
@@ -148,17 +156,12 @@ class _Run:
         verb = {"upload": "upload", "fetch": "have Marketplace fetch", "reuse": "reuse"}[
             artifact.action
         ]
-        size = f" ({artifact.size} bytes)" if artifact.size is not None else ""
+        size = f" ({human_size(artifact.size)})" if artifact.size is not None else ""
         why = f": {artifact.reason}" if artifact.reason else ""
         self.emit(ev.Info(f"artifact: {verb} {artifact.source}{size}{why}"))
-        fresh = [i for i in plan.images if i.reuse_id is None]
         if plan.images:
-            self.emit(
-                ev.Info(
-                    f"images: {len(plan.images)} distinct, {len(fresh)} to upload, "
-                    f"{len(plan.images) - len(fresh)} already uploaded"
-                )
-            )
+            self.emit(ev.Info(_images_line(plan)))
+        self._show_notes()
         for hosting in plan.hostings:
             self._show_document(
                 f"{hosting.hosting} version {self.release.version} (build {self.release.build})",
@@ -174,13 +177,27 @@ class _Run:
             if wait > 0:
                 self.emit(ev.Info(f"upload spacing: the artifact upload will wait {wait:.1f} s"))
 
+    def _show_notes(self) -> None:
+        """The release notes as Marketplace will get them (rendered and sanitised HTML)."""
+        changelog = self.release.changelog
+        if changelog.notes is None or not self.options.dry_run:  # a publish shows the patch
+            return
+        how = "rendered from Markdown" if changelog.notes_format == "markdown" else "as written"
+        self.emit(ev.Info(f"release notes ({how}, sanitised HTML):"))
+        for line in notes_html(changelog.notes, changelog.notes_format).splitlines():
+            self.emit(ev.Info(f"  | {line}"))
+
     def _show_document(self, title: str, doc: DocumentPlan) -> None:
         if doc.action == "create":
             self.emit(ev.Info(f"{title}: create"))
             if self.options.dry_run:  # the request body is the point of a dry run
                 self._show_json(doc.desired)
         elif doc.action == "update":
-            self.emit(ev.Info(f"{title}: update, JSON Patch of live -> release.yml:"))
+            count = plural(len(doc.patch), "operation")
+            swaps = image_swaps(doc.patch)
+            self.emit(
+                ev.Info(f"{title}: update, {count} (JSON Patch, live -> release.yml{swaps}):")
+            )
             self._show_json(list(doc.patch))
         else:
             self.emit(ev.Info(f"{title}: unchanged"))
@@ -208,7 +225,7 @@ class _Run:
         for d in diagnostics:
             self.emit(ev.Problem(d))
         result = "partial" if isinstance(exc, PartialPublishError) else "failed"
-        return self._report(result, exc.exit_code, exc)
+        return self._report(result, exc.exit_code, exc, tuple(diagnostics))
 
     def _locate(self, exc: ApiError) -> list[Diagnostic]:
         found = []
@@ -221,7 +238,13 @@ class _Run:
             found.append(error(message, self.release.locate(key), dotted))
         return found
 
-    def _report(self, result: str, code: ExitCode, exc: PublisherError | None = None) -> int:
+    def _report(
+        self,
+        result: str,
+        code: ExitCode,
+        exc: PublisherError | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> int:
         report = RunReport(
             command=self.command,
             config=self.file,
@@ -237,7 +260,9 @@ class _Run:
             if self.execution
             else (self.plan.artifact.reuse_id if self.plan else None),
             waited_seconds=self.execution.waited if self.execution else 0.0,
+            elapsed_seconds=max(0.0, self.options.seams.clock() - self.started),
             requests=self.client.requests_made if self.client else 0,
+            diagnostics=diagnostics,
             error=exc.message if exc else None,
             advice=exc.advice if exc else None,
             notes=self.plan.notes if self.plan else (),
@@ -252,7 +277,8 @@ class _Run:
         for h in self.plan.hostings:
             version, listing = done.get(h.hosting, (None, None))
             url = None
-            if self.client and not h.app_software_id.startswith("<"):
+            exists = h.version.action != "create" or (version is not None and version.done)
+            if self.client and exists and not h.app_software_id.startswith("<"):
                 root = self.options.connection.api_url
                 url = (
                     f"{root}/rest/3/app-software/{h.app_software_id}/versions/{self.release.build}"
@@ -271,7 +297,7 @@ class _Run:
     def _uploads(self) -> tuple[Upload, ...]:
         if self.execution:
             return tuple(self.execution.uploads)
-        if self.plan is None:
+        if self.plan is None or not self.options.dry_run:  # nothing was sent
             return ()
         a = self.plan.artifact
         planned = [
@@ -285,11 +311,21 @@ class _Run:
                 i.sha512,
                 i.reuse_id,
                 i.image_type,
-                reused=i.reuse_id is not None,
+                reused=i.reuse_id is not None or i.kept,
             )
             for i in self.plan.images
         ]
         return tuple(planned)
+
+
+def _images_line(plan: Plan) -> str:
+    fresh = sum(1 for i in plan.images if i.reuse_id is None and not i.kept)
+    kept = sum(1 for i in plan.images if i.kept)
+    parts = [f"{fresh} to upload"]
+    if kept:
+        parts.append(f"{kept} kept live")
+    parts.append(f"{len(plan.images) - fresh - kept} already uploaded")
+    return f"images: {plural(len(plan.images), 'distinct file')}: {', '.join(parts)}"
 
 
 def _change(doc: DocumentPlan) -> DocumentChange:

@@ -19,6 +19,7 @@ from publisher.errors import ExitCode, PublisherError
 from publisher.ledger import Limits
 from publisher.marketplace import Timeouts
 from publisher.outcome import RunReport
+from publisher.plan import PlanChoices
 from publisher.secrets import Redactor, secret_forms
 
 WithReporter = Callable[
@@ -47,7 +48,8 @@ def run_publish(
             return with_reporter(args, env, redact, refused)
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
-        options = PublishOptions(config, connection, dry_run, _seams(env, connection))
+        choices = PlanChoices(args.images, args.allow_duplicate_version)
+        options = PublishOptions(config, connection, dry_run, _seams(env, connection), choices)
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
 

@@ -149,7 +149,12 @@ def _build(data: dict[str, Any], doc: YamlDocument, checker: Checker, config: Pa
         supported=data.get("supported", True),
         beta=data.get("beta", False),
         agreement=data.get("agreement", Release.agreement),
-        changelog=Changelog(release.get("summary"), checker.notes, notes_key),
+        changelog=Changelog(
+            release.get("summary"),
+            checker.notes,
+            notes_key,
+            release.get("notes_format", "markdown"),
+        ),
         listing=_listing(listing, checker) if isinstance(listing, dict) else None,
         config_path=config,
         document=doc,

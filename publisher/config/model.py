@@ -38,6 +38,7 @@ class Changelog:
     summary: str | None = None
     notes: str | None = None
     notes_key: KeyPath | None = None  # release.notes or release.notes_file
+    notes_format: Literal["markdown", "html"] = "markdown"
 
 
 @dataclass(frozen=True)

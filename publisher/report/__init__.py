@@ -61,8 +61,11 @@ def choose_reporter(
 
         reporters.append(GitHubReporter(human_stream, redact=redact, env=env))
     else:
-        tty = human_stream.isatty()
-        color = "NO_COLOR" not in env and (tty or bool(env.get("FORCE_COLOR")))
+        # A CI log is plain lines even when the runner gives it a pseudo-terminal.
+        ci = env.get("CI", "").lower() not in ("", "0", "false") or "GITHUB_ACTIONS" in env
+        tty = human_stream.isatty() and not ci
+        # no-color.org: only a non-empty NO_COLOR turns colour off.
+        color = not env.get("NO_COLOR") and (tty or bool(env.get("FORCE_COLOR")))
         reporters.append(TerminalReporter(human_stream, redact=redact, tty=tty, color=color))
     if json_output:
         reporters.append(JsonReporter(out, redact=redact))

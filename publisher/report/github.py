@@ -122,7 +122,8 @@ class GitHubReporter:
         target = self.env.get("GITHUB_STEP_SUMMARY")
         if not target:
             return
-        text = self.redact(summary_markdown(report, self.overflow, MAX_SUMMARY_BYTES))
+        markdown = summary_markdown(report, self.overflow, MAX_SUMMARY_BYTES, self._repo_path)
+        text = self.redact(markdown)
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(text)
 

@@ -1,110 +1,289 @@
-"""The Markdown job summary: what was done or planned per hosting, diffs, uploads, waits, links."""
+"""The Markdown job summary (GITHUB_STEP_SUMMARY): the outcome first, then what changed per
+hosting, the uploads, the waits and the time. Built from self-contained blocks, so cutting it to
+GitHub's 1 MiB limit never leaves a code fence or a <details> open."""
 
 from __future__ import annotations
 
+import html
 import json
+from collections.abc import Callable
 
-from publisher.diagnostics import Diagnostic
-from publisher.outcome import DocumentChange, RunReport
+from publisher.diagnostics import Diagnostic, count_summary
+from publisher.liveimages import image_swaps
+from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.document import CommandReport
-from publisher.report.render import final_lines, human_size, identity
+from publisher.report.render import human_size, identity
+from publisher.words import plural
 
+_HEADINGS = {
+    "created": "✅ Published",
+    "updated": "✅ Updated",
+    "unchanged": "✅ Unchanged",
+    "planned": "📝 Planned",
+    "partial": "⚠️ Partially published",
+    "failed": "❌ Failed",
+    "invalid": "❌ Failed",
+}
+_WHY = {  # publisher.errors.ExitCode, in the user's words
+    1: "unexpected error (a bug)",
+    2: "wrong command line",
+    3: "invalid release.yml",
+    4: "credentials refused",
+    5: "upload limit reached",
+    6: "rejected by Marketplace",
+    7: "stopped part-way",
+    8: "Marketplace unavailable",
+    9: "state directory unusable",
+    10: "the live version has another artifact",
+    130: "interrupted",
+    143: "terminated",
+}
+_LEADS = {
+    "created": "The version was created on Marketplace.",
+    "updated": "The live version was brought in line with release.yml.",
+    "unchanged": "Already published as release.yml describes: nothing was written.",
+    "planned": "A dry run: this is what a publish would do. Nothing was written.",
+    "partial": "Some steps were done before the failure: re-run the same command to finish.",
+}
 _ACTION_WORDS = {
     "create": "create",
     "update": "update",
     "unchanged": "unchanged",
-    "skip": "not managed (no `listing:` in release.yml)",
+    "skip": "not managed (no `listing:`)",
 }
+MAX_PATCH_LINES = 400  # per document; the rest is in `--json`
+CUT_NOTE = (
+    "\n> [!NOTE]\n> The summary was cut to stay under GitHub's 1 MiB limit; "
+    "run with `--json` for all of it.\n"
+)
 
 
 def summary_markdown(
-    report: RunReport | CommandReport, overflow: list[Diagnostic], limit: int
+    report: RunReport | CommandReport,
+    overflow: list[Diagnostic],
+    limit: int,
+    shown: Callable[[str], str] = str,
 ) -> str:
-    """The summary, cut to fit under `limit` bytes (GitHub drops a larger one entirely)."""
+    """The summary, whole blocks only, under `limit` bytes (GitHub drops a larger one entirely).
+    `shown` turns a file path into the one the reader knows (relative to the repository)."""
     if not isinstance(report, RunReport):  # a CommandReport (status, compat, ...) has its own
         return _cut(report.summary(), limit)
-    head = [
-        f"## mpac-publisher: {identity(report)}",
-        "",
-        *[_md(x) for x in final_lines(report)],
-        "",
+    blocks = [
+        _outcome(report, shown),
+        _problems(report, overflow, shown),
+        _changes(report),
+        *_patches(report),
+        _uploads(report),
+        _footer(report),
     ]
-    sections = [_hostings(report), _uploads(report), _problems(report, overflow)]
-    body = "\n".join(head) + "\n" + "\n".join(s for s in sections if s)
-    if report.waited_seconds:
-        body += f"\nWaited {report.waited_seconds:.1f}s for Marketplace's upload spacing.\n"
-    body += f"\n<sub>{report.requests} Marketplace requests · exit code {report.exit_code}</sub>\n"
-    return _cut(body, limit)
+    return _fit([b for b in blocks if b], limit)
 
 
 def _cut(body: str, limit: int) -> str:
     encoded = body.encode("utf-8")
     if len(encoded) <= limit:
         return body
-    note = "\n\n… summary cut to stay under GitHub's 1 MiB limit; run with --json for all of it.\n"
-    room = limit - len(note.encode()) - 16
-    return encoded[:room].decode("utf-8", "ignore") + note
+    room = limit - len(CUT_NOTE.encode()) - 16
+    return encoded[:room].decode("utf-8", "ignore") + CUT_NOTE
 
 
-def _md(line: str) -> str:
-    return line.replace("✓", "✅").replace("✗", "❌")
+def _fit(blocks: list[str], limit: int) -> str:
+    room = limit - len(CUT_NOTE.encode())
+    kept: list[str] = []
+    used = 0
+    for number, block in enumerate(blocks):
+        size = len(block.encode()) + 1
+        if used + size > (limit if number == len(blocks) - 1 else room):
+            footer = blocks[-1]
+            fits = used + len(footer.encode()) + 1 < room
+            return "\n".join([*kept, CUT_NOTE, footer] if fits else [*kept, CUT_NOTE])
+        kept.append(block)
+        used += size
+    return "\n".join(kept)
 
 
-def _hostings(report: RunReport) -> str:
-    if not report.hostings:
+# -- the outcome --------------------------------------------------------------------------------
+
+
+def outcome_heading(report: RunReport, shown: Callable[[str], str] = str) -> str:
+    """`## ✅ Published: com.example.app 1.2.0 (build 3)`: the first thing a reader sees."""
+    if report.result == "invalid":
+        counted = count_summary(list(report.diagnostics))
+        return f"## ❌ Failed: {_inline(shown(report.config))} is invalid ({counted})"
+    word = _HEADINGS.get(report.result, report.result)
+    if report.result == "failed":
+        word += f", {_WHY.get(report.exit_code, f'exit code {report.exit_code}')}"
+    what = identity(report) if report.app else shown(report.config)
+    return f"## {word}: {_inline(what)}"
+
+
+def _outcome(report: RunReport, shown: Callable[[str], str]) -> str:
+    lines = [outcome_heading(report, shown), ""]
+    if report.result in _LEADS:
+        lines += [_LEADS[report.result], ""]
+    if report.exit_code != 0:
+        lines += _failure(report, shown)
+    for note in report.notes:
+        lines += [f"> [!NOTE]\n> {_inline(note)}", ""]
+    return "\n".join(lines)
+
+
+def _failure(report: RunReport, shown: Callable[[str], str]) -> list[str]:
+    """Why, where (`release.yml:12`), what to do; the raw error folded away when located."""
+    located = next((d for d in report.diagnostics if d.is_error and d.location), None)
+    lines = []
+    if located and located.location:
+        where = f"{shown(located.location.file)}:{located.location.line}"
+        lines.append(f"**Why:** {_inline(located.message)}, at `{where}`.")
+    elif report.error:
+        lines.append(f"**Why:** {_inline(report.error)}")
+    advice = report.advice
+    if advice is None and report.result == "invalid":
+        check = f"mpac-publisher validate {shown(report.config)}"
+        advice = f"fix each line below, then check with `{check}`"
+    if advice:
+        lines += ["", f"**What to do:** {_inline(advice)}."]
+    if located and report.error and report.result != "invalid":
+        lines += ["", "<details><summary>The error in full</summary>", "", _inline(report.error)]
+        lines += ["", "</details>"]
+    return [*lines, ""]
+
+
+def _problems(report: RunReport, overflow: list[Diagnostic], shown: Callable[[str], str]) -> str:
+    errors = [d for d in report.diagnostics if d.is_error and d.location]
+    if not report.diagnostics or (len(report.diagnostics) == 1 and errors and not overflow):
+        return ""  # nothing, or only the one already given as the reason
+    rows = ["### Problems", ""]
+    for d in report.diagnostics:
+        where = f"`{shown(d.location.file)}:{d.location.line}` " if d.location else ""
+        said = d.key and (f"`{d.key}`" in d.message or d.message.startswith(f"{d.key}:"))
+        key = f" (`{d.key}`)" if d.key and not said else ""
+        rows.append(f"- **{d.severity}** {where}{_inline(d.message)}{key}")
+    if overflow:
+        rows += ["", f"{plural(len(overflow), 'problem')} did not fit in the annotations "
+                 "(GitHub shows 10 of each kind)."]  # fmt: skip
+    return "\n".join([*rows, ""])
+
+
+# -- what changed -------------------------------------------------------------------------------
+
+
+def _changes(report: RunReport) -> str:
+    if not report.hostings or report.result == "invalid":
         return ""
-    verb = "Planned" if report.dry_run else "Done"
-    rows = [f"### {verb}", "", "| hosting | version | listing | link |", "|---|---|---|---|"]
-    details: list[str] = []
+    quiet = all(
+        (c is None or c.action in ("unchanged", "skip")) for h in report.hostings
+        for c in (h.version, h.listing)
+    )  # fmt: skip
+    title = "Live state" if quiet else "What would change" if report.dry_run else "What changed"
+    rows = [f"### {title}", "", "| hosting | version | listing | link |", "|---|---|---|---|"]
     for h in report.hostings:
         link = f"[version]({h.version_url})" if h.version_url else ""
-        rows.append(f"| {h.hosting} | {_action(h.version)} | {_action(h.listing)} | {link} |")
-        for name, change in (("version", h.version), ("listing", h.listing)):
-            if change and change.patch:
-                patch = json.dumps(list(change.patch), indent=2, ensure_ascii=False)
-                details += [
-                    f"<details><summary>{h.hosting} {name}: JSON Patch ({len(change.patch)} "
-                    "operations)</summary>",
-                    "",
-                    "```json",
-                    patch.replace("```", "`\u200b``"),
-                    "```",
-                    "</details>",
-                    "",
-                ]
-    return "\n".join([*rows, "", *details])
+        version, listing = _action(h.version, report), _action(h.listing, report)
+        rows.append(f"| {h.hosting} | {version} | {listing} | {link} |")
+    return "\n".join([*rows, ""])
 
 
-def _action(change: DocumentChange | None) -> str:
+def _action(change: DocumentChange | None, report: RunReport) -> str:
     if change is None:
         return "—"
     word = _ACTION_WORDS.get(change.action, change.action)
-    return f"{word} ✓" if change.done and change.action in ("create", "update") else word
+    if change.action in ("create", "update"):
+        if change.done:
+            return f"{word}d ✓" if word.endswith("e") else f"{word} ✓"
+        if not report.dry_run and report.exit_code != 0:
+            return f"not {word}d" if word.endswith("e") else f"not {word}"
+    return word
+
+
+def _patches(report: RunReport) -> list[str]:
+    found = []
+    for h in report.hostings:
+        for name, change in (("version", h.version), ("listing", h.listing)):
+            if change and change.patch:
+                found.append(_patch_block(h, name, change))
+    return found
+
+
+def _patch_block(h: HostingResult, name: str, change: DocumentChange) -> str:
+    lines = json.dumps(list(change.patch), indent=2, ensure_ascii=False).splitlines()
+    cut = ""
+    if len(lines) > MAX_PATCH_LINES:
+        cut = f"\n\n{len(lines) - MAX_PATCH_LINES} more lines in `--json`."
+        lines = lines[:MAX_PATCH_LINES]
+    body = "\n".join(lines).replace("```", "`\u200b``")
+    count = plural(len(change.patch), "operation")
+    paths = [str(op.get("path")) for op in change.patch]
+    # Inside <summary> Markdown is not parsed: HTML code elements, escaped.
+    on = ", ".join(f"<code>{html.escape(p)}</code>" for p in paths[:3])
+    on += ", …" if len(paths) > 3 else ""
+    opened = " open" if len(lines) <= 40 else ""
+    count += image_swaps(change.patch).replace("; ", ", ", 1)
+    return (
+        f"<details{opened}><summary>{h.hosting} {name}: JSON Patch, {count} on {on}</summary>\n\n"
+        f"```json\n{body}\n```{cut}\n\n</details>\n"
+    )
+
+
+# -- uploads, waits, time -----------------------------------------------------------------------
 
 
 def _uploads(report: RunReport) -> str:
-    if not report.uploads:
+    ordered = sorted(report.uploads, key=lambda u: u.kind != "artifact")
+    sent = [u for u in ordered if not u.reused]
+    reused = [u for u in ordered if u.reused]
+    if not sent and not reused:
         return ""
-    rows = ["### Uploads", "", "| kind | file | size | sha512 | id |", "|---|---|---|---|---|"]
-    for u in report.uploads:
-        size = human_size(u.size) if u.size is not None else ""
-        digest = f"`{u.sha512[:16]}…`" if u.sha512 else ""
-        kind = u.image_type or u.kind
-        kind += " (reused)" if u.reused else ""
-        rows.append(f"| {kind} | `{u.source}` | {size} | {digest} | {u.id or ''} |")
+    planned = report.dry_run
+    rows = ["### Uploads planned" if planned and sent else "### Uploads", ""]
+    if sent:
+        rows += ["| kind | file | size | sha512 | id |", "|---|---|---|---|---|"]
+        rows += [_upload_row(u, planned) for u in sent]
+        rows.append("")
+    else:
+        rows += ["Nothing to upload." if planned else "Nothing was uploaded.", ""]
+    if reused:
+        rows.append(f"{_reused(reused, planned)}.")
+    if report.waited_seconds:
+        rows += ["", f"Waited {report.waited_seconds:.1f} s for Marketplace's upload spacing."]
     return "\n".join([*rows, ""])
 
 
-def _problems(report: RunReport, overflow: list[Diagnostic]) -> str:
-    shown = list(report.diagnostics)
-    if not shown:
-        return ""
-    rows = ["### Problems", ""]
-    for d in shown:
-        where = f"`{d.location}` " if d.location else ""
-        rows.append(f"- **{d.severity}** {where}{d.message}")
-    if overflow:
-        rows.append(
-            f"\n{len(overflow)} of these were not shown as annotations (GitHub shows 10 per kind)."
-        )
-    return "\n".join([*rows, ""])
+def _upload_row(u: Upload, planned: bool) -> str:
+    size = human_size(u.size).replace(" ", "\u00a0") if u.size is not None else ""
+    digest = f"`{u.sha512.removeprefix('sha512:')[:16]}…`" if u.sha512 else ""
+    ident = u.id or ("assigned on upload" if planned else "")
+    return f"| {u.image_type or u.kind} | `{_cell(u.source)}` | {size} | {digest} | {ident} |"
+
+
+def _reused(uploads: list[Upload], planned: bool) -> str:
+    verb = "would not be sent" if planned else "not sent"
+    parts = []
+    artifacts = [u for u in uploads if u.kind == "artifact"]
+    if artifacts:
+        parts.append(f"the artifact `{_inline(artifacts[0].source)}` (already on Marketplace)")
+    recorded = sum(1 for u in uploads if u.kind == "image" and u.id)
+    kept = sum(1 for u in uploads if u.kind == "image" and not u.id)
+    if recorded:
+        parts.append(f"{plural(recorded, 'image')} recorded in the state directory")
+    if kept:
+        parts.append(f"{plural(kept, 'live image')} kept (`--images keep`)")
+    return f"Reused, {verb}: " + "; ".join(parts)
+
+
+def _footer(report: RunReport) -> str:
+    parts = [plural(report.requests, "Marketplace request")]
+    if report.elapsed_seconds:
+        took = report.elapsed_seconds
+        parts.append(f"{took:.1f} s" if took >= 0.1 else "under 0.1 s")
+    parts.append(f"exit code {report.exit_code}")
+    return f"<sub>{' · '.join(parts)}</sub>\n"
+
+
+def _inline(text: str) -> str:
+    """One line of Markdown text: no line breaks that would end a table row or a quote."""
+    return " ".join(text.split())
+
+
+def _cell(text: str) -> str:
+    return _inline(text).replace("|", "\\|")

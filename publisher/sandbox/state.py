@@ -25,7 +25,7 @@ class AppSoftware:
     app_key: str
     hosting: str
     owner: str
-    archived: bool = False
+    archived: bool = False  # served by the live app-key lookup though the spec omits it
     versions: dict[int, dict[str, Any]] = field(default_factory=dict)
     listings: dict[int, dict[str, Any]] = field(default_factory=dict)
 

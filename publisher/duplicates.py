@@ -1,0 +1,61 @@
+"""One version number, one build: Marketplace accepts a second version numbered 1.10.0 under
+another build without a word, so the plan looks for one and refuses unless the user opts in."""
+
+from __future__ import annotations
+
+from publisher.config.model import Release
+from publisher.diagnostics import error
+from publisher.errors import RejectedError
+from publisher.marketplace import Json, Marketplace
+from publisher.retry import RetryPolicy
+
+OPT_IN = "--allow-duplicate-version"
+
+
+def other_builds(
+    client: Marketplace, policy: RetryPolicy, app_software_id: str, release: Release
+) -> list[int]:
+    """Build numbers of the live versions numbered `release.version`, other than `release.build`."""
+    found = policy.read(
+        f"list the versions of {release.app}", lambda: list(client.versions(app_software_id))
+    )
+    return sorted(
+        {
+            int(v["buildNumber"])
+            for v in found
+            if str(v.get("versionNumber")) == release.version
+            and isinstance(v.get("buildNumber"), int)
+            and v["buildNumber"] != release.build
+        }
+    )
+
+
+def needs_check(live: Json | None, release: Release) -> bool:
+    """Only a create, or an update that renumbers the build, can add a duplicate."""
+    return live is None or str(live.get("versionNumber")) != release.version
+
+
+def refuse(release: Release, hosting: str, builds: list[int]) -> RejectedError:
+    shown = ", ".join(str(b) for b in builds)
+    noun = "build" if len(builds) == 1 else "builds"
+    message = (
+        f"{hosting}: version {release.version} already exists on Marketplace as {noun} {shown}; "
+        f"build {release.build} would be a second version {release.version}"
+    )
+    return RejectedError(
+        message,
+        advice=f"give this build a new `version:`, or pass {OPT_IN} if a second "
+        f"{release.version} is what you want; nothing was sent",
+        diagnostics=(
+            error(
+                f"version {release.version} is already {noun} {shown} on Marketplace",
+                release.locate(("version",)),
+                "version",
+            ),
+            error(
+                f"build {release.build} would make a second version {release.version}",
+                release.locate(("build",)),
+                "build",
+            ),
+        ),
+    )

@@ -1,0 +1,32 @@
+"""Release notes -> the HTML Marketplace shows. v2 documented `releaseNotes` as HTML and v3 says
+nothing, so Markdown (the default `release.notes_format`) is rendered, and every form is
+sanitised: no script, style, event handler or javascript: link reaches the listing."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import nh3
+from markdown_it import MarkdownIt
+
+NotesFormat = Literal["markdown", "html"]
+
+# What a changelog needs, and nothing that runs or restyles the page.
+_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b",
+    "i", "code", "pre", "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "del",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+
+
+def notes_html(text: str, notes_format: NotesFormat) -> str:
+    """The HTML sent as changelog.releaseNotes."""
+    html = _MARKDOWN.render(text) if notes_format == "markdown" else text
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    ).strip()

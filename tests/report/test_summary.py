@@ -1,0 +1,119 @@
+"""What the job summary says, outcome by outcome, and that it always fits GitHub's 1 MiB."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
+from publisher.report.github import MAX_SUMMARY_BYTES
+from publisher.report.summary import CUT_NOTE, summary_markdown
+
+HEADINGS = {
+    "published": "## ✅ Published: com.example.timesheets 2.4.0 (build 2004000)",
+    "updated": "## ✅ Updated: com.example.timesheets 2.4.0 (build 2004000)",
+    "unchanged": "## ✅ Unchanged: com.example.timesheets 2.4.0 (build 2004000)",
+    "planned": "## 📝 Planned: com.example.timesheets 2.4.0 (build 2004000)",
+    "failed-invalid-config": "## ❌ Failed: release.yml is invalid (2 errors)",
+    "failed-rejected": "## ❌ Failed, rejected by Marketplace: com.example.timesheets 2.4.0",
+    "partial": "## ⚠️ Partially published: com.example.timesheets 2.4.0 (build 2004000)",
+}
+
+
+@pytest.mark.parametrize("outcome", list(HEADINGS))
+def test_the_summary_states_the_outcome_first(summaries: dict[str, str], outcome: str) -> None:
+    assert summaries[outcome].startswith(HEADINGS[outcome])
+    assert "None" not in summaries[outcome]
+
+
+def test_an_invalid_release_yml_is_located_with_repository_paths(
+    summaries: dict[str, str],
+) -> None:
+    text = summaries["failed-invalid-config"]
+    assert "**Why:** payment: 'gratis' is not one of" in text and "at `release.yml:11`" in text
+    assert "`release.yml:45` listing.youtube" in text  # the second problem, listed
+    assert "/tmp" not in text
+
+
+def test_a_rejected_publish_names_the_line_and_links_no_version(
+    summaries: dict[str, str],
+) -> None:
+    text = summaries["failed-rejected"]
+    assert "**Why:** Marketplace rejected supportedPaymentModel (from `payment`)" in text
+    assert "at `release.yml:11`" in text
+    assert "[version](" not in text  # never created: no link to it
+    assert "| datacenter | not created | not created |  |" in text
+    assert "shown above" not in text
+
+
+def test_a_partial_publish_shows_the_created_version_and_what_is_missing(
+    summaries: dict[str, str],
+) -> None:
+    text = summaries["partial"]
+    assert "| datacenter | created ✓ | not created | [version](" in text
+    assert "re-run" in text
+
+
+def test_a_dry_run_lists_nothing_as_uploaded(summaries: dict[str, str]) -> None:
+    text = summaries["planned"]
+    assert "Nothing to upload." in text
+    assert "Reused, would not be sent: the artifact" in text
+    assert "| datacenter | update | unchanged |" in text
+
+
+def test_uploads_are_real_ones_with_size_and_sha512(summaries: dict[str, str]) -> None:
+    text = summaries["published"]
+    rows = [line for line in text.splitlines() if line.startswith("| artifact ")]
+    assert len(rows) == 1 and "775\u00a0B" in rows[0]
+    assert re.search(r"`[0-9a-f]{16}…`", rows[0])
+    assert text.count("| screenshot ") == 4 and "Reused" not in text
+    updated = summaries["updated"]
+    assert "Nothing was uploaded." in updated and "6 images recorded" in updated
+
+
+def test_counts_agree_with_their_nouns(summaries: dict[str, str]) -> None:
+    text = summaries["updated"]
+    assert "JSON Patch, 1 operation on <code>/changelog/releaseNotes</code>" in text
+    assert "JSON Patch, 1 operation on <code>/screenshots/0/caption</code>" in text
+    assert not re.search(r"\b1 (operations|images|requests)\b", "\n".join(summaries.values()))
+
+
+def test_an_unchanged_run_shows_the_live_state(summaries: dict[str, str]) -> None:
+    text = summaries["unchanged"]
+    assert "### Live state" in text and "| datacenter | unchanged | unchanged | [version](" in text
+
+
+def _huge_report(hostings: int, operations: int) -> RunReport:
+    patch = tuple(
+        {"op": "replace", "path": f"/screenshots/{i}/caption", "value": "x" * 200}
+        for i in range(operations)
+    )
+    change = DocumentChange("update", patch, done=True)
+    return RunReport(
+        "publish",
+        "release.yml",
+        "updated",
+        0,
+        app="com.example.timesheets",
+        version="2.4.0",
+        build=1,
+        hostings=tuple(HostingResult(f"h{n}", None, change, change) for n in range(hostings)),
+        uploads=(Upload("artifact", "a.jar", 10, "sha512:" + "ab" * 64, "id"),),
+        requests=1,
+    )
+
+
+@pytest.mark.parametrize("limit", [MAX_SUMMARY_BYTES, 20_000, 3_000])
+def test_a_huge_summary_is_cut_whole_blocks_under_the_limit(limit: int) -> None:
+    text = summary_markdown(_huge_report(hostings=40, operations=400), [], limit)
+    assert len(text.encode()) <= limit
+    assert text.startswith("## ✅ Updated: com.example.timesheets 2.4.0 (build 1)")
+    assert CUT_NOTE in text
+    assert text.count("```") % 2 == 0
+    assert text.count("<details") == text.count("</details>")
+
+
+def test_a_summary_that_fits_is_not_cut() -> None:
+    text = summary_markdown(_huge_report(hostings=1, operations=2), [], MAX_SUMMARY_BYTES)
+    assert CUT_NOTE not in text and "exit code 0" in text
