@@ -21,7 +21,8 @@ from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
 from publisher.plan import DocumentPlan, Plan, Planner
 from publisher.retry import RetryPolicy
-from publisher.statedir import state_dir
+from publisher.statedir import check_state_dir, state_dir
+from publisher.statekeys import account_key
 from publisher.steps import Execution, Executor, budget_problem
 
 
@@ -91,14 +92,18 @@ class _Run:
         self.client = (
             Marketplace(connection, timeouts=seams.timeouts) if connection.credentials else None
         )
-        directory = state_dir(env)
-        account = (
-            f"{connection.api_url}|{connection.credentials.user if connection.credentials else ''}"
-        )
+        self.state_dir = state_dir(env)
+        user = connection.credentials.user if connection.credentials else ""
         self.ledger = UploadLedger(
-            directory / "uploads.json", account, limits=seams.limits, clock=seams.clock
+            self.state_dir / "uploads.json",
+            account_key(connection.api_url, user),
+            limits=seams.limits,
+            clock=seams.clock,
+            warn=self._warn,
         )
-        self.journal = Journal(directory, connection.api_url, release.app, release.build)
+        self.journal = Journal(
+            self.state_dir, connection.api_url, release.app, release.build, warn=self._warn
+        )
         self.plan: Plan | None = None
         self.execution: Execution | None = None
         self.executor: Executor | None = None
@@ -114,6 +119,7 @@ class _Run:
             if not self.plan.writes_needed:
                 return self._report("unchanged", ExitCode.OK)
             assert self.client is not None
+            check_state_dir(self.state_dir)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
             executor = self.executor = Executor(
                 self.plan,
@@ -132,6 +138,9 @@ class _Run:
             if self.executor is not None:
                 self.execution = self.executor.result  # what was done before the failure
             return self._failed(exc)
+
+    def _warn(self, message: str) -> None:
+        self.emit(ev.Problem(warning(message)))
 
     # -- the plan, for people ------------------------------------------------------------------
 
