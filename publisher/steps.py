@@ -66,6 +66,8 @@ def budget_problem(plan: Plan, ledger: UploadLedger) -> str | None:
     frees = ledger.frees_at(size)
     if frees is None:
         return None
+    if not math.isfinite(frees):  # larger than the whole budget: it never frees
+        return f"{plan.artifact.source} is {size} bytes, more than the whole upload budget"
     used = ledger.used()
     when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
     return (

@@ -32,8 +32,8 @@ def run_publish(
     dry_run = args.command == "plan" or bool(getattr(args, "dry_run", False))
     redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
     config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
-    with _sandbox(args.sandbox) as rehearsal, tempfile.TemporaryDirectory() as scratch:
-        if rehearsal is not None:  # a rehearsal leaves no ledger or journal behind
+    with _sandbox(args.sandbox) as rehearsal, _scratch(args.sandbox) as scratch:
+        if scratch is not None:  # a rehearsal leaves no ledger or journal behind
             env = {**env, "MPAC_STATE_DIR": scratch}
         try:
             connection = _connection(args, env, dry_run, rehearsal)
@@ -79,6 +79,16 @@ def _sandbox(wanted: bool) -> Iterator[Any]:
 
     with Sandbox(settings=SandboxSettings(auto_create_apps=True), port=0) as sandbox:
         yield sandbox
+
+
+@contextlib.contextmanager
+def _scratch(wanted: bool) -> Iterator[str | None]:
+    """A throw-away state directory for a rehearsal; none otherwise (TMPDIR need not work)."""
+    if not wanted:
+        yield None
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        yield directory
 
 
 def _seams(env: Mapping[str, str], connection: Connection) -> Seams:

@@ -113,10 +113,11 @@ def _publish_limited(publisher: Publisher, limit: int) -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.parametrize("limit", [0, 16], ids=["no file may grow", "less than the probe"])
 def test_a_state_dir_that_refuses_writes_is_exit_9_before_anything_is_sent(
-    publisher: Publisher,
+    publisher: Publisher, limit: int
 ) -> None:
-    done = _publish_limited(publisher, 16)  # less than the probe file, enough for tempfile's
+    done = _publish_limited(publisher, limit)
     assert done.returncode == 9, done.stdout + done.stderr
     document = json.loads(done.stdout)
     assert document["exit_code"] == 9 and "cannot be used" in document["error"]
@@ -149,11 +150,9 @@ def test_recalled_image_ids_unknown_after_a_sandbox_restart_are_uploaded_again(
     # An ordinary rehearsal: the sandbox restarts on the same port and has forgotten everything.
     with Sandbox(settings=settings, port=port) as second:
         publisher = Publisher(second, release, state)
-        codes = []
-        for _ in range(3):
-            run = publisher()
-            codes.append(run.code)
-        assert codes == [0, 0, 0], run.text
+        runs = [publisher() for _ in range(3)]
+        assert [r.code for r in runs] == [0, 0, 0], "\n".join(r.text for r in runs)
+        assert "uploading those images again" in runs[0].text
         sandbox_state = second.state()
         assert list(versions(sandbox_state)) == [BUILD] and BUILD in listings(sandbox_state)
         assert len(sandbox_state["images"]) == 6, "each image uploaded once to the new server"

@@ -143,3 +143,20 @@ def test_a_publish_after_a_clock_step_back_waits_at_most_the_spacing_and_says_so
     assert executor.result.waited <= Limits().spacing
     assert client.uploads and client.uploads[0][0] <= 1_000_000.0 + Limits().spacing
     assert any(isinstance(e, ev.Problem) for e in events), "the skewed record is reported"
+
+
+def test_an_artifact_larger_than_the_whole_budget_is_a_clear_problem_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    from publisher.config import load_release
+    from publisher.plan import Planner
+    from publisher.retry import RetryPolicy
+    from publisher.steps import budget_problem
+    from tests.pipeline.test_spacing import EXAMPLES
+
+    release = load_release(EXAMPLES / "release.yml", env={}).release
+    assert release is not None
+    plan = Planner(release, None, RetryPolicy(), None).plan()
+    ledger = UploadLedger(tmp_path / "u.json", "a", limits=Limits(budget_bytes=100))
+    problem = budget_problem(plan, ledger)  # used to raise OverflowError (a timestamp of inf)
+    assert problem is not None and "more than the whole upload budget" in problem
