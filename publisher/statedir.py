@@ -86,7 +86,7 @@ def read_json(path: Path, warn: Warn = ignore) -> dict[str, Any]:
     """The document, or {} when the file is missing; {} and a warning when it is unreadable."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no state yet (or no dir: checked later)
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         warn(f"ignoring state file {path}: it cannot be read ({exc})")
@@ -134,7 +134,10 @@ def locked(path: Path) -> Iterator[None]:
     except OSError as exc:
         raise unusable(lock, exc) from exc
     with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        except OSError as exc:  # e.g. a network file system without locks (ENOLCK)
+            raise unusable(lock, exc) from exc
         try:
             yield
         finally:

@@ -124,6 +124,8 @@ def test_an_unreadable_state_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "s.json").write_text("[]")
     assert read_json(tmp_path / "s.json", warnings.append) == {}
     assert read_json(tmp_path / "missing.json", warnings.append) == {}
+    # below a file: no state yet, and the state-dir check (not a warning) explains it
+    assert read_json(tmp_path / "s.json" / "journal.json", warnings.append) == {}
     assert len(warnings) == 1 and "expected a JSON object" in warnings[0]
     assert json.loads((tmp_path / "s.json").read_text()) == []  # reading never rewrites
 
