@@ -57,6 +57,24 @@ def test_a_corrupted_ledger_does_not_crash_after_the_upload_and_the_artifact_is_
     assert publisher.writes() == [], "the artifact must not be uploaded again"
 
 
+def test_a_ledger_write_failing_after_the_upload_does_not_lose_the_artifact(
+    publisher: Publisher,
+) -> None:
+    """The journal records the artifact before the ledger: a ledger that cannot be written
+    (here a directory in its place) stops the run clearly, and the re-run reuses the upload."""
+    ledger = Path(publisher.env["MPAC_STATE_DIR"]) / "uploads.json"
+    ledger.mkdir(parents=True)
+    run = publisher()
+    assert run.code == 9, run.text
+    assert "state directory cannot be used" in run.text and "uploads.json" in run.text
+    assert _artifact_uploads(publisher) == 1
+    ledger.rmdir()
+    publisher.sandbox.clear_journal()
+    again = publisher()
+    assert again.code == 0, again.text
+    assert _artifact_uploads(publisher) == 0, "the uploaded artifact must be reused"
+
+
 BROKEN_JOURNALS = {
     "artifacts is a list": '{"artifacts": ["x"]}',
     "images is a string": '{"images": "oops"}',
