@@ -122,12 +122,12 @@ class UploadLedger:
         """Add an upload; entries older than the budget window (or damaged) are dropped."""
         with locked(self.path.with_suffix(".write")):
             document = read_json(self.path, self._once)
-            horizon = self.clock() - self.limits.window
+            now = self.clock()
             kept = [
-                asdict(r)
+                asdict(UploadRecord(min(r.started, now), min(r.finished, now), r.size))
                 for r in (_parse(e) for e in self._entries(document))
-                if r is not None and r.finished > horizon
-            ]
+                if r is not None and r.finished > now - self.limits.window
+            ]  # a future time is stored clamped: reported once, not on every run
             kept.append(asdict(UploadRecord(started, finished, size)))
             document[self.account] = kept
             write_json(self.path, document)

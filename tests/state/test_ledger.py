@@ -160,3 +160,13 @@ def test_an_artifact_larger_than_the_whole_budget_is_a_clear_problem_not_a_crash
     ledger = UploadLedger(tmp_path / "u.json", "a", limits=Limits(budget_bytes=100))
     problem = budget_problem(plan, ledger)  # used to raise OverflowError (a timestamp of inf)
     assert problem is not None and "more than the whole upload budget" in problem
+
+
+def test_recording_stores_a_future_record_clamped_so_it_is_reported_once(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    ledger = _ledger(tmp_path, warnings)
+    _write(ledger, [{"started": NOW + 3590, "finished": NOW + 3600, "size": 10}])
+    ledger.record(NOW - 2, NOW - 1, 5)
+    later: list[str] = []
+    assert _ledger(tmp_path, later, now=NOW + 20).wait_needed() == 0.0
+    assert not later, "the skew was reported by the run that found it"
