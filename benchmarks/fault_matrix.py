@@ -14,7 +14,6 @@ import argparse
 import collections
 import contextlib
 import io
-import itertools
 import random
 import shutil
 import sys
@@ -57,6 +56,7 @@ FAILURES: tuple[tuple[str, int | None, int | None], ...] = (
 )
 PROCESSED = {"delay", "truncate_response", "drop_response"}
 EXIT_CODES_ON_FAILURE = {5, 7, 8}
+ARTIFACTS = "/rest/3/artifacts"  # and /rest/3/artifacts/fetch: both count for the spacing
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,12 @@ def run_scenario(scenario: Scenario, workdir: Path) -> Verdict:
             "MPAC_HTTP_TIMEOUT": str(TIMEOUT),
             "MPAC_RETRY_INITIAL": "0.001",
         }
+        requests: list[dict[str, Any]] = []  # every request of every run, for the invariants
+
+        def cleared() -> None:
+            requests.extend(sandbox.journal())
+            sandbox.clear_journal()
+
         if scenario.kind == "update":
             code, text = run_cli(env, "publish", config)
             if code != 0:
@@ -144,7 +150,7 @@ def run_scenario(scenario: Scenario, workdir: Path) -> Verdict:
             notes = repo / "CHANGELOG.md"
             notes.write_text(notes.read_text().replace("three times faster", "four times faster"))
         artifacts_before = len(sandbox.state()["artifacts"])
-        sandbox.clear_journal()
+        cleared()
         sandbox.add_fault(
             Fault(
                 method=scenario.method,
@@ -158,6 +164,7 @@ def run_scenario(scenario: Scenario, workdir: Path) -> Verdict:
             )
         )
         first, text = run_cli(env, "publish", config)
+        _settle_delayed(sandbox, scenario, problems)
         second = None
         if first != 0:
             if first not in EXIT_CODES_ON_FAILURE:
@@ -165,26 +172,37 @@ def run_scenario(scenario: Scenario, workdir: Path) -> Verdict:
             if "re-run" not in text:
                 problems.append(f"first run failed without saying to re-run: {text[-300:]}")
             _half_done(sandbox.state(), first, problems)
-            sandbox.clear_faults()
-            if scenario.action == "delay":
-                time.sleep(TIMEOUT * 1.5)  # let the delayed request finish before judging state
             second, text = run_cli(env, "publish", config)
             if second != 0:
                 problems.append(f"second run exit {second}: {text[-400:]}")
-        else:
-            sandbox.clear_faults()
-            if scenario.action == "delay":  # a delayed request the client gave up on may still
-                time.sleep(TIMEOUT * 1.5)  # be running on the server: not the re-run's write
         uploads = len(sandbox.state()["artifacts"]) - artifacts_before
-        sandbox.clear_journal()
+        cleared()
         third, text = run_cli(env, "publish", config)
         writes = [e for e in sandbox.journal() if e["method"] != "GET"]
+        cleared()
         if third != 0 or writes:
             problems.append(
                 f"a re-run of the completed release wrote {len(writes)} times (exit {third})"
             )
         _check_state(sandbox.state(), scenario, uploads, problems)
+        _check_spacing(requests, problems)
     return Verdict(scenario, first, second, problems, uploads)
+
+
+def _settle_delayed(sandbox: Any, scenario: Scenario, problems: list[str]) -> None:
+    """Disarm the fault, then wait (bounded) until every request it delayed has finished on the
+    server and is journaled: state is judged on what the sandbox recorded, not on a sleep."""
+    pending = sandbox.faults()
+    sandbox.clear_faults()
+    if scenario.action != "delay":
+        return
+    taken = scenario.times - (pending[0]["timesLeft"] if pending else 0)
+    for _ in range(400):  # 0.025 s each: 10 s at most
+        done = sum(1 for e in sandbox.journal() if e["outcome"] == "fault:delay")
+        if done >= taken:
+            return
+        time.sleep(0.025)
+    problems.append(f"only {done} of {taken} delayed requests finished on the server")
 
 
 def _apps(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -227,13 +245,28 @@ def _check_state(
         allowed -= 1  # the artifact is unchanged: it must be reused
     if uploads > allowed:
         problems.append(f"{uploads} artifacts uploaded, at most {allowed} allowed")
-    artifact_uploads = sorted(
-        (u for u in state.get("uploads", []) if u.get("kind", "artifact") == "artifact"),
-        key=lambda u: u["started"],
+
+
+def _check_spacing(requests: list[dict[str, Any]], problems: list[str]) -> None:
+    """Every artifact upload or fetch the client sent started at least SPACING after the end of
+    the previous one it saw end. Judged from the sandbox's request journal, not its upload
+    ledger: the sandbox refuses uploads that come too early, so its ledger is always spaced.
+    An answer reaches the client after the server journals it, so a journaled `finished` is no
+    later than the client's; a delayed request may end on the server after the client gave up,
+    and a 429 is no upload, so neither counts as a previous upload."""
+    sent = sorted(
+        (e for e in requests if e["method"] == "POST" and e["path"].startswith(ARTIFACTS)),
+        key=lambda e: e["started"],
     )
-    for before, after in itertools.pairwise(artifact_uploads):
-        if after["started"] - before["finished"] < SPACING - 0.01:
-            problems.append(f"uploads {after['started'] - before['finished']:.3f} s apart")
+    for number, request in enumerate(sent):
+        earlier = [
+            e["finished"]
+            for e in sent[:number]
+            if e["status"] != 429 and e["outcome"] not in ("fault:delay", "client-aborted")
+        ]
+        if earlier and request["started"] - max(earlier) < SPACING - 0.001:
+            gap = request["started"] - max(earlier)
+            problems.append(f"an artifact upload started {gap:.3f} s after the previous one")
 
 
 def main() -> None:

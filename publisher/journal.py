@@ -2,55 +2,95 @@
 
 One small JSON file per (API root, app, build) in the state directory. It holds ids and content
 hashes, never credentials. It is a hint, not the truth: every record is checked against live
-Marketplace state before it is trusted.
+Marketplace state before it is trusted, and a record that cannot be read (invalid JSON, a
+section of the wrong type) is treated as absent, with a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
-from publisher.statedir import locked, read_json, write_json
+from publisher.statedir import Warn, ignore, locked, read_json, write_json
+from publisher.statekeys import api_root_key
+
+SECTIONS = ("artifacts", "images", "steps")
 
 
 class Journal:
-    def __init__(self, directory: Path, api_url: str, app: str, build: int) -> None:
-        name = hashlib.sha256(f"{api_url}|{app}|{build}".encode()).hexdigest()[:24]
+    def __init__(
+        self, directory: Path, api_url: str, app: str, build: int, *, warn: Warn = ignore
+    ) -> None:
+        key = f"{api_root_key(api_url)}|{app}|{build}"
+        name = hashlib.sha256(key.encode()).hexdigest()[:24]
         self.path = directory / "journal" / f"{name}.json"
-        self._data = read_json(self.path)
+        self._warn = warn
+        self._warned: set[str] = set()
+        self._data = self._read()
 
     def artifact(self, sha512: str) -> str | None:
         """The id of an artifact with this content uploaded earlier, if recorded."""
-        found = self._data.get("artifacts", {}).get(_artifact_key(sha512))
+        found = self._section("artifacts").get(_artifact_key(sha512))
         return found if isinstance(found, str) else None
 
     def has_artifacts(self) -> bool:
-        return bool(self._data.get("artifacts"))
+        return any(isinstance(v, str) for v in self._section("artifacts").values())
 
     def image(self, sha512: str, image_type: str) -> str | None:
-        found = self._data.get("images", {}).get(f"{image_type}:{sha512}")
+        found = self._section("images").get(f"{image_type}:{sha512}")
         return found if isinstance(found, str) else None
 
     def step(self, key: str) -> dict[str, Any] | None:
-        found = self._data.get("steps", {}).get(key)
+        found = self._section("steps").get(key)
         return found if isinstance(found, dict) else None
 
     def record_artifact(self, sha512: str, artifact_id: str) -> None:
-        self._update("artifacts", _artifact_key(sha512), artifact_id)
+        self._update("artifacts", {_artifact_key(sha512): artifact_id})
 
     def record_image(self, sha512: str, image_type: str, image_id: str) -> None:
-        self._update("images", f"{image_type}:{sha512}", image_id)
+        self._update("images", {f"{image_type}:{sha512}": image_id})
 
-    def record_step(self, key: str, content_hash: str, result: str) -> None:
-        self._update("steps", key, {"hash": content_hash, "result": result})
-
-    def _update(self, section: str, key: str, value: Any) -> None:
+    def forget_images(self, image_ids: set[str]) -> None:
+        """Drop image records Marketplace does not know (e.g. a sandbox that restarted)."""
         with locked(self.path):
-            data = read_json(self.path)  # another run may have written since we read
-            data.setdefault(section, {})[key] = value
+            data = self._read()
+            images = _as_section(data, "images")
+            data["images"] = {k: v for k, v in images.items() if v not in image_ids}
             write_json(self.path, data)
             self._data = data
+
+    def record_step(self, key: str, content_hash: str, result: str) -> None:
+        self._update("steps", {key: {"hash": content_hash, "result": result}})
+
+    def _update(self, section: str, values: dict[str, Any]) -> None:
+        with locked(self.path):
+            data = self._read()  # another run may have written since we read
+            data[section] = {**_as_section(data, section), **values}
+            write_json(self.path, data)
+            self._data = data
+
+    def _read(self) -> dict[str, Any]:
+        data = read_json(self.path, self._once)
+        for section in SECTIONS:
+            if section in data and not isinstance(data[section], dict):
+                found = type(data[section]).__name__
+                self._once(f"ignoring `{section}` of the resume journal {self.path}: a {found}")
+        return data
+
+    def _section(self, name: str) -> dict[str, Any]:
+        return _as_section(self._data, name)
+
+    def _once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message + " (treated as absent: completed steps may be redone)")
+
+
+def _as_section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    found = data.get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def _artifact_key(key: str) -> str:
@@ -59,6 +99,4 @@ def _artifact_key(key: str) -> str:
 
 
 def content_hash(document: Any) -> str:
-    import json
-
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:16]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from publisher.statedir import locked, read_json, write_json
+from publisher.statedir import Warn, ignore, locked, read_json, write_json
 
 SPACING_SECONDS = 10.0
 BUDGET_BYTES = 750_000_000
@@ -37,7 +39,12 @@ class UploadRecord:
 
 
 class UploadLedger:
-    """Uploads per account (a hash of API root and email: no address is stored in clear)."""
+    """Uploads per account (a hash of API root and email: no address is stored in clear).
+
+    A damaged entry (not an object, a field that is not a finite number) is skipped with a
+    warning; a timestamp in the future (the clock stepped back, state copied from a skewed
+    machine) is clamped to now, so no wait ever exceeds the spacing rule.
+    """
 
     def __init__(
         self,
@@ -46,31 +53,41 @@ class UploadLedger:
         *,
         limits: Limits = Limits(),
         clock: Callable[[], float] = time.time,
+        warn: Warn = ignore,
     ) -> None:
         self.path = path
         self.account = hashlib.sha256(account.encode()).hexdigest()[:16]
         self.limits = limits
         self.clock = clock
+        self._warn = warn
+        self._warned: set[str] = set()
 
     def records(self) -> list[UploadRecord]:
-        entries = read_json(self.path).get(self.account, [])
-        found = []
-        for e in entries if isinstance(entries, list) else []:
-            try:
-                found.append(
-                    UploadRecord(float(e["started"]), float(e["finished"]), int(e["size"]))
-                )
-            except (KeyError, TypeError, ValueError):
-                continue
-        return found
+        now = self.clock()
+        parsed = [_parse(e) for e in self._entries(read_json(self.path, self._once))]
+        found = [r for r in parsed if r is not None]
+        if len(found) < len(parsed):
+            self._once(
+                f"ignoring {len(parsed) - len(found)} damaged entries of the upload ledger "
+                f"{self.path} (expected objects with numeric started, finished and size)"
+            )
+        ahead = max((r.finished - now for r in found), default=0.0)
+        if ahead > 1.0:  # a clock step, not the resolution of two processes' clocks
+            shown = f"{ahead:.0f} s" if ahead < 1e9 else "far"
+            self._once(
+                f"the upload ledger {self.path} records an upload {shown} in the future "
+                "(the clock moved back?); counting it as finished just now"
+            )
+        return [UploadRecord(min(r.started, now), min(r.finished, now), r.size) for r in found]
 
     def wait_needed(self) -> float:
-        """Seconds until the next artifact upload may start (0 when it may start now)."""
+        """Seconds until the next artifact upload may start (0 when it may start now); never
+        more than the spacing rule."""
         records = self.records()
         if not records:
             return 0.0
         last = max(r.finished for r in records)
-        return max(0.0, last + self.limits.spacing - self.clock())
+        return min(self.limits.spacing, max(0.0, last + self.limits.spacing - self.clock()))
 
     def used(self) -> int:
         """Bytes uploaded within the current budget window."""
@@ -102,14 +119,43 @@ class UploadLedger:
             yield
 
     def record(self, started: float, finished: float, size: int) -> None:
+        """Add an upload; entries older than the budget window (or damaged) are dropped."""
         with locked(self.path.with_suffix(".write")):
-            document = read_json(self.path)
-            horizon = self.clock() - self.limits.window
+            document = read_json(self.path, self._once)
+            now = self.clock()
             kept = [
-                e
-                for e in document.get(self.account, [])
-                if isinstance(e, dict) and float(e.get("finished", 0)) > horizon
-            ]
-            kept.append({"started": started, "finished": finished, "size": size})
+                asdict(UploadRecord(min(r.started, now), min(r.finished, now), r.size))
+                for r in (_parse(e) for e in self._entries(document))
+                if r is not None and r.finished > now - self.limits.window
+            ]  # a future time is stored clamped: reported once, not on every run
+            kept.append(asdict(UploadRecord(started, finished, size)))
             document[self.account] = kept
             write_json(self.path, document)
+
+    def _entries(self, document: dict[str, Any]) -> list[Any]:
+        entries = document.get(self.account, [])
+        if isinstance(entries, list):
+            return entries
+        self._once(
+            f"ignoring this account's damaged entries of the upload ledger {self.path} "
+            f"(expected a list, found {type(entries).__name__})"
+        )
+        return []
+
+    def _once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
+
+def _parse(entry: Any) -> UploadRecord | None:
+    """An entry as a record, or None when it is not an object of finite numbers."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        values = [float(entry[k]) for k in ("started", "finished", "size")]
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    if not all(math.isfinite(v) for v in values) or values[2] < 0:
+        return None
+    return UploadRecord(values[0], values[1], int(values[2]))

@@ -4,6 +4,7 @@ hosting the version and its listing. Every step emits events; nothing here print
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from functools import partial
 from publisher import events as ev
 from publisher.apierrors import ApiError
 from publisher.config.yamldoc import Path as KeyPath
-from publisher.diagnostics import error
+from publisher.diagnostics import error, warning
 from publisher.errors import PartialPublishError, PublisherError, RateLimitError, VerificationError
 from publisher.journal import Journal, content_hash
 from publisher.ledger import MAX_ARTIFACT_BYTES, UploadLedger
@@ -66,6 +67,8 @@ def budget_problem(plan: Plan, ledger: UploadLedger) -> str | None:
     frees = ledger.frees_at(size)
     if frees is None:
         return None
+    if not math.isfinite(frees):  # larger than the whole budget: it never frees
+        return f"{plan.artifact.source} is {size} bytes, more than the whole upload budget"
     used = ledger.used()
     when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
     return (
@@ -204,40 +207,48 @@ class Executor:
             return artifact.reuse_id
         verb = "fetch" if artifact.action == "fetch" else "upload"
         self._start("artifact", f"{verb} artifact {artifact.source}")
-        sent = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
-        artifact_id = self._verify_artifact(artifact, sent)
-        self.journal.record_artifact(sent.sha512 if artifact.path else artifact.source, artifact_id)
+        sent, artifact_id = self.policy.read(
+            f"{verb} artifact", partial(self._send_artifact, artifact)
+        )
         self.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
         )
         self._finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
         return artifact_id
 
-    def _send_artifact(self, artifact: ArtifactPlan) -> Sent:
-        """One attempt, inside the machine-wide upload slot and after the spacing wait."""
+    def _send_artifact(self, artifact: ArtifactPlan) -> tuple[Sent, str]:
+        """One attempt, inside the machine-wide upload slot and after the spacing wait. The
+        journal records the artifact before the ledger: a ledger problem cannot lose it."""
         with self.ledger.slot():
             self._wait(self.ledger.wait_needed())
             started = self.clock()
             refused = False
             try:
-                if artifact.url:
-                    response = self.client.fetch_artifact(artifact.url)
-                    info = response.get("fileInfo") or {}
-                    return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
-                assert artifact.path is not None
-                return send_file(
-                    self.client,
-                    "/artifacts",
-                    artifact.path,
-                    artifact_content_type(artifact.path),
-                    self._progress,
-                )
+                sent = self._transfer(artifact)
+                artifact_id = self._verify_artifact(artifact, sent)
+                key = sent.sha512 if artifact.path else artifact.source
+                self.journal.record_artifact(key, artifact_id)
+                return sent, artifact_id
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened
                 raise
             finally:
                 if not refused:
                     self.ledger.record(started, self.clock(), artifact.size or 0)
+
+    def _transfer(self, artifact: ArtifactPlan) -> Sent:
+        if artifact.url:
+            response = self.client.fetch_artifact(artifact.url)
+            info = response.get("fileInfo") or {}
+            return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
+        assert artifact.path is not None
+        return send_file(
+            self.client,
+            "/artifacts",
+            artifact.path,
+            artifact_content_type(artifact.path),
+            self._progress,
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.emit(ev.Progress("artifact", done, total))
@@ -300,10 +311,35 @@ class Executor:
         self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
         listing_change = None
         if self.release.listing is not None:
-            listing_change = self._listing(
-                hosting, listing_document(self.release.listing, image_ids), version
-            )
+            listing_change = self._listing_with_known_images(hosting, image_ids, version)
         self.result.changes[hosting.hosting] = (version, listing_change)
+
+    def _listing_with_known_images(
+        self, hosting: HostingPlan, image_ids: dict[KeyPath, str], version: DocumentChange
+    ) -> DocumentChange:
+        """The listing write; if Marketplace does not know image ids recalled from the journal
+        (it lost them: a sandbox restarted), they are forgotten, uploaded again, and re-sent."""
+        listing = self.release.listing
+        assert listing is not None
+        try:
+            return self._listing(hosting, listing_document(listing, image_ids), version)
+        except ApiError as exc:
+            recalled = [i for i in self.plan.images if i.reuse_id in image_ids.values()]
+            if not recalled or not _unknown_image(exc):
+                raise
+        self.emit(
+            ev.Problem(
+                warning(
+                    f"Marketplace does not know {len(recalled)} image ids recalled from the "
+                    "resume journal (it may have lost them): uploading those images again"
+                )
+            )
+        )
+        self.journal.forget_images({str(i.reuse_id) for i in recalled})
+        for image in recalled:
+            fresh = self._upload_image(image)
+            image_ids.update({key: fresh for key in image.keys})
+        return self._listing(hosting, listing_document(listing, image_ids), version)
 
     def _version(self, hosting: HostingPlan, desired: Json) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.release.build
@@ -444,6 +480,14 @@ def _reused(image: ImagePlan, image_id: str | None) -> Upload:
 
 def _already_exists(exc: BaseException) -> bool:
     return isinstance(exc, ApiError) and exc.status in (400, 409) and exc.mentions("already exists")
+
+
+def _unknown_image(exc: ApiError) -> bool:
+    """A 400 about an image id field of the listing (screenshots[0].imageId, heroImage, ...)."""
+    fields = (re.sub(r"\[\d+\]|\.\d+(?=\.|$)", "", e.field or "") for e in exc.entries)
+    return exc.status == 400 and any(
+        f.endswith("imageId") or f.rsplit(".", 1)[-1] in ("heroImage", "thumbnail") for f in fields
+    )
 
 
 def _revision_mismatch(exc: ApiError) -> bool:

@@ -25,7 +25,8 @@ from publisher.payloads import release_key
 from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
 from publisher.report.render import human_size
 from publisher.retry import RetryPolicy
-from publisher.statedir import state_dir
+from publisher.statedir import check_state_dir, state_dir
+from publisher.statekeys import account_key
 from publisher.steps import Execution, Executor, budget_problem
 from publisher.words import plural
 
@@ -97,14 +98,18 @@ class _Run:
         self.client = (
             Marketplace(connection, timeouts=seams.timeouts) if connection.credentials else None
         )
-        directory = state_dir(env)
-        account = (
-            f"{connection.api_url}|{connection.credentials.user if connection.credentials else ''}"
-        )
+        self.state_dir = state_dir(env)
+        user = connection.credentials.user if connection.credentials else ""
         self.ledger = UploadLedger(
-            directory / "uploads.json", account, limits=seams.limits, clock=seams.clock
+            self.state_dir / "uploads.json",
+            account_key(connection.api_url, user),
+            limits=seams.limits,
+            clock=seams.clock,
+            warn=self._warn,
         )
-        self.journal = Journal(directory, connection.api_url, release.app, release.build)
+        self.journal = Journal(
+            self.state_dir, connection.api_url, release.app, release.build, warn=self._warn
+        )
         self.started = seams.clock()
         self.plan: Plan | None = None
         self.execution: Execution | None = None
@@ -123,6 +128,7 @@ class _Run:
             if not self.plan.writes_needed:
                 return self._report("unchanged", ExitCode.OK)
             assert self.client is not None
+            check_state_dir(self.state_dir)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
             executor = self.executor = Executor(
                 self.plan,
@@ -146,6 +152,9 @@ class _Run:
                 self.execution = self.executor.result
             stopped = StoppedError(interrupt)
             return self._report("interrupted", stopped.exit_code, stopped)
+
+    def _warn(self, message: str) -> None:
+        self.emit(ev.Problem(warning(message)))
 
     # -- the plan, for people ------------------------------------------------------------------
 

@@ -38,8 +38,8 @@ def run_publish(
     redact = redact or Redactor()
     redact.add(secret_forms(user, env.get("MPAC_TOKEN")))  # in place: the caller's copy too
     config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
-    with _sandbox(args.sandbox) as rehearsal, tempfile.TemporaryDirectory() as scratch:
-        if rehearsal is not None:  # a rehearsal leaves no ledger or journal behind
+    with _sandbox(args.sandbox) as rehearsal, _scratch(args.sandbox) as scratch:
+        if scratch is not None:  # a rehearsal leaves no ledger or journal behind
             env = {**env, "MPAC_STATE_DIR": scratch}
         try:
             connection = _connection(args, env, dry_run, rehearsal)
@@ -86,6 +86,16 @@ def _sandbox(wanted: bool) -> Iterator[Any]:
 
     with Sandbox(settings=SandboxSettings(auto_create_apps=True), port=0) as sandbox:
         yield sandbox
+
+
+@contextlib.contextmanager
+def _scratch(wanted: bool) -> Iterator[str | None]:
+    """A throw-away state directory for a rehearsal; none otherwise (TMPDIR need not work)."""
+    if not wanted:
+        yield None
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        yield directory
 
 
 def _seams(env: Mapping[str, str], connection: Connection) -> Seams:

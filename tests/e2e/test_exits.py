@@ -90,7 +90,9 @@ def test_a_signal_stops_the_publish_with_one_document_and_a_resumable_journal(
     sandbox.add_fault(Fault(method="POST", path="/rest/3/artifacts", action="delay", seconds=3.0))
     with _start(publisher) as process:
         try:
-            seen = _wait_for_line(process, f"{IMAGES} listing images uploaded")  # the images step, as reported
+            seen = _wait_for_line(
+                process, f"{IMAGES} listing images uploaded"
+            )  # the images step, as reported
             assert process.poll() is None, f"the publish ended before the signal: {seen}"
             process.send_signal(signum)
             assert process.wait(timeout=30) == code, seen
