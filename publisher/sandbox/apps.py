@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import api_error, empty, invalid_parameter
 from publisher.sandbox.seed import HOSTINGS
@@ -38,11 +40,12 @@ def by_app_key(ctx: Context, req: Request) -> Response:
         )
     if owner != req.account:
         raise empty(403)  # another vendor's app (the spec declares no 403 here: our choice)
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "appSoftwareId": app.id,
             "hosting": app.hosting,
             "complianceBoundaries": app.compliance_boundaries,
+            "archived": app.archived,
         }
         for app in ctx.store.app_software_for_key(app_key)
         if hosting is None or app.hosting == hosting

@@ -23,6 +23,7 @@ class SeedError(ValueError):
 class SeedApp:
     key: str
     app_software: tuple[tuple[str, str], ...]  # (hosting, appSoftwareId)
+    archived: tuple[tuple[str, str], ...] = ()  # (hosting, appSoftwareId) of archived ones
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,10 @@ class Seed:
     accounts: tuple[SeedAccount, ...]
 
 
-def app_software_id(app_key: str, hosting: str) -> str:
+def app_software_id(app_key: str, hosting: str, archived: bool = False) -> str:
     """Stable across runs, so a rehearsal can keep ids in its notes."""
-    return str(uuid.uuid5(_NAMESPACE, f"{app_key}/{hosting}"))
+    suffix = "/archived" if archived else ""
+    return str(uuid.uuid5(_NAMESPACE, f"{app_key}/{hosting}{suffix}"))
 
 
 def load_seed(source: str | Path | Mapping[str, Any] | None = None) -> Seed:
@@ -70,7 +72,7 @@ def parse_seed(data: Any, where: str) -> Seed:
     _unique([a.email.lower() for a in accounts], f"{where}: duplicate account email")
     keys = [app.key for account in accounts for app in account.apps]
     _unique(keys, f"{where}: an app key is owned twice")
-    ids = [sid for a in accounts for app in a.apps for _, sid in app.app_software]
+    ids = [sid for a in accounts for app in a.apps for _, sid in app.app_software + app.archived]
     _unique(ids, f"{where}: duplicate appSoftwareId")
     return Seed(accounts)
 
@@ -109,7 +111,7 @@ def _account(entry: Any, where: str) -> SeedAccount:
 def _app(entry: Any, where: str) -> SeedApp:
     if not isinstance(entry, Mapping):
         raise SeedError(f"{where}: expected a mapping with key and hosting")
-    unknown = set(entry) - {"key", "hosting"}
+    unknown = set(entry) - {"key", "hosting", "archived"}
     if unknown:
         raise SeedError(f"{where}: unknown keys {sorted(unknown)}")
     key = _text(entry, "key", where)
@@ -130,7 +132,16 @@ def _app(entry: Any, where: str) -> SeedApp:
     _unique([name for name, _ in pairs], f"{where}: duplicate hosting")
     if not pairs:
         raise SeedError(f"{where}: 'hosting' must name at least one hosting")
-    return SeedApp(key=key, app_software=tuple(pairs))
+    return SeedApp(key=key, app_software=tuple(pairs), archived=_archived(entry, key, where))
+
+
+def _archived(entry: Mapping[str, Any], key: str, where: str) -> tuple[tuple[str, str], ...]:
+    """`archived: [datacenter]`: an archived app software per hosting, beside any live one."""
+    names = entry.get("archived", [])
+    if not isinstance(names, list) or any(name not in HOSTINGS for name in names):
+        raise SeedError(f"{where}: 'archived' must be a list of {', '.join(HOSTINGS)}")
+    _unique([str(name) for name in names], f"{where}: duplicate archived hosting")
+    return tuple((str(name), app_software_id(key, str(name), archived=True)) for name in names)
 
 
 def _is_uuid(value: Any) -> bool:

@@ -80,7 +80,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+    # Every method reaches the router, so an unsupported one is a 405 with Allow (not a 501 page).
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_QUERY = do_GET
 
     def _body_reader(self) -> BodyReader | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -25,6 +25,7 @@ class AppSoftware:
     app_key: str
     hosting: str
     owner: str
+    archived: bool = False  # LIVE: app-key lookups carry an undocumented `archived` flag
     versions: dict[int, dict[str, Any]] = field(default_factory=dict)
     listings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -55,6 +56,8 @@ class Store:
             self._tokens[account.email.lower()] = (account.email, account.token)
             for app in account.apps:
                 self._owners[app.key] = account.email
+                for hosting, sid in app.archived:  # first: the worst order for a client
+                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, True)
                 for hosting, sid in app.app_software:
                     self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email)
 
@@ -73,7 +76,7 @@ class Store:
         with self.lock:
             found = [a for a in self.apps.values() if a.app_key == app_key]
         order = {"datacenter": 0, "server": 1, "cloud": 2}
-        return sorted(found, key=lambda a: order.get(a.hosting, 9))
+        return sorted(found, key=lambda a: (order.get(a.hosting, 9), not a.archived))
 
     def create_app(self, app_key: str, owner: str) -> list[AppSoftware]:
         """auto_create_apps: a new app with app software for every hosting."""
@@ -93,6 +96,7 @@ class Store:
                     "appKey": app.app_key,
                     "hosting": app.hosting,
                     "owner": app.owner,
+                    "archived": app.archived,
                     "versions": copy.deepcopy(app.versions),
                     "listings": copy.deepcopy(app.listings),
                 }
