@@ -21,7 +21,11 @@ from publisher.errors import (
     UnavailableError,
 )
 
-_FIELD = re.compile(r"Invalid value for (?:field )?'?([A-Za-z_][\w.\[\]]*?)'?(?:\.\s|\.$|\s|$)")
+# Both live forms: "Invalid value for appName. Cannot ..." and "Invalid value for field 'uri': ...".
+_FIELD = re.compile(
+    r"Invalid value for (?:field '([A-Za-z_][\w.\[\]]*)'"
+    r"|([A-Za-z_][\w.\[\]]*?)(?:\.\s|\.$|\s|:|$))"
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class ErrorEntry:
     def field(self) -> str | None:
         """The request field named in `detail`, e.g. "changelog.releaseNotes"."""
         found = _FIELD.search(self.detail)
-        return found.group(1) if found else None
+        return (found.group(1) or found.group(2)) if found else None
 
     def text(self) -> str:
         parts = [p for p in (self.title, self.detail) if p]

@@ -25,7 +25,7 @@ environment:
 
 exit codes: 0 ok, 1 unexpected, 2 usage, 3 invalid release.yml, 4 authentication,
   5 rate/quota limit, 6 rejected by Marketplace, 7 partial publish (re-run to finish),
-  8 Marketplace unavailable
+  8 Marketplace unavailable, 10 an existing version has another artifact
 """
 
 
@@ -73,6 +73,12 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         "--sandbox",
         action="store_true",
         help="rehearse against a local sandbox Marketplace started for this run",
+    )
+    parser.add_argument(
+        "--replace-artifact",
+        action="store_true",
+        help="swap the artifact of an existing version whose binary differs (default: stop, "
+        "exit 10)",
     )
 
 

@@ -44,7 +44,8 @@ class Resolver:
                 diagnostics=(self._error(f"no app {release.app} on Marketplace", ("app",)),),
             ) from exc
         for entry in entries:
-            if entry.get("hosting") == hosting and entry.get("appSoftwareId"):
+            live = not entry.get("archived")  # LIVE: an archived twin can share the hosting
+            if entry.get("hosting") == hosting and entry.get("appSoftwareId") and live:
                 return str(entry["appSoftwareId"])
         raise RejectedError(
             f"{release.app} has no {hosting} app software on Marketplace",

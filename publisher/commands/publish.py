@@ -43,6 +43,7 @@ class PublishOptions:
     connection: Connection
     dry_run: bool = False
     seams: Seams = field(default_factory=Seams)
+    replace_artifact: bool = False  # swap the artifact of an existing version (issue 15 #1)
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -106,7 +107,13 @@ class _Run:
     def go(self) -> int:
         try:
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(self.release, self.client, self.policy, self.journal).plan()
+            self.plan = Planner(
+                self.release,
+                self.client,
+                self.policy,
+                self.journal,
+                replace_artifact=self.options.replace_artifact,
+            ).plan()
             self._show_plan(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:

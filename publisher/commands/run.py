@@ -42,7 +42,13 @@ def run_publish(
             return with_reporter(args, env, redact, refused)
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
-        options = PublishOptions(config, connection, dry_run, _seams(env, connection))
+        options = PublishOptions(
+            config,
+            connection,
+            dry_run,
+            _seams(env, connection),
+            replace_artifact=bool(getattr(args, "replace_artifact", False)),
+        )
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
 

@@ -113,7 +113,9 @@ def _name_and_size_problems(
     extension = os.path.splitext(found["name"])[1].lower()
     if ctx.settings.image_extension_check == "matching" and extension not in _EXTENSIONS[mime]:
         # GUESS: the service phrases its format error by extension, so it reads the name too.
-        problems.append(UNSUPPORTED + f" The file name {found['name']!r} does not name a {mime}.")
+        problems.append(
+            UNSUPPORTED + f" The name {found['name']!r} does not match its content ({mime})."
+        )
     wanted = ctx.settings.image_dimensions.get(image_type)
     actual = dimensions(mime, found["head"])
     if wanted is not None and actual != tuple(wanted):

@@ -122,7 +122,7 @@ class MarketplaceApp:
         self.ctx = ctx
         control_routes = CONTROL_ROUTES if ctx.settings.control_api else ()
         self._router = Router(API_ROUTES + control_routes)
-        self._phrasing = Phrasing(ctx.settings.validation_messages, ctx.settings.seed)
+        self.phrasing = Phrasing(ctx.settings.validation_messages, ctx.settings.seed)
 
     def is_control(self, path: str) -> bool:
         return self.ctx.settings.control_api and path.startswith(CONTROL_PREFIX)
@@ -133,7 +133,7 @@ class MarketplaceApp:
         except ApiError as exc:
             if exc.body is None:
                 return Response(exc.status, b"", exc.headers)
-            return json_response(exc.status, self._phrasing.apply(exc.body), exc.headers)
+            return json_response(exc.status, self.phrasing.apply(exc.body), exc.headers)
 
     def _dispatch(self, req: Request) -> Response:
         if req.path == "/rest/2" or req.path.startswith("/rest/2/"):
