@@ -33,7 +33,7 @@ def refuse_artifact_swap(
 ) -> None:
     """Raise ArtifactDiffersError when a live version has an artifact other than `chosen_id`.
 
-    `ours` describes this run's artifact ("sha512:..." of the file, or the URL to fetch).
+    `ours` says what this run's artifact is ("target/app.jar is sha512:...").
     """
     for hosting, live in lives.items():
         live_id = artifact_id_of(live) if live else None
@@ -48,7 +48,7 @@ def refuse_artifact_swap(
         message = (
             f"the {hosting} version {release.version} (build {release.build}, state "
             f"{live.get('state', 'unknown')}) already has artifact {live_id} ({theirs}{origin}); "
-            f"{release.artifact.url or 'the artifact'} here is {ours}"
+            f"{ours}"
         )
         raise ArtifactDiffersError(
             message + ". Nothing was uploaded",

@@ -128,7 +128,7 @@ class Planner:
         }
         artifact = self._artifact([v for v in lives.values() if v])
         if not self.replace_artifact:
-            ours = artifact.url or artifact.sha512 or "a file not hashed yet"
+            ours = f"{artifact.source} is {artifact.sha512 or 'to be fetched'}"
             refuse_artifact_swap(self.release, lives, artifact.reuse_id, ours, self._lookup)
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}

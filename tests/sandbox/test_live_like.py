@@ -327,3 +327,16 @@ def test_the_fetch_path_is_not_shadowed_by_the_artifact_id_path(api: Api) -> Non
     assert (options.status_code, options.headers["Allow"]) == (405, "POST")
     assert api.get("/rest/3/artifacts/fetch").headers["Allow"] == "POST"
     assert api.request("OPTIONS", "/rest/3/artifacts/x").headers["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("archived", "message"),
+    [("datacenter", "must be a list"), (["moon"], "must be a list"), (["server"] * 2, "duplicate")],
+)
+def test_a_bad_archived_entry_is_a_seed_error(archived: Any, message: str) -> None:
+    from publisher.sandbox import SeedError, load_seed
+
+    seed = {"accounts": [{"email": "a@example.com", "token": "t", "apps": [{"key": "k"}]}]}
+    seed["accounts"][0]["apps"][0]["archived"] = archived  # type: ignore[index]
+    with pytest.raises(SeedError, match=message):
+        load_seed(seed)
