@@ -23,7 +23,8 @@ class SeedError(ValueError):
 class SeedApp:
     key: str
     app_software: tuple[tuple[str, str], ...]  # (hosting, appSoftwareId)
-    archived: tuple[tuple[str, str], ...] = ()  # (hosting, appSoftwareId) of archived ones
+    archived: tuple[str, ...] = ()  # hostings whose app software is archived
+    archived_twins: tuple[tuple[str, str], ...] = ()  # (hosting, id): archived, beside a live one
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def parse_seed(data: Any, where: str) -> Seed:
     _unique([a.email.lower() for a in accounts], f"{where}: duplicate account email")
     keys = [app.key for account in accounts for app in account.apps]
     _unique(keys, f"{where}: an app key is owned twice")
-    ids = [sid for a in accounts for app in a.apps for _, sid in app.app_software + app.archived]
+    ids = [
+        sid for a in accounts for app in a.apps for _, sid in app.app_software + app.archived_twins
+    ]
     _unique(ids, f"{where}: duplicate appSoftwareId")
     return Seed(accounts)
 
@@ -111,7 +114,7 @@ def _account(entry: Any, where: str) -> SeedAccount:
 def _app(entry: Any, where: str) -> SeedApp:
     if not isinstance(entry, Mapping):
         raise SeedError(f"{where}: expected a mapping with key and hosting")
-    unknown = set(entry) - {"key", "hosting", "archived"}
+    unknown = set(entry) - {"key", "hosting", "archived", "archived_twins"}
     if unknown:
         raise SeedError(f"{where}: unknown keys {sorted(unknown)}")
     key = _text(entry, "key", where)
@@ -132,15 +135,18 @@ def _app(entry: Any, where: str) -> SeedApp:
     _unique([name for name, _ in pairs], f"{where}: duplicate hosting")
     if not pairs:
         raise SeedError(f"{where}: 'hosting' must name at least one hosting")
-    return SeedApp(key=key, app_software=tuple(pairs), archived=_archived(entry, key, where))
+    archived = entry.get("archived", [])
+    if not isinstance(archived, list) or any(a not in dict(pairs) for a in archived):
+        raise SeedError(f"{where}.archived: must be a list of the app's hostings")
+    return SeedApp(key, tuple(pairs), tuple(archived), _twins(entry, key, where))
 
 
-def _archived(entry: Mapping[str, Any], key: str, where: str) -> tuple[tuple[str, str], ...]:
-    """`archived: [datacenter]`: an archived app software per hosting, beside any live one."""
-    names = entry.get("archived", [])
+def _twins(entry: Mapping[str, Any], key: str, where: str) -> tuple[tuple[str, str], ...]:
+    """`archived_twins: [datacenter]`: an archived app software per hosting, beside a live one."""
+    names = entry.get("archived_twins", [])
     if not isinstance(names, list) or any(name not in HOSTINGS for name in names):
-        raise SeedError(f"{where}: 'archived' must be a list of {', '.join(HOSTINGS)}")
-    _unique([str(name) for name in names], f"{where}: duplicate archived hosting")
+        raise SeedError(f"{where}.archived_twins: must be a list of {', '.join(HOSTINGS)}")
+    _unique([str(name) for name in names], f"{where}: duplicate archived twin hosting")
     return tuple((str(name), app_software_id(key, str(name), archived=True)) for name in names)
 
 

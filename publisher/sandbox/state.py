@@ -56,10 +56,11 @@ class Store:
             self._tokens[account.email.lower()] = (account.email, account.token)
             for app in account.apps:
                 self._owners[app.key] = account.email
-                for hosting, sid in app.archived:  # first: the worst order for a client
+                for hosting, sid in app.archived_twins:  # first: the worst order for a client
                     self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, True)
                 for hosting, sid in app.app_software:
-                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email)
+                    archived = hosting in app.archived
+                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, archived)
 
     def authenticate(self, user: str, token: str) -> str | None:
         """The account email for valid credentials, else None (constant-time token check)."""

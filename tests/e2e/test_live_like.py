@@ -158,7 +158,7 @@ def test_an_archived_app_software_of_the_same_hosting_is_skipped(make_publisher:
             {
                 "email": "demo@example.com",
                 "token": "sandbox-demo-token",
-                "apps": [{"key": "com.example.timesheets", "archived": ["datacenter"]}],
+                "apps": [{"key": "com.example.timesheets", "archived_twins": ["datacenter"]}],
             }
         ]
     }

@@ -25,7 +25,7 @@ ARCHIVED_TWIN = {
         {
             "email": "demo@example.com",
             "token": "sandbox-demo-token",
-            "apps": [{"key": "com.example.timesheets", "archived": ["datacenter", "server"]}],
+            "apps": [{"key": "com.example.timesheets", "archived_twins": ["datacenter", "server"]}],
         }
     ]
 }

@@ -24,7 +24,9 @@ ARCHIVED_SEED = {
         {
             "email": "demo@example.com",
             "token": "sandbox-demo-token",
-            "apps": [{"key": APP, "hosting": ["datacenter"], "archived": ["datacenter", "server"]}],
+            "apps": [
+                {"key": APP, "hosting": ["datacenter"], "archived_twins": ["datacenter", "server"]}
+            ],
         }
     ]
 }
@@ -330,13 +332,35 @@ def test_the_fetch_path_is_not_shadowed_by_the_artifact_id_path(api: Api) -> Non
 
 
 @pytest.mark.parametrize(
-    ("archived", "message"),
-    [("datacenter", "must be a list"), (["moon"], "must be a list"), (["server"] * 2, "duplicate")],
+    ("entry", "message"),
+    [
+        ({"archived": "datacenter"}, "archived: must be a list of the app's hostings"),
+        ({"hosting": ["server"], "archived": ["datacenter"]}, "must be a list of the app's"),
+        ({"archived_twins": ["moon"]}, "archived_twins: must be a list"),
+        ({"archived_twins": ["server", "server"]}, "duplicate archived twin"),
+    ],
 )
-def test_a_bad_archived_entry_is_a_seed_error(archived: Any, message: str) -> None:
+def test_a_bad_archived_entry_is_a_seed_error(entry: dict[str, Any], message: str) -> None:
     from publisher.sandbox import SeedError, load_seed
 
-    seed = {"accounts": [{"email": "a@example.com", "token": "t", "apps": [{"key": "k"}]}]}
-    seed["accounts"][0]["apps"][0]["archived"] = archived  # type: ignore[index]
+    app = {"key": "k", **entry}
+    seed = {"accounts": [{"email": "a@example.com", "token": "t", "apps": [app]}]}
     with pytest.raises(SeedError, match=message):
         load_seed(seed)
+
+
+def test_the_seed_can_mark_an_app_software_archived(make_sandbox: Any) -> None:
+    seed = {
+        "accounts": [
+            {
+                "email": "demo@example.com",
+                "token": "sandbox-demo-token",
+                "apps": [{"key": APP, "hosting": ["datacenter", "server"], "archived": ["server"]}],
+            }
+        ]
+    }
+    found = live(make_sandbox, seed=seed).get(f"/rest/3/app-software/app-key/{APP}").json()
+    assert [(e["hosting"], e["archived"]) for e in found] == [
+        ("datacenter", False),
+        ("server", True),
+    ]
