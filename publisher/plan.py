@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from publisher.artifactguard import refuse_artifact_swap
 from publisher.compare import settled_patch
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
@@ -106,14 +105,11 @@ class Planner:
         client: Marketplace | None,
         policy: RetryPolicy,
         journal: Journal | None,
-        *,
-        replace_artifact: bool = False,
     ) -> None:
         self.release = release
         self.client = client
         self.policy = policy
         self.journal = journal
-        self.replace_artifact = replace_artifact  # --replace-artifact: swapping was asked for
 
     def plan(self) -> Plan:
         images = self._images()
@@ -127,9 +123,6 @@ class Planner:
             for h, a in ids.items()
         }
         artifact = self._artifact([v for v in lives.values() if v])
-        if not self.replace_artifact:
-            ours = f"{artifact.source} is {artifact.sha512 or 'to be fetched'}"
-            refuse_artifact_swap(self.release, lives, artifact.reuse_id, ours, self._lookup)
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
@@ -149,10 +142,6 @@ class Planner:
                 )
             hostings.append(HostingPlan(hosting, app_id, version, listing))
         return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings))
-
-    def _lookup(self, artifact_id: str) -> Json | None:
-        assert self.client is not None
-        return self.policy.read("read artifact", partial(self.client.get_artifact, artifact_id))
 
     def _get_listing(self, app_software_id: str) -> Json | None:
         assert self.client is not None

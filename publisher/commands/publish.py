@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from publisher import events as ev
 from publisher.apierrors import ApiError
+from publisher.artifactguard import refuse_artifact_swap
 from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
 from publisher.connection import Connection
@@ -16,7 +17,7 @@ from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
-from publisher.marketplace import Marketplace, Timeouts
+from publisher.marketplace import Json, Marketplace, Timeouts
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
 from publisher.plan import DocumentPlan, Plan, Planner
@@ -107,14 +108,10 @@ class _Run:
     def go(self) -> int:
         try:
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(
-                self.release,
-                self.client,
-                self.policy,
-                self.journal,
-                replace_artifact=self.options.replace_artifact,
-            ).plan()
+            self.plan = Planner(self.release, self.client, self.policy, self.journal).plan()
             self._show_plan(self.plan)
+            if not self.options.replace_artifact:
+                self._refuse_artifact_swap(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
                 return self._report("planned", ExitCode.OK)
@@ -139,6 +136,19 @@ class _Run:
             if self.executor is not None:
                 self.execution = self.executor.result  # what was done before the failure
             return self._failed(exc)
+
+    def _refuse_artifact_swap(self, plan: Plan) -> None:
+        """Stop (exit 10) before any upload when a live version has another artifact."""
+        client = self.client
+        if client is None:
+            return
+        lives = {h.hosting: h.version.live for h in plan.hostings}
+        ours = f"{plan.artifact.source} is {plan.artifact.sha512 or 'to be fetched'}"
+
+        def lookup(artifact_id: str) -> Json | None:
+            return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
+
+        refuse_artifact_swap(self.release, lives, plan.artifact.reuse_id, ours, lookup)
 
     # -- the plan, for people ------------------------------------------------------------------
 
