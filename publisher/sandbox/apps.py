@@ -45,7 +45,7 @@ def by_app_key(ctx: Context, req: Request) -> Response:
             "appSoftwareId": app.id,
             "hosting": app.hosting,
             "complianceBoundaries": app.compliance_boundaries,
-            "archived": app.archived,
+            "archived": app.archived,  # LIVE, not in the spec (docs/sandbox.md)
         }
         for app in ctx.store.app_software_for_key(app_key)
         if hosting is None or app.hosting == hosting

@@ -138,7 +138,8 @@ def _app(entry: Any, where: str) -> SeedApp:
     archived = entry.get("archived", [])
     if not isinstance(archived, list) or any(a not in dict(pairs) for a in archived):
         raise SeedError(f"{where}.archived: must be a list of the app's hostings")
-    return SeedApp(key, tuple(pairs), tuple(archived), _twins(entry, key, where))
+    twins = _twins(entry, key, where)
+    return SeedApp(key, tuple(pairs), archived=tuple(archived), archived_twins=twins)
 
 
 def _twins(entry: Mapping[str, Any], key: str, where: str) -> tuple[tuple[str, str], ...]:

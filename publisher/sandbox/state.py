@@ -25,7 +25,7 @@ class AppSoftware:
     app_key: str
     hosting: str
     owner: str
-    archived: bool = False  # LIVE: app-key lookups carry an undocumented `archived` flag
+    archived: bool = False
     versions: dict[int, dict[str, Any]] = field(default_factory=dict)
     listings: dict[int, dict[str, Any]] = field(default_factory=dict)
 
