@@ -14,6 +14,7 @@ import pytest
 from publisher.sandbox import Fault, Sandbox, SandboxSettings
 from tests.e2e.conftest import SPACING, Publisher, Release, listings, versions
 from tests.support.artifacts import jar_bytes
+from tests.support.fileserver import file_server
 
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
@@ -75,6 +76,22 @@ def test_a_rebuilt_jar_for_an_existing_version_stops_with_exit_10_before_any_upl
     assert run.text.count("sha512:") >= 2  # both checksums are shown
     assert f"release.yml:{release.line_of('artifact:')}:" in run.text
     assert "--replace-artifact" in run.text
+    assert versions(publisher.sandbox.state())[BUILD] == live
+
+
+def test_a_new_artifact_url_for_an_existing_version_stops_with_exit_10(
+    publisher: Publisher, release: Release
+) -> None:
+    assert publisher().code == 0
+    live = versions(publisher.sandbox.state())[BUILD]
+    (release.root / "target" / "rebuilt.jar").write_bytes(jar_bytes(filler=128))
+    with file_server(release.root / "target") as root:
+        release.edit(f"artifact: {JAR}", f"artifact: {root}/rebuilt.jar")
+        publisher.sandbox.clear_journal()
+        run = publisher()
+    assert run.code == 10, run.text
+    assert publisher.writes() == []  # Marketplace was not even asked to fetch it
+    assert "is to be fetched" in run.text and _artifact_id(live) in run.text
     assert versions(publisher.sandbox.state())[BUILD] == live
 
 
