@@ -110,8 +110,12 @@ def _name_and_size_problems(
     ctx: Context, image_type: str, mime: str, found: dict[str, Any]
 ) -> list[str]:
     problems = []
-    extension = os.path.splitext(found["name"])[1].lower()
-    if ctx.settings.image_extension_check == "matching" and extension not in _EXTENSIONS[mime]:
+    check = ctx.settings.image_extension_check
+    extension = os.path.splitext(found["name"])[1]
+    if check == "matching":  # any spelling of the format's extension, in any case
+        extension = extension.lower()
+    allowed = _EXTENSIONS[mime][:1] if check == "listed" else _EXTENSIONS[mime]
+    if check != "off" and extension not in allowed:
         # GUESS: the service phrases its format error by extension, so it reads the name too.
         problems.append(
             UNSUPPORTED + f" The name {found['name']!r} does not match its content ({mime})."

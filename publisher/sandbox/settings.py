@@ -39,7 +39,7 @@ MESSAGE_FORMS = ("spec", "field", "mixed")
 LINK_STYLES = ("intact", "no-prefix", "doubled", "v2", "other-host")
 RETRY_AFTER_FORMS = ("seconds", "http-date", "absent")
 RATE_LIMIT_BODIES = ("error", "empty")
-EXTENSION_CHECKS = ("off", "matching")
+EXTENSION_CHECKS = ("off", "matching", "listed")
 # DOC (declaring-marketing-assets-for-server-apps): the only documented pixel sizes.
 DEFAULT_IMAGE_DIMENSIONS: Mapping[str, tuple[int, int]] = MappingProxyType(
     {"logo": (144, 144), "banner": (1120, 548)}

@@ -299,3 +299,16 @@ def test_an_image_named_after_another_format_is_sent_with_a_matching_name(
     assert run.code == 0, run.text
     names = {i["name"] for i in publisher.sandbox.state()["images"].values()}
     assert not any(n.endswith(".jpg") for n in names)
+
+
+@NEEDS_FILES
+@pytest.mark.parametrize("name", ["overview.PNG", "overview"])
+def test_image_names_are_sent_in_the_spelling_the_service_lists(
+    make_publisher: Any, release: Release, name: str
+) -> None:
+    img = release.root / "docs" / "img"
+    (img / "overview.png").rename(img / name)
+    release.edit("image: docs/img/overview.png", f"image: docs/img/{name}")
+    publisher = make_publisher(image_extension_check="listed")
+    run = publisher()
+    assert run.code == 0, run.text

@@ -286,6 +286,19 @@ def test_an_image_named_after_its_format_is_accepted(make_sandbox: Any, name: st
     assert response.status_code == 200, response.text
 
 
+@pytest.mark.parametrize(
+    ("name", "accepted"), [("s.png", True), ("s.PNG", False), ("s.jpg", False)]
+)
+def test_the_listed_check_takes_only_the_extensions_the_error_lists(
+    make_sandbox: Any, name: str, accepted: bool
+) -> None:
+    api = live(make_sandbox, image_extension_check="listed")
+    response = api.upload("/rest/3/assets/images/screenshot", png_bytes(), name)
+    assert (response.status_code == 200) == accepted, response.text
+    jpeg = api.upload("/rest/3/assets/images/screenshot", _jpeg(4, 4), "s.jpeg")
+    assert jpeg.status_code == 400  # .jpeg is not among .jpg, .png, .gif, .bmp
+
+
 def _jpeg(width: int, height: int) -> bytes:
     app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
