@@ -147,6 +147,12 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="publish even if another build already has this version number",
     )
+    parser.add_argument(
+        "--replace-artifact",
+        action="store_true",
+        help="swap the artifact of an existing version whose binary differs (default: stop, "
+        "exit 10)",
+    )
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:

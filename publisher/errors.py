@@ -94,3 +94,10 @@ class VerificationError(PublisherError):
 
     exit_code = ExitCode.REJECTED
     title = "verification failed"
+
+
+class ArtifactDiffersError(PublisherError):
+    """An existing version has another artifact; it is replaced only with --replace-artifact."""
+
+    exit_code = ExitCode.ARTIFACT_DIFFERS
+    title = "artifact differs"

@@ -11,8 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonpatch
-
+from publisher.compare import settled_patch
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.duplicates import needs_check, other_builds, refuse
@@ -340,7 +339,7 @@ def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
     if live is None:
         return DocumentPlan("create", desired=desired)
     merged = merged_version(live, desired)
-    patch = tuple(jsonpatch.make_patch(comparable_version(live), merged).patch)
+    patch = tuple(settled_patch(comparable_version(live), merged))
     return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
 
 
@@ -348,7 +347,7 @@ def listing_plan(live: Json | None, desired: Json) -> DocumentPlan:
     if live is None:
         return DocumentPlan("create", desired=desired)
     merged = merged_listing(live, desired)
-    patch = tuple(jsonpatch.make_patch(comparable_listing(live), merged).patch)
+    patch = tuple(settled_patch(comparable_listing(live), merged))
     return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from publisher import events as ev
 from publisher.apierrors import ApiError
+from publisher.artifactguard import refuse_artifact_swap
 from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
 from publisher.connection import Connection
@@ -18,7 +19,7 @@ from publisher.exits import StoppedError
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
 from publisher.liveimages import image_swaps
-from publisher.marketplace import Marketplace, Timeouts
+from publisher.marketplace import Json, Marketplace, Timeouts
 from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key
@@ -50,6 +51,7 @@ class PublishOptions:
     dry_run: bool = False
     seams: Seams = field(default_factory=Seams)
     choices: PlanChoices = field(default_factory=PlanChoices)
+    replace_artifact: bool = False  # swap the artifact of an existing version (issue 15 #1)
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -122,6 +124,8 @@ class _Run:
                 self.release, self.client, self.policy, self.journal, self.options.choices
             ).plan()
             self._show_plan(self.plan)
+            if not self.options.replace_artifact:
+                self._refuse_artifact_swap(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
                 return self._report("planned", ExitCode.OK)
@@ -155,6 +159,19 @@ class _Run:
 
     def _warn(self, message: str) -> None:
         self.emit(ev.Problem(warning(message)))
+
+    def _refuse_artifact_swap(self, plan: Plan) -> None:
+        """Stop (exit 10) before any upload when a live version has another artifact."""
+        client = self.client
+        if client is None:
+            return
+        lives = {h.hosting: h.version.live for h in plan.hostings}
+        ours = f"{plan.artifact.source} is {plan.artifact.sha512 or 'to be fetched'}"
+
+        def lookup(artifact_id: str) -> Json | None:
+            return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
+
+        refuse_artifact_swap(self.release, lives, plan.artifact.reuse_id, ours, lookup)
 
     # -- the plan, for people ------------------------------------------------------------------
 

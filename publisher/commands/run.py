@@ -49,7 +49,14 @@ def run_publish(
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
         choices = PlanChoices(args.images, args.allow_duplicate_version)
-        options = PublishOptions(config, connection, dry_run, _seams(env, connection), choices)
+        options = PublishOptions(
+            config,
+            connection,
+            dry_run,
+            _seams(env, connection),
+            choices,
+            replace_artifact=bool(getattr(args, "replace_artifact", False)),
+        )
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
 

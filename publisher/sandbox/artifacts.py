@@ -7,12 +7,14 @@ flat whatever the size; the spool file is deleted once the plugin descriptor has
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +38,19 @@ class Spooled:
 
 
 def rate_limited(ctx: Context, exc: RateLimited) -> ApiError:
-    # GUESS: the real status and body for a spacing/budget breach are undocumented.
-    status = ctx.settings.rate_limit_status
+    # GUESS: the real status, body and Retry-After of a spacing/budget breach are undocumented.
+    settings = ctx.settings
+    headers = {}
+    if settings.retry_after == "seconds":
+        headers["Retry-After"] = exc.retry_after_header
+    elif settings.retry_after == "http-date":
+        headers["Retry-After"] = formatdate(
+            math.ceil(ctx.store.clock() + exc.retry_after), usegmt=True
+        )
+    if settings.rate_limit_body == "empty":
+        return empty(settings.rate_limit_status, headers)
     return api_error(
-        status,
-        "RATE_LIMITED",
-        "Rate limit exceeded",
-        exc.detail,
-        {"Retry-After": exc.retry_after_header},
+        settings.rate_limit_status, "RATE_LIMITED", "Rate limit exceeded", exc.detail, headers
     )
 
 

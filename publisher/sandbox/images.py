@@ -14,6 +14,7 @@ from typing import Any
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import listing_validation_error
 from publisher.sandbox.multipart import MultipartError, MultipartReader, boundary_from_content_type
+from publisher.sandbox.pixels import HEAD_BYTES, dimensions
 from publisher.sandbox.settings import IMAGE_TYPES
 from publisher.sandbox.wire import Request, Response, json_response
 
@@ -29,6 +30,14 @@ _MAGIC = (
     (b"GIF89a", "image/gif"),
     (b"BM", "image/bmp"),
 )
+
+
+_EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/bmp": (".bmp",),
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -61,8 +70,8 @@ def upload(ctx: Context, req: Request) -> Response:
                 continue
             head, size, digest = b"", 0, hashlib.sha256()
             for chunk in part.chunks():
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
                 size += len(chunk)
                 if size <= limit:
                     digest.update(chunk)
@@ -75,6 +84,8 @@ def upload(ctx: Context, req: Request) -> Response:
     req.summary = {"file": found["name"], "bytes": found["size"], "imageType": image_type}
     mime = sniff(found["head"])
     problems = ([] if mime else [UNSUPPORTED]) + ([TOO_BIG] if found["size"] > limit else [])
+    if mime is not None:
+        problems += _name_and_size_problems(ctx, image_type, mime, found)
     if problems or mime is None:
         raise listing_validation_error(problems)
     record = {
@@ -93,3 +104,28 @@ def upload(ctx: Context, req: Request) -> Response:
     return json_response(
         200, {k: record[k] for k in ("id", "mediaType", "mimeType", "name", "size")}
     )
+
+
+def _name_and_size_problems(
+    ctx: Context, image_type: str, mime: str, found: dict[str, Any]
+) -> list[str]:
+    problems = []
+    check = ctx.settings.image_extension_check
+    extension = os.path.splitext(found["name"])[1]
+    if check == "matching":  # any spelling of the format's extension, in any case
+        extension = extension.lower()
+    allowed = _EXTENSIONS[mime][:1] if check == "listed" else _EXTENSIONS[mime]
+    if check != "off" and extension not in allowed:
+        # GUESS: the service phrases its format error by extension, so it reads the name too.
+        problems.append(
+            UNSUPPORTED + f" The name {found['name']!r} does not match its content ({mime})."
+        )
+    wanted = ctx.settings.image_dimensions.get(image_type)
+    actual = dimensions(mime, found["head"])
+    if wanted is not None and actual != tuple(wanted):
+        shown = f"{actual[0]}x{actual[1]}" if actual else "unreadable"
+        problems.append(
+            f"Invalid value for file. A {image_type} image must be {wanted[0]}x{wanted[1]} "
+            f"pixels, not {shown}"
+        )
+    return problems

@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from publisher.sandbox import readback
 from publisher.sandbox.apps import owned_app
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import empty, listing_validation_error
+from publisher.sandbox.orders import ordered_builds
 from publisher.sandbox.paging import paginate
 from publisher.sandbox.state import AppSoftware
 from publisher.sandbox.validation import check_listing, is_uuid
-from publisher.sandbox.versions import now_iso
 from publisher.sandbox.wire import BadJson, Request, Response, empty_response, json_response
 
 LISTING_FIELDS = (
@@ -87,13 +88,11 @@ def create_listing(ctx: Context, req: Request) -> Response:
             raise listing_validation_error(
                 ["Invalid value for buildNumber. A listing already exists for this version"]
             )
-        # GUESS: a public listing goes to review, a private one needs none.
-        status = "SUBMITTED" if body["state"] == "PUBLIC" else "UNINITIATED"
-        details = {"submittedDate": now_iso()} if status == "SUBMITTED" else {}
+        # LIVE: new versions are not reviewed; their listings read UNINITIATED (auto-approved).
         app.listings[build] = {
-            **_fields(body),
-            "approvalStatus": status,
-            "approvalDetails": details,
+            **readback.listing(ctx.settings, _fields(body)),
+            "approvalStatus": "UNINITIATED",
+            "approvalDetails": {},
             "buildNumber": build,
             "appSoftwareId": app.id,
             "revision": 1,
@@ -133,7 +132,8 @@ def update_listing(ctx: Context, req: Request) -> Response:
         if problems:
             raise listing_validation_error(problems)
         kept = {k: current[k] for k in current if k not in LISTING_FIELDS}
-        updated = {**_fields(body), **kept, "revision": current["revision"] + 1}
+        fields = readback.listing(ctx.settings, _fields(body))
+        updated = {**fields, **kept, "revision": current["revision"] + 1}
         app.listings[build] = updated
         return json_response(200, updated)
 
@@ -144,7 +144,8 @@ def all_listings(ctx: Context, req: Request) -> Response:
     if state not in (None, "PRIVATE", "PUBLIC") or approval not in (None, *GET_APPROVAL_STATUSES):
         raise empty(400)  # the spec declares this 400 without a body
     with ctx.store.lock:
-        listings = [copy.deepcopy(app.listings[b]) for b in sorted(app.listings, reverse=True)]
+        builds = ordered_builds(ctx.settings, app.id, app.listings)
+        listings = [copy.deepcopy(app.listings[b]) for b in builds]
     listings = [
         lst
         for lst in listings

@@ -46,7 +46,7 @@ def paginate(
     req: Request, items: list[T], default_limit: int = 25, error: ApiError | None = None
 ) -> tuple[list[T], dict[str, Any]]:
     """One page of `items` and its `links` {self, next?}; bad limit/cursor -> 400."""
-    limit = parse_limit(req, default_limit, error)
+    limit = min(parse_limit(req, default_limit, error), req.page_cap)
     cursor = req.query_one("cursor")
     offset = 0
     if cursor:
@@ -65,4 +65,19 @@ def paginate(
 
 def _link(req: Request, query: dict[str, list[str]]) -> str:
     encoded = urlencode([(k, v) for k, values in query.items() for v in values])
-    return f"{req.path}?{encoded}" if encoded else req.path
+    path = broken_path(req.path, req.link_style)
+    if req.link_style == "other-host":
+        path = req.foreign_root.rstrip("/") + path
+    return f"{path}?{encoded}" if encoded else path
+
+
+def broken_path(path: str, style: str) -> str:
+    """LIVE: links come without /rest/3, with a doubled segment (`/export/export`), or as
+    leftover v2 URLs; "intact" and "other-host" keep the path itself."""
+    if style == "no-prefix" and path.startswith("/rest/3/"):
+        return path[len("/rest/3") :]
+    if style == "doubled":
+        return f"{path}/{path.rstrip('/').rsplit('/', 1)[-1]}"
+    if style == "v2" and path.startswith("/rest/3/"):
+        return "/rest/2" + path[len("/rest/3") :]
+    return path

@@ -22,6 +22,7 @@ from publisher.sandbox import (
 )
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import ApiError, api_error, error_response
+from publisher.sandbox.phrasing import Phrasing
 from publisher.sandbox.streams import BodyError
 from publisher.sandbox.wire import Request, Response, json_response
 
@@ -99,16 +100,19 @@ class Router:
         self._routes = [(route, route.pattern) for route in routes]
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | list[str] | None:
-        """(route, path params); or the allowed methods when only the method is wrong; or None."""
-        allowed: list[str] = []
-        for route, pattern in self._routes:
-            found = pattern.match(path)
-            if found is None:
-                continue
+        """(route, path params); or the allowed methods when only the method is wrong; or None.
+
+        A literal segment beats a parameter: /artifacts/fetch is not /artifacts/{artifactId}.
+        """
+        found = [(route, m) for route, pattern in self._routes if (m := pattern.match(path))]
+        if not found:
+            return None
+        fewest = min(route.template.count("{") for route, _ in found)
+        found = [(route, m) for route, m in found if route.template.count("{") == fewest]
+        for route, m in found:
             if route.method == method:
-                return route, {k: unquote(v) for k, v in found.groupdict().items()}
-            allowed.append(route.method)
-        return allowed or None
+                return route, {k: unquote(v) for k, v in m.groupdict().items()}
+        return [route.method for route, _ in found]
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -132,6 +136,7 @@ class MarketplaceApp:
         self.ctx = ctx
         control_routes = CONTROL_ROUTES if ctx.settings.control_api else ()
         self._router = Router(API_ROUTES + control_routes)
+        self.phrasing = Phrasing(ctx.settings.validation_messages, ctx.settings.seed)
 
     def is_control(self, path: str) -> bool:
         return self.ctx.settings.control_api and path.startswith(CONTROL_PREFIX)
@@ -142,7 +147,7 @@ class MarketplaceApp:
         except ApiError as exc:
             if exc.body is None:
                 return Response(exc.status, b"", exc.headers)
-            return json_response(exc.status, exc.body, exc.headers)
+            return json_response(exc.status, self.phrasing.apply(exc.body), exc.headers)
 
     def _dispatch(self, req: Request) -> Response:
         if req.path == "/rest/2" or req.path.startswith("/rest/2/"):
@@ -165,6 +170,9 @@ class MarketplaceApp:
                 {"Allow": ", ".join(found)},
             )
         route, req.params = found
+        settings = self.ctx.settings
+        req.link_style, req.foreign_root = settings.link_style, settings.foreign_link_root
+        req.page_cap = settings.max_page_size
         if route.auth:
             credentials = basic_credentials(req.headers.get("Authorization"))
             account = self.ctx.store.authenticate(*credentials) if credentials else None

@@ -26,6 +26,7 @@ class SeedApp:
     name: str = ""  # the product listing's appName (default: from the key)
     private: bool = False  # the product listing's state
     archived: tuple[str, ...] = ()  # hostings whose app software is archived
+    archived_twins: tuple[tuple[str, str], ...] = ()  # (hosting, id): archived, beside a live one
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,10 @@ class Seed:
     accounts: tuple[SeedAccount, ...]
 
 
-def app_software_id(app_key: str, hosting: str) -> str:
+def app_software_id(app_key: str, hosting: str, archived: bool = False) -> str:
     """Stable across runs, so a rehearsal can keep ids in its notes."""
-    return str(uuid.uuid5(_NAMESPACE, f"{app_key}/{hosting}"))
+    suffix = "/archived" if archived else ""
+    return str(uuid.uuid5(_NAMESPACE, f"{app_key}/{hosting}{suffix}"))
 
 
 def developer_id(email: str) -> str:
@@ -83,7 +85,9 @@ def parse_seed(data: Any, where: str) -> Seed:
     _unique([a.email.lower() for a in accounts], f"{where}: duplicate account email")
     keys = [app.key for account in accounts for app in account.apps]
     _unique(keys, f"{where}: an app key is owned twice")
-    ids = [sid for a in accounts for app in a.apps for _, sid in app.app_software]
+    ids = [
+        sid for a in accounts for app in a.apps for _, sid in app.app_software + app.archived_twins
+    ]
     _unique(ids, f"{where}: duplicate appSoftwareId")
     return Seed(accounts)
 
@@ -131,7 +135,7 @@ def _account(entry: Any, where: str) -> SeedAccount:
 def _app(entry: Any, where: str) -> SeedApp:
     if not isinstance(entry, Mapping):
         raise SeedError(f"{where}: expected a mapping with key and hosting")
-    unknown = set(entry) - {"key", "hosting", "name", "state", "archived"}
+    unknown = set(entry) - {"key", "hosting", "name", "state", "archived", "archived_twins"}
     if unknown:
         raise SeedError(f"{where}: unknown keys {sorted(unknown)}")
     key = _text(entry, "key", where)
@@ -159,7 +163,17 @@ def _app(entry: Any, where: str) -> SeedApp:
     if state not in ("public", "private"):
         raise SeedError(f"{where}.state: must be public or private")
     name = entry.get("name", key.rsplit(".", 1)[-1].replace("-", " ").title())
-    return SeedApp(key, tuple(pairs), str(name), state == "private", tuple(archived))
+    twins = _twins(entry, key, where)
+    return SeedApp(key, tuple(pairs), str(name), state == "private", tuple(archived), twins)
+
+
+def _twins(entry: Mapping[str, Any], key: str, where: str) -> tuple[tuple[str, str], ...]:
+    """`archived_twins: [datacenter]`: an archived app software per hosting, beside a live one."""
+    names = entry.get("archived_twins", [])
+    if not isinstance(names, list) or any(name not in HOSTINGS for name in names):
+        raise SeedError(f"{where}.archived_twins: must be a list of {', '.join(HOSTINGS)}")
+    _unique([str(name) for name in names], f"{where}: duplicate archived twin hosting")
+    return tuple((str(name), app_software_id(key, str(name), archived=True)) for name in names)
 
 
 def _is_uuid(value: Any) -> bool:

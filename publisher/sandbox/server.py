@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from publisher.sandbox.envelope import error_response
 from publisher.sandbox.faults import Fault
 from publisher.sandbox.journal import redact_headers
+from publisher.sandbox.phrasing import Phrasing
 from publisher.sandbox.routes import MarketplaceApp
 from publisher.sandbox.streams import (
     BodyError,
@@ -80,7 +81,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+    # Every method reaches the router, so an unsupported one is a 405 with Allow (not a 501 page).
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_QUERY = do_GET
 
     def _body_reader(self) -> BodyReader | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -131,7 +133,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                 return None, "reset"
             if fault is not None and fault.action == "status":
                 drain(req.body)
-                response = _fault_response(fault)
+                response = _fault_response(fault, app.phrasing)
             else:
                 if fault is not None and fault.action == "delay":
                     time.sleep(fault.seconds)
@@ -222,14 +224,14 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         }
 
 
-def _fault_response(fault: Fault) -> Response:
+def _fault_response(fault: Fault, phrasing: Phrasing) -> Response:
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     phrase = _phrase(fault.status) or "Injected fault"
     code = fault.code or phrase.upper().replace(" ", "_").replace("-", "_")
     detail = (
         fault.detail or f"Injected by the sandbox: {fault.method} {fault.path} -> {fault.status}"
     )
-    body = error_response(fault.status, code, phrase, detail)
+    body = phrasing.apply(error_response(fault.status, code, phrase, detail))
     return json_response(fault.status, body, headers)
 
 

@@ -58,6 +58,8 @@ class Store:
             self._tokens[account.email.lower()] = (account.email, account.token)
             for app in account.apps:
                 self._owners[app.key] = account.email
+                for hosting, sid in app.archived_twins:  # first: the worst order for a client
+                    self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, True)
                 for hosting, sid in app.app_software:
                     archived = hosting in app.archived
                     self.apps[sid] = AppSoftware(sid, app.key, hosting, account.email, archived)
@@ -77,7 +79,7 @@ class Store:
         with self.lock:
             found = [a for a in self.apps.values() if a.app_key == app_key]
         order = {"datacenter": 0, "server": 1, "cloud": 2}
-        return sorted(found, key=lambda a: order.get(a.hosting, 9))
+        return sorted(found, key=lambda a: (order.get(a.hosting, 9), not a.archived))
 
     def create_app(self, app_key: str, owner: str) -> list[AppSoftware]:
         """auto_create_apps: a new app with app software for every hosting."""
@@ -97,6 +99,7 @@ class Store:
                     "appKey": app.app_key,
                     "hosting": app.hosting,
                     "owner": app.owner,
+                    "archived": app.archived,
                     "versions": copy.deepcopy(app.versions),
                     "listings": copy.deepcopy(app.listings),
                 }

@@ -6,9 +6,11 @@ import copy
 import time
 from typing import Any
 
+from publisher.sandbox import readback
 from publisher.sandbox.apps import owned_app
 from publisher.sandbox.context import Context
 from publisher.sandbox.envelope import ApiError, api_error, invalid_parameter, validation_error
+from publisher.sandbox.orders import ordered_builds
 from publisher.sandbox.paging import paginate
 from publisher.sandbox.settings import VERSION_STATES
 from publisher.sandbox.state import AppSoftware
@@ -87,8 +89,8 @@ def _stored(body: dict[str, Any]) -> dict[str, Any]:
 def list_versions(ctx: Context, req: Request) -> Response:
     app = owned_app(ctx, req, forbidden=False, bare_404=False)
     with ctx.store.lock:
-        versions = sorted(app.versions.values(), key=lambda v: v["buildNumber"], reverse=True)
-        versions = _filtered(req, copy.deepcopy(versions))
+        builds = ordered_builds(ctx.settings, app.id, app.versions)
+        versions = _filtered(req, copy.deepcopy([app.versions[b] for b in builds]))
     page, links = paginate(req, versions)
     return json_response(200, {"links": links, "versions": page, "totalCount": len(versions)})
 
@@ -142,14 +144,23 @@ def get_version(ctx: Context, req: Request) -> Response:
         return json_response(200, doc)
 
 
+def _refuse_archived(app: AppSoftware) -> None:
+    # GUESS: writes to an archived app software are refused rather than silently kept.
+    if app.archived:
+        raise validation_error(
+            [f"App software '{app.id}' is archived; versions cannot be created or changed"]
+        )
+
+
 def create_version(ctx: Context, req: Request) -> Response:
     app = owned_app(ctx, req, forbidden=True, bare_404=False)
+    _refuse_archived(app)
     body = _body(req)
     with ctx.store.lock:
         problems = _check(ctx, req, app, body, update=False)
         if problems:
             raise validation_error(problems)
-        doc = _stored(body)
+        doc = readback.version(ctx.settings, _stored(body))
         framework = body["frameworkDetails"]["frameworkId"]
         if "buildNumber" not in doc:  # connect and forge: Marketplace numbers the build
             doc["buildNumber"] = max(app.versions, default=0) + 1
@@ -175,6 +186,7 @@ def create_version(ctx: Context, req: Request) -> Response:
 
 def update_version(ctx: Context, req: Request) -> Response:
     app = owned_app(ctx, req, forbidden=False, bare_404=False)
+    _refuse_archived(app)
     build = build_from_path(req)
     with ctx.store.lock:
         if build not in app.versions:
@@ -202,6 +214,25 @@ def update_version(ctx: Context, req: Request) -> Response:
                     "use the Marketplace UI"
                 ]
             )
+        _refuse_artifact_swap(ctx, current, body)
         kept = {k: current[k] for k in current if k not in STORED_FIELDS}
-        app.versions[build] = {**_stored(body), **kept, "revision": current["revision"] + 1}
+        stored = readback.version(ctx.settings, _stored(body))
+        app.versions[build] = {**stored, **kept, "revision": current["revision"] + 1}
     return empty_response(200)
+
+
+def _artifact_of(doc: dict[str, Any]) -> str:
+    attributes = (doc.get("frameworkDetails") or {}).get("attributes") or {}
+    return str(attributes.get("artifactId") or "").lower()
+
+
+def _refuse_artifact_swap(ctx: Context, current: dict[str, Any], body: dict[str, Any]) -> None:
+    """GUESS: a version past draft keeps its binary (what users installed must stay the same)."""
+    old, new = _artifact_of(current), _artifact_of(body)
+    if old and new and old != new and current["state"] not in ctx.settings.artifact_change_states:
+        raise validation_error(
+            [
+                "Invalid value for frameworkDetails.attributes.artifactId. The artifact of a "
+                f"{current['state']} version cannot be replaced"
+            ]
+        )

@@ -29,6 +29,9 @@ class Request:
     account: str | None = None
     summary: Any = None  # what the journal records about the body
     outcome: str | None = None  # a handler may label its result (e.g. "rate-limited")
+    link_style: str = "intact"  # how pagination links come out (settings.link_style)
+    foreign_root: str = ""  # where "other-host" links point
+    page_cap: int = 50  # the most items one page holds, whatever `limit` says
 
     def query_one(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -16,10 +16,20 @@ RIVAL = "rival@example.com"
 RIVAL_APP = "com.example.rival.reports"
 
 
+# The per-endpoint tests read exact messages, orders and documents: they start from the
+# friendlier behaviours, and test_live_like.py checks each live-like default on its own.
+FRIENDLY: dict[str, Any] = {
+    "upload_spacing": 0,  # the spacing tests make their own sandboxes
+    "validation_messages": "spec",
+    "version_order": "newest-first",
+    "readback_defaults": False,
+    "image_dimensions": {},
+}
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    # No upload spacing by default: the spacing tests make their own sandboxes.
-    with Sandbox(settings=SandboxSettings(upload_spacing=0)) as sb:
+    with Sandbox(settings=SandboxSettings(**FRIENDLY)) as sb:
         yield sb
 
 
@@ -29,7 +39,7 @@ def make_sandbox() -> Iterator[Any]:
     started: list[Sandbox] = []
 
     def make(seed: Any = None, **settings: Any) -> Sandbox:
-        settings.setdefault("upload_spacing", 0)
+        settings = {**FRIENDLY, **settings}
         sb = Sandbox(settings=SandboxSettings(**settings), seed=seed).start()
         started.append(sb)
         return sb

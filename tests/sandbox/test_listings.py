@@ -81,7 +81,7 @@ def test_create_then_get(api: Api, dc: str, version: int, images: dict[str, str]
     got = check(api.get(listing_path(dc, version)), LISTING)
     assert {k: got[k] for k in body} == body
     assert (got["buildNumber"], got["appSoftwareId"], got["revision"]) == (version, dc, 1)
-    assert got["approvalStatus"] == "SUBMITTED"
+    assert got["approvalStatus"] == "UNINITIATED"  # LIVE: new versions are auto-approved
     assert api.sandbox.state()["apps"][dc]["listings"][version] == got
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -31,12 +30,13 @@ def all_pages(api: Api, path: str, key: str, limit: int) -> list[dict[str, Any]]
     raise AssertionError("pagination did not end")
 
 
-def test_products_have_opaque_ids_and_realistic_names(api: Api) -> None:
+def test_products_have_product_key_ids_as_live(api: Api) -> None:
     body = check(api.get(LIST), LIST)
-    names = {p["name"] for p in body["parentSoftware"]}
-    assert {"Jira", "Confluence", "Bitbucket", "Bamboo", "Jira Service Management"} <= names
+    ids = {p["name"]: p["id"] for p in body["parentSoftware"]}
+    # LIVE: the ids are product keys, not UUIDs.
+    assert {"jira", "confluence", "bitbucket", "bamboo", "crowd"} <= set(ids.values())
+    assert ids["Jira"] == "jira" and ids["Jira Service Management"] == "jira-servicedesk"
     for product in body["parentSoftware"]:
-        uuid.UUID(product["id"])  # not "jira": clients must resolve by name
         assert product["state"] == "active"
 
 
@@ -103,12 +103,12 @@ def test_lookup_by_number_and_build_agree(api: Api) -> None:
 def test_404s(api: Api) -> None:
     jira = api.parent_id("Jira")
     for path, template in (
-        ("/rest/3/parent-software/jira", ONE),
-        ("/rest/3/parent-software/jira/versions", VERSIONS),
+        ("/rest/3/parent-software/jira-software", ONE),
+        ("/rest/3/parent-software/3d235af4-145b-515e-af52-91e054b158ac/versions", VERSIONS),
         (f"/rest/3/parent-software/{jira}/versions/build/123", BY_BUILD),
         (f"/rest/3/parent-software/{jira}/versions/build/abc", BY_BUILD),
         (f"/rest/3/parent-software/{jira}/versions/number/99.0.0", BY_NUMBER),
-        ("/rest/3/parent-software/jira/versions/number/9.12.0", BY_NUMBER),
+        ("/rest/3/parent-software/JIRA/versions/number/9.12.0", BY_NUMBER),
     ):
         response = api.get(path)
         assert response.status_code == 404, path

@@ -152,8 +152,8 @@ def test_compatibility_checks(api: Api, dc: str, artifact: str) -> None:
     jira = api.parent_id("Jira")
     cases = [
         (
-            {"parentSoftwareId": "jira", "minBuildNumber": 912000, "maxBuildNumber": 1003000},
-            "Invalid value for compatibilities.parentSoftwareId. Parent software 'jira' not found",
+            {"parentSoftwareId": "Jira", "minBuildNumber": 912000, "maxBuildNumber": 1003000},
+            "Invalid value for compatibilities.parentSoftwareId. Parent software 'Jira' not found",
         ),
         (
             {"parentSoftwareId": jira, "minBuildNumber": 912999, "maxBuildNumber": 1003000},

@@ -1,0 +1,59 @@
+"""Never swap the binary of an existing version by accident (issue 15 #1).
+
+Builds are rarely byte-reproducible: re-running a release tag rebuilds the jar, and uploading it
+would put a different binary under a version users may already have installed. So when a live
+version's artifact is not the one this run would use, the run stops before uploading anything,
+unless the user asked for the swap with --replace-artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from publisher.config.model import Release
+from publisher.diagnostics import error
+from publisher.errors import ArtifactDiffersError
+from publisher.marketplace import Json
+
+ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
+
+
+def artifact_id_of(version: Json) -> str | None:
+    attributes = (version.get("frameworkDetails") or {}).get("attributes") or {}
+    found = attributes.get("artifactId")
+    return str(found) if found else None
+
+
+def refuse_artifact_swap(
+    release: Release,
+    lives: Mapping[str, Json | None],
+    chosen_id: str | None,
+    ours: str,
+    lookup: ArtifactLookup,
+) -> None:
+    """Raise ArtifactDiffersError when a live version has an artifact other than `chosen_id`.
+
+    `ours` says what this run's artifact is ("target/app.jar is sha512:...").
+    """
+    for hosting, live in lives.items():
+        live_id = artifact_id_of(live) if live else None
+        if live is None or live_id is None:
+            continue
+        if chosen_id is not None and chosen_id.lower() == live_id.lower():
+            continue
+        details = lookup(live_id) or {}
+        theirs = (details.get("fileInfo") or {}).get("checksum") or "unknown checksum"
+        remote = ((details.get("_links") or {}).get("remote") or {}).get("href")
+        origin = f", fetched from {remote}" if remote else ""
+        message = (
+            f"the {hosting} version {release.version} (build {release.build}, state "
+            f"{live.get('state', 'unknown')}) already has artifact {live_id} ({theirs}{origin}); "
+            f"{ours}"
+        )
+        raise ArtifactDiffersError(
+            message + ". Nothing was uploaded",
+            advice="publish the rebuilt artifact as a new version (raise `version` and `build`), "
+            "or re-run with --replace-artifact to swap the binary of this version (Marketplace "
+            "may refuse that for a version past draft)",
+            diagnostics=(error(message, release.locate(("artifact",)), "artifact"),),
+        )
