@@ -8,8 +8,11 @@ repeated.
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
@@ -19,12 +22,14 @@ from requests.adapters import HTTPAdapter
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
 from publisher import __version__
+from publisher.answers import document, items, parse
 from publisher.apierrors import ApiError, ApiRejectedError, api_error
 from publisher.connection import Connection
 from publisher.errors import UnavailableError
+from publisher.links import cursor_pages
+from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body, watch_pools
 
 Json = dict[str, Any]
-MAX_PAGES = 200  # 200 pages of 50 parent-software versions is far beyond any real catalogue
 MAX_REDIRECTS = 5
 UPLOAD_BLOCK = 1 << 18
 
@@ -74,6 +79,10 @@ class _Adapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blocksize", UPLOAD_BLOCK)
         super().init_poolmanager(*args, **kwargs)
+        watch_pools(self.poolmanager)  # every connection answers to the request's deadline
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        return watch_pools(super().proxy_manager_for(*args, **kwargs))
 
 
 class Marketplace:
@@ -84,22 +93,37 @@ class Marketplace:
         connection: Connection,
         session: requests.Session | None = None,
         timeouts: Timeouts = Timeouts(),
+        deadlines: Deadlines | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = connection.api_url
         self.session = session or make_session(connection)
         self.timeouts = timeouts
+        self.deadlines = deadlines or Deadlines()
+        self.clock = clock
+        self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
 
     # -- app software and parent software (reads) -------------------------------------------
 
     def app_software(self, app_key: str, hosting: str) -> list[Json]:
-        found = self._send(
-            "GET", f"/app-software/app-key/{_seg(app_key)}", params={"hosting": hosting}
-        )
-        return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+        path = f"/app-software/app-key/{_seg(app_key)}"
+        found = self._send("GET", path, params={"hosting": hosting})
+        return items(found, "the app software list", f"GET /rest/3{path}")
 
     def parent_software(self) -> Iterator[Json]:
-        yield from self._pages("/parent-software", "parentSoftware")
+        yield from self.pages("/parent-software", "parentSoftware")
+
+    def pages(self, path: str, field: str, params: dict[str, Any] | None = None) -> Iterator[Json]:
+        """Every entry in `field` of a cursor-paged listing; links.next is followed safely
+        (same origin, repaired or refused, bounded: see publisher.links)."""
+        yield from cursor_pages(
+            lambda url, query: self._send("GET", url, params=query),
+            self.root,
+            path,
+            field,
+            params={"limit": 50, **(params or {})},
+        )
 
     def parent_version(
         self, parent_id: str, *, number: str | None = None, build: int | None = None
@@ -141,7 +165,8 @@ class Marketplace:
         )
 
     def fetch_artifact(self, uri: str) -> Json:
-        return _object(self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True))
+        answer = self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True)
+        return document(answer, "POST /rest/3/artifacts/fetch")
 
     def upload(
         self,
@@ -159,29 +184,18 @@ class Marketplace:
             (lambda m: on_progress(min(m.bytes_read, total), total)) if on_progress else None,
         )
         headers = {"Content-Type": monitor.content_type}
-        return _object(self._send("POST", path, data=monitor, headers=headers, upload=True))
+        answer = self._send("POST", path, data=monitor, headers=headers, upload=total)
+        return document(answer, f"POST /rest/3{path}")
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def _json_or_none(self, path: str) -> Json | None:
         try:
-            return _object(self._send("GET", path))
+            return document(self._send("GET", path), f"GET /rest/3{path}")
         except ApiRejectedError as exc:
             if exc.status == 404:
                 return None
             raise
-
-    def _pages(self, path: str, field: str) -> Iterator[Json]:
-        params: dict[str, Any] | None = {"limit": 50}
-        url = path
-        for _ in range(MAX_PAGES):
-            page = _object(self._send("GET", url, params=params))
-            yield from (e for e in page.get(field) or [] if isinstance(e, dict))
-            following = (page.get("links") or {}).get("next")
-            if not following:
-                return
-            url, params = str(following), None
-        raise UnavailableError(f"GET /rest/3{path}: more than {MAX_PAGES} pages; giving up")
 
     def _send(
         self,
@@ -192,14 +206,23 @@ class Marketplace:
         body: Json | None = None,
         data: Any = None,
         headers: dict[str, str] | None = None,
-        upload: bool = False,
+        upload: bool | int = False,
     ) -> Any:
+        """One request; `upload` is True for a slow write, or the size of an upload body."""
         url = self._url(path)
         what = f"{method} {urlsplit(url).path}"
         read = self.timeouts.upload_read if upload else self.timeouts.read
-        response = self._request(method, url, what, params, body, data, headers, read)
+        seconds = self._deadline(what, 0 if upload is True else int(upload))
+        with Watchdog(seconds) as watchdog:
+            try:
+                response = self._request(method, url, what, params, body, data, headers, read)
+                content = self._content(response, what)
+            except TransportError as exc:
+                if watchdog.fired:
+                    raise DeadlineError(what, f"no complete answer within {seconds:.0f} s") from exc
+                raise
         if response.status_code >= 400:
-            raise api_error(what, response.status_code, response.content, _retry_after(response))
+            raise api_error(what, response.status_code, content, _retry_after(response))
         if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere
             raise ApiRejectedError(
                 what,
@@ -208,14 +231,28 @@ class Marketplace:
                 advice="Marketplace redirected the request; check that MPAC_API_URL is the API "
                 "root (https://api.atlassian.com/marketplace)",
             )
-        if not response.content.strip():
+        if not content.strip():
             return None
         try:
-            return response.json()
+            return parse(content, what)
         except ValueError as exc:
             raise TransportError(
                 what, "the response was not complete JSON", maybe_processed=True
             ) from exc
+
+    def _deadline(self, what: str, upload_size: int) -> float:
+        """Seconds this request may take: its own deadline, within what is left of the run's."""
+        left = self.run_ends - self.clock()
+        if left <= 0:
+            raise DeadlineError(what, f"the run took longer than {self.deadlines.run:.0f} s")
+        own = self.deadlines.request + upload_size / self.deadlines.upload_rate
+        return min(own, left)
+
+    def _content(self, response: requests.Response, what: str) -> bytes:
+        try:
+            return read_body(response, what)
+        except requests.RequestException as exc:
+            raise _transport_error(what, exc) from exc
 
     def _request(
         self,
@@ -242,11 +279,12 @@ class Marketplace:
                     },
                     timeout=(self.timeouts.connect, read_timeout),
                     allow_redirects=False,  # we follow ourselves, and never to another host
-                    stream=False,
+                    stream=True,  # read by _content, bounded in size and time
                 )
             except requests.RequestException as exc:
                 raise _transport_error(what, exc) from exc
             if response.is_redirect and method == "GET":
+                response.close()
                 url = self._redirect_target(what, url, response.headers.get("Location", ""))
                 params = None
                 continue
@@ -280,29 +318,31 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-def _object(value: Any) -> Json:
-    return value if isinstance(value, dict) else {}
-
-
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     except ValueError:
         pass
-    try:
-        when = parsedate_to_datetime(value)
-        date = response.headers.get("Date")
-        now = parsedate_to_datetime(date) if date else None
-    except (TypeError, ValueError):
+    when = _http_date(value)
+    if when is None:
         return None
-    if now is None:
-        from datetime import UTC, datetime
-
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str) -> datetime | None:
+    """An HTTP date, always aware: a `-0000` zone or none at all means UTC (RFC 9110)."""
+    try:
+        parsed = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _transport_error(what: str, exc: requests.RequestException) -> TransportError:
@@ -331,6 +371,6 @@ def is_transient(exc: BaseException) -> bool:
 
 def outcome_unknown(exc: BaseException) -> bool:
     """A write failed in a way that does not tell whether it took effect."""
-    if isinstance(exc, TransportError):
+    if isinstance(exc, TransportError | DeadlineError):
         return exc.maybe_processed
     return isinstance(exc, ApiError) and exc.status in (500, 502, 504)
