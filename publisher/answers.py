@@ -98,3 +98,62 @@ def items(value: Any, what: str, where: str) -> list[Json]:
     for index, entry in enumerate(found):
         expect(entry, dict, f"{what}[{index}]", where)
     return found
+
+
+Shape = dict[str, type]  # "a.b": the type of doc["a"]["b"] when present; "a[]": each entry of a
+
+# The fields of each answer the publisher reads, with their types (spec: docs/api).
+VERSION: Shape = {
+    "buildNumber": int,
+    "versionNumber": str,
+    "state": str,
+    "frameworkDetails": dict,
+    "frameworkDetails.frameworkId": str,
+    "frameworkDetails.attributes": dict,
+    "frameworkDetails.attributes.artifactId": str,
+    "compatibilities": list,
+    "compatibilities[]": dict,
+    "changelog": dict,
+    "licenseType": dict,
+    "acceptedAgreements": list,
+    "acceptedAgreements[]": dict,
+}
+LISTING: Shape = {
+    "state": str,
+    "approvalStatus": str,
+    "screenshots": list,
+    "highlights": list,
+    "developerLinks": dict,
+    "deploymentInstructions": list,
+}
+ARTIFACT: Shape = {
+    "_links": dict,
+    "_links.self": dict,
+    "_links.self.href": str,
+    "_links.remote": dict,
+    "_links.remote.href": str,
+    "fileInfo": dict,
+    "fileInfo.checksum": str,
+    "fileInfo.size": int,
+    "details": dict,
+    "details.key": str,
+    "details.version": str,
+}
+IMAGE: Shape = {"id": str}
+APP_SOFTWARE: Shape = {"appSoftwareId": str, "hosting": str}
+PARENT: Shape = {"id": str, "name": str}
+PARENT_VERSION: Shape = {"buildNumber": int, "versionNumber": str}
+
+
+def conform(value: Any, shape: Shape, where: str, *, required: tuple[str, ...] = ()) -> Json:
+    """`value` as a JSON object whose fields have the types `shape` gives; `required` ones must
+    be present. Anything else -> UnexpectedAnswer naming the field."""
+    doc = document(value, where)
+    for dotted, kind in shape.items():
+        if dotted.endswith("[]"):
+            entries = field(doc, dotted[:-2], list, where) or []
+            for index, entry in enumerate(entries):
+                expect(entry, kind, f"{dotted[:-2]}[{index}]", where)
+        elif field(doc, dotted, kind, where) is None and dotted in required:
+            raise UnexpectedAnswer(f"{dotted} is missing", where)
+    return doc

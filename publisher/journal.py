@@ -20,6 +20,10 @@ class Journal:
         self.path = directory / "journal" / f"{name}.json"
         self._data = read_json(self.path)
 
+    def refresh(self) -> None:
+        """Re-read the file: another run on this machine may have recorded an upload since."""
+        self._data = read_json(self.path)
+
     def artifact(self, sha512: str) -> str | None:
         """The id of an artifact with this content uploaded earlier, if recorded."""
         found = self._data.get("artifacts", {}).get(sha512)

@@ -21,8 +21,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-from publisher import __version__
-from publisher.answers import document, items, parse
+from publisher import __version__, answers
+from publisher.answers import UnexpectedAnswer, conform, document, items, parse
 from publisher.apierrors import ApiError, ApiRejectedError, api_error
 from publisher.connection import Connection
 from publisher.errors import UnavailableError
@@ -108,11 +108,13 @@ class Marketplace:
 
     def app_software(self, app_key: str, hosting: str) -> list[Json]:
         path = f"/app-software/app-key/{_seg(app_key)}"
-        found = self._send("GET", path, params={"hosting": hosting})
-        return items(found, "the app software list", f"GET /rest/3{path}")
+        where = f"GET /rest/3{path}"
+        found = items(self._send("GET", path, params={"hosting": hosting}), "the list", where)
+        return [conform(e, answers.APP_SOFTWARE, where) for e in found]
 
     def parent_software(self) -> Iterator[Json]:
-        yield from self.pages("/parent-software", "parentSoftware")
+        for entry in self.pages("/parent-software", "parentSoftware"):
+            yield conform(entry, answers.PARENT, "GET /rest/3/parent-software", required=("id",))
 
     def pages(self, path: str, field: str, params: dict[str, Any] | None = None) -> Iterator[Json]:
         """Every entry in `field` of a cursor-paged listing; links.next is followed safely
@@ -130,17 +132,24 @@ class Marketplace:
     ) -> Json | None:
         kind, value = ("number", number) if number is not None else ("build", str(build))
         path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(str(value))}"
-        return self._json_or_none(path)
+        found = self._json_or_none(path, answers.PARENT_VERSION, required=("buildNumber",))
+        asked = "buildNumber" if build is not None else "versionNumber"
+        if found is not None and found.get(asked) != (build if build is not None else number):
+            shown = f"{asked} {found.get(asked)!r} for the product version {value}"
+            raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
+        return found
 
     def get_version(self, app_software_id: str, build: int) -> Json | None:
-        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}")
+        path = f"/app-software/{_seg(app_software_id)}/versions/{build}"
+        return self._json_or_none(path, answers.VERSION)
 
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
-        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}/listing")
+        path = f"/app-software/{_seg(app_software_id)}/versions/{build}/listing"
+        return self._json_or_none(path, answers.LISTING)
 
     def get_artifact(self, artifact_id: str) -> Json | None:
         try:
-            return self._json_or_none(f"/artifacts/{_seg(artifact_id)}")
+            return self._json_or_none(f"/artifacts/{_seg(artifact_id)}", answers.ARTIFACT)
         except ApiRejectedError as exc:
             if exc.status == 400:  # not an artifact id at all
                 return None
@@ -166,7 +175,7 @@ class Marketplace:
 
     def fetch_artifact(self, uri: str) -> Json:
         answer = self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True)
-        return document(answer, "POST /rest/3/artifacts/fetch")
+        return conform(answer, answers.ARTIFACT, "POST /rest/3/artifacts/fetch")
 
     def upload(
         self,
@@ -189,9 +198,11 @@ class Marketplace:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _json_or_none(self, path: str) -> Json | None:
+    def _json_or_none(
+        self, path: str, shape: answers.Shape, required: tuple[str, ...] = ()
+    ) -> Json | None:
         try:
-            return document(self._send("GET", path), f"GET /rest/3{path}")
+            return conform(self._send("GET", path), shape, f"GET /rest/3{path}", required=required)
         except ApiRejectedError as exc:
             if exc.status == 404:
                 return None

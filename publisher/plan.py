@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import jsonpatch
 
+from publisher.checksums import same_sha512
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.journal import Journal
@@ -123,7 +124,7 @@ class Planner:
             h: self.policy.read(f"read version {self.release.build}", partial(self._get_version, a))
             for h, a in ids.items()
         }
-        artifact = self._artifact([v for v in lives.values() if v])
+        artifact = self.artifact_plan([v for v in lives.values() if v])
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
@@ -154,7 +155,7 @@ class Planner:
 
     def _offline(self, images: tuple[ImagePlan, ...]) -> Plan:
         release = self.release
-        artifact = self._artifact([])
+        artifact = self.artifact_plan([])
         compat = [
             ResolvedCompatibility(
                 f"<{c.product} parent software id>",
@@ -208,7 +209,8 @@ class Planner:
             )
         return tuple(plans)
 
-    def _artifact(self, live_versions: list[Json]) -> ArtifactPlan:
+    def artifact_plan(self, live_versions: list[Json]) -> ArtifactPlan:
+        """Upload, fetch, or reuse an artifact already on Marketplace (checked there)."""
         artifact = self.release.artifact
         if artifact.url:
             plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
@@ -233,7 +235,9 @@ class Planner:
                 None
                 if sha is None
                 else self._reusable(
-                    live_versions, lambda a: (a.get("fileInfo") or {}).get("checksum") == sha, sha
+                    live_versions,
+                    lambda a: same_sha512((a.get("fileInfo") or {}).get("checksum"), sha) is True,
+                    sha,
                 )
             )
         if found:

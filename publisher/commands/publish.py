@@ -23,6 +23,7 @@ from publisher.plan import DocumentPlan, Plan, Planner
 from publisher.retry import RetryPolicy
 from publisher.statedir import state_dir
 from publisher.steps import Execution, Executor, budget_problem
+from publisher.transfer import Deadlines
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Seams:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry_initial: float = 1.0
     retry_attempts: int = 5
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ class _Run:
             attempts=seams.retry_attempts, initial=seams.retry_initial, sleep=seams.sleep, emit=emit
         )
         self.client = (
-            Marketplace(connection, timeouts=seams.timeouts) if connection.credentials else None
+            Marketplace(connection, timeouts=seams.timeouts, deadlines=seams.deadlines)
+            if connection.credentials
+            else None
         )
         directory = state_dir(env)
         account = (
