@@ -118,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
             connection.close()
 
     def _send(self, answer: Answer, trickle: float | None) -> None:
-        self.send_response(answer.status)
+        self.send_response_only(answer.status)  # no Date/Server of our own: exactly `answer`
         for name, value in answer.headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(answer.body)))
@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return  # the client gave up: what we wanted to see
 
     def _endless(self, rule: Rule) -> None:
-        self.send_response(200)
+        self.send_response_only(200)
         self.send_header("Content-Type", "application/json")
         if rule.claimed is not None:
             self.send_header("Content-Length", str(rule.claimed))
