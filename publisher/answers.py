@@ -107,6 +107,7 @@ VERSION: Shape = {
     "buildNumber": int,
     "versionNumber": str,
     "state": str,
+    "revision": int,  # sent back as is with an update
     "frameworkDetails": dict,
     "frameworkDetails.frameworkId": str,
     "frameworkDetails.attributes": dict,
@@ -119,6 +120,7 @@ VERSION: Shape = {
     "acceptedAgreements[]": dict,
 }
 LISTING: Shape = {
+    "revision": int,
     "state": str,
     "approvalStatus": str,
     "screenshots": list,
