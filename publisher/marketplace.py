@@ -232,6 +232,8 @@ class Marketplace:
                 if watchdog.fired:
                     raise DeadlineError(what, f"no complete answer within {seconds:.0f} s") from exc
                 raise
+            if watchdog.fired:  # an answer delimited by the connection's end, cut short
+                raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
             raise api_error(what, response.status_code, content, _retry_after(response))
         if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere

@@ -55,6 +55,17 @@ def test_json_nested_100k_deep_is_an_unexpected_answer(
     _failed_clearly(via_proxy(), "nested too deeply")
 
 
+def test_a_deeply_nested_error_body_is_not_a_crash(
+    via_proxy: Publisher, proxy: HostileServer
+) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    busy = Answer(503, (("Retry-After", "0"),), deep)
+    proxy.add(Rule("GET", r"^/rest/3/parent-software\?", rewrite=lambda a: busy, times=1))
+    run = via_proxy()
+    assert run.code == 0, run.text  # the 503 was retried like any other
+    assert "HTTP 503" in run.text
+
+
 def test_framework_details_as_a_string_is_an_unexpected_answer(
     via_proxy: Publisher, release: Release, proxy: HostileServer
 ) -> None:
