@@ -31,12 +31,13 @@ def _run_bounded(publisher: Publisher, **env: str) -> Run:
         pool.shutdown(wait=False)  # a stuck run is released when the proxy stops
 
 
+@pytest.mark.parametrize("head", [False, True], ids=["body", "status line and headers"])
 def test_a_trickled_answer_is_abandoned_at_the_request_deadline(
-    via_proxy: Publisher, proxy: HostileServer
+    via_proxy: Publisher, proxy: HostileServer, head: bool
 ) -> None:
     # One byte every 0.3 s: each read is well within the 5 s read timeout, so only a total
     # deadline can end it (the parent-software answer is kilobytes: hours of trickling).
-    proxy.add(Rule("GET", PARENTS, trickle=0.3))
+    proxy.add(Rule("GET", PARENTS, trickle=0.3, trickle_head=head))
     try:
         run = _run_bounded(via_proxy, MPAC_REQUEST_DEADLINE="2", MPAC_HTTP_TIMEOUT="5")
     finally:

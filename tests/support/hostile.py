@@ -43,6 +43,7 @@ class Rule:
     path: str
     rewrite: Callable[[Answer], Answer] | None = None
     trickle: float | None = None  # seconds between body bytes
+    trickle_head: bool = False  # trickle the status line and headers too
     endless: bool = False  # an unbounded body (Content-Length claims `claimed` when set)
     claimed: int | None = None
     hold: threading.Event | None = None  # forward only once this is set
@@ -96,6 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         answer = self.shared.reply(seen) if self.shared.reply else self._forward(seen)
         if rule is not None and rule.rewrite is not None:
             answer = rule.rewrite(answer)
+        if rule is not None and rule.trickle is not None and rule.trickle_head:
+            self._trickle(_raw(answer), rule.trickle)
+            return
         self._send(answer, rule.trickle if rule is not None else None)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _any
@@ -126,8 +130,11 @@ class _Handler(BaseHTTPRequestHandler):
         if trickle is None:
             self.wfile.write(answer.body)
             return
-        for byte in answer.body:
-            if self.shared.stop.wait(trickle):
+        self._trickle(answer.body, trickle)
+
+    def _trickle(self, data: bytes, every: float) -> None:
+        for byte in data:
+            if self.shared.stop.wait(every):
                 return
             try:
                 self.wfile.write(bytes([byte]))
@@ -197,6 +204,13 @@ class HostileServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def _raw(answer: Answer) -> bytes:
+    head = [f"HTTP/1.1 {answer.status} Slow"]
+    head += [f"{k}: {v}" for k, v in answer.headers]
+    head += [f"Content-Length: {len(answer.body)}", "", ""]
+    return "\r\n".join(head).encode() + answer.body
 
 
 def _json_or_none(answer: Answer) -> Any:
