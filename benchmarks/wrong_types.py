@@ -119,6 +119,40 @@ def cases() -> list[Case]:
     return found
 
 
+# The fields that crashed the client before answers were checked (issue 10 #16), and their
+# neighbours: each endpoint's top-level objects and lists, as a string (ids: a list).
+TOP_LEVEL: tuple[tuple[int, Key], ...] = (
+    (0, ("links",)),
+    (0, ("parentSoftware",)),
+    (0, ("parentSoftware", 0)),
+    (1, ("buildNumber",)),
+    (2, (0,)),
+    (3, ("id",)),
+    (4, ("fileInfo",)),
+    (4, ("details",)),
+    (4, ("_links",)),
+    (5, ("frameworkDetails",)),
+    (5, ("compatibilities",)),
+    (5, ("changelog",)),
+    (5, ("licenseType",)),
+    (6, ("screenshots",)),
+    (6, ("highlights",)),
+    (6, ("developerLinks",)),
+    (7, ("fileInfo",)),
+    (7, ("_links",)),
+)
+
+
+def top_level_cases() -> list[Case]:
+    """The TOP_LEVEL fields as cases, without sampling the answers first."""
+    found = []
+    for endpoint, key in TOP_LEVEL:
+        method, path, existing = ENDPOINTS[endpoint]
+        wrong: Any = [] if key[-1] in ("id", "buildNumber") else "x"
+        found.append(Case(method, path, existing, key, wrong))
+    return found
+
+
 def _sampled(answer: Answer, samples: list[Any]) -> Answer:
     samples.append(answer.json())
     return answer
