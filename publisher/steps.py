@@ -280,14 +280,8 @@ class Executor:
         checksum = (response.get("fileInfo") or {}).get("checksum")
         same = same_sha512(checksum, sent.sha512) if artifact.path is not None else True
         if same is None:
-            self.emit(
-                ev.Problem(
-                    warning(
-                        f"Marketplace reported no sha512 checksum for {artifact.source} "
-                        f"({checksum or 'none'}); relying on the plugin key and version it read"
-                    )
-                )
-            )
+            note = f"Marketplace reported no sha512 checksum for {artifact.source} ({checksum})"
+            self.emit(ev.Problem(warning(f"{note}; relying on the plugin key and version it read")))
         if same is False:
             raise VerificationError(
                 f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher, listings, versions
@@ -29,37 +26,21 @@ def _start(publisher: Publisher) -> subprocess.Popen[str]:
     )
 
 
-def _until(condition: Callable[[], bool], what: str) -> None:
-    for _ in range(600):  # bounded: 30 s at most
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _version_reads(sandbox: Sandbox) -> int:
-    return sum(
-        1 for e in sandbox.journal() if e["method"] == "GET" and re.match(VERSION, e["path"])
-    )
-
-
 def test_concurrent_publishes_of_one_release_upload_once_and_both_succeed(
     via_proxy: Publisher, proxy: HostileServer, sandbox: Sandbox
 ) -> None:
-    # The first artifact upload (whoever sends it) is held while it holds the upload slot, until
-    # both runs have read the version (404): both planned "upload, then create".
-    release = threading.Event()
-    held = proxy.add(Rule("POST", r"^/rest/3/artifacts$", hold=release, times=1))
+    # A barrier on the version read: neither run reads it before the other asks, so both
+    # read "not there" and plan "upload, then create", and race for the upload slot.
+    barrier = proxy.add(Rule("GET", VERSION, hold=threading.Event(), barrier=2, times=2))
     first, second = _start(via_proxy), _start(via_proxy)
     try:
-        _until(lambda: held.used == 1 and _version_reads(sandbox) >= 2, "both plans")
-        release.set()
         outs = [p.communicate(timeout=60)[0] for p in (first, second)]
     finally:
         for process in (first, second):
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+    assert not barrier.gave_up, "the two runs never read the version at the same time"
     assert [first.returncode, second.returncode] == [0, 0], outs
     uploads = [
         e for e in sandbox.journal() if (e["method"], e["path"]) == ("POST", "/rest/3/artifacts")

@@ -47,8 +47,10 @@ class Rule:
     endless: bool = False  # an unbounded body (Content-Length claims `claimed` when set)
     claimed: int | None = None
     hold: threading.Event | None = None  # forward only once this is set
+    barrier: int | None = None  # with `hold`: set it when this many requests have matched
     times: int | None = None  # apply to this many matches, then step aside
     used: int = 0
+    gave_up: bool = False  # a held request went on after HOLD_LIMIT without `hold` being set
 
     def matches(self, method: str, path: str) -> bool:
         left = self.times is None or self.used < self.times
@@ -89,8 +91,10 @@ class _Handler(BaseHTTPRequestHandler):
             rule = next((r for r in self.shared.rules if r.matches(self.command, self.path)), None)
             if rule is not None:
                 rule.used += 1
-        if rule is not None and rule.hold is not None:
-            rule.hold.wait(HOLD_LIMIT)
+                if rule.barrier is not None and rule.used >= rule.barrier and rule.hold:
+                    rule.hold.set()
+        if rule is not None and rule.hold is not None and not rule.hold.wait(HOLD_LIMIT):
+            rule.gave_up = True
         if rule is not None and rule.endless:
             self._endless(rule)
             return
