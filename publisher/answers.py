@@ -34,13 +34,12 @@ class UnexpectedAnswer(UnavailableError):
 
 
 def parse(content: bytes, where: str) -> Any:
-    """JSON text -> value; not JSON, or nested deeper than MAX_DEPTH -> UnexpectedAnswer."""
+    """JSON text -> value; nested deeper than MAX_DEPTH -> UnexpectedAnswer. Text that is not
+    JSON raises ValueError: the caller decides (a cut-off answer is a transport failure)."""
     try:
         value = json.loads(content)
     except RecursionError:
         raise UnexpectedAnswer("JSON nested too deeply", where) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UnexpectedAnswer(f"not JSON ({exc})", where) from None
     if _depth_over(value, MAX_DEPTH):
         raise UnexpectedAnswer(f"JSON nested more than {MAX_DEPTH} levels deep", where)
     return value

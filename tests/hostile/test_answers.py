@@ -66,6 +66,16 @@ def test_a_deeply_nested_error_body_is_not_a_crash(
     assert "HTTP 503" in run.text
 
 
+def test_an_answer_cut_off_mid_json_is_retried_not_refused(
+    via_proxy: Publisher, proxy: HostileServer
+) -> None:
+    cut = Answer(200, (("Content-Type", "application/json"),), b'{"parentSoftware": [')
+    proxy.add(Rule("GET", r"^/rest/3/parent-software\?", rewrite=lambda a: cut, times=1))
+    run = via_proxy()
+    assert run.code == 0, run.text
+    assert "not complete JSON" in run.text  # announced as a retry
+
+
 def test_framework_details_as_a_string_is_an_unexpected_answer(
     via_proxy: Publisher, release: Release, proxy: HostileServer
 ) -> None:
