@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from publisher.answers import Json, UnexpectedAnswer, describe, document, expect, items
 
@@ -35,11 +35,12 @@ def cursor_pages(
     `fetch(url, params)` performs one GET and returns the parsed answer."""
     url, query = f"{root}{API}{endpoint}", params
     where = f"GET {API}{endpoint}"
-    read: set[str] = set()
+    read = {f"{url}?{urlencode(params)}" if params else url}
     cursors: set[str] = set()
     for _ in range(max_pages):
         page = document(fetch(url, query), where)
-        yield from items(page.get(field) or [], field, where)
+        entries = page.get(field)
+        yield from items([] if entries is None else entries, field, where)
         following = next_page(root, endpoint, page.get("links"), where)
         if following is None:
             return

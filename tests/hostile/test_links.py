@@ -114,6 +114,19 @@ def test_repeated_pagination_cursor_stops_at_once(
     assert len(_paged(proxy)) == 2  # the first page, the cursor page, and no third
 
 
+def test_a_next_link_back_to_the_first_page_stops_at_once() -> None:
+    served: list[str] = []
+
+    def fetch(url: str, params: dict[str, Any] | None) -> Any:
+        served.append(url)
+        return {"items": [], "links": {"next": "/rest/3/x?limit=50"}}
+
+    root = "https://api.atlassian.com/marketplace"
+    with pytest.raises(UnexpectedAnswer, match="a page already read"):
+        list(cursor_pages(fetch, root, "/x", "items", params={"limit": 50}))
+    assert len(served) == 1
+
+
 def test_endless_fresh_cursors_are_bounded() -> None:
     served: list[str] = []
 
