@@ -4,6 +4,7 @@ answer is read streamed and refused past 8 MB instead of filling memory (issue 1
 from __future__ import annotations
 
 import tracemalloc
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,7 +14,7 @@ from publisher.connection import Connection, Credentials
 from publisher.marketplace import Marketplace
 from publisher.transfer import MAX_ANSWER_BYTES, DeadlineError, Deadlines
 from tests.e2e.conftest import Publisher, Run
-from tests.support.hostile import HostileServer, Rule, capture_server
+from tests.support.hostile import Answer, HostileServer, Rule, capture_server
 
 BOUND = 60.0  # seconds a run may take before the test calls it stuck (never reached when fixed)
 PARENTS = r"^/rest/3/parent-software\?"
@@ -98,4 +99,22 @@ def test_a_huge_answer_is_refused_without_filling_memory(
     assert run.code == 8, run.text
     assert "Marketplace answered something unexpected: an answer" in run.text
     assert f"the limit is {MAX_ANSWER_BYTES}" in run.text or "larger than" in run.text
+    assert peak < 3 * MAX_ANSWER_BYTES, f"{peak} bytes allocated for one refused answer"
+
+
+def test_a_compressed_answer_is_capped_by_its_decoded_size(
+    via_proxy: Publisher, proxy: HostileServer
+) -> None:
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip: 100 MB of spaces in ~100 KB
+    bomb = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(100)) + packer.flush()
+    headers = (("Content-Type", "application/json"), ("Content-Encoding", "gzip"))
+    proxy.add(Rule("GET", PARENTS, rewrite=lambda a: Answer(200, headers, bomb)))
+    tracemalloc.start()
+    try:
+        run = _run_bounded(via_proxy)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert run.code == 8, run.text
+    assert f"an answer larger than {MAX_ANSWER_BYTES} bytes" in run.text
     assert peak < 3 * MAX_ANSWER_BYTES, f"{peak} bytes allocated for one refused answer"

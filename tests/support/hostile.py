@@ -164,14 +164,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client hanging up on a hostile answer is the expected outcome, not news
+
+
 class HostileServer:
     """A proxy in front of `upstream` (or, with `reply`, a server answering by itself)."""
 
     def __init__(self, upstream: str = "", reply: Callable[[Seen], Answer] | None = None) -> None:
         self.shared = _Shared(upstream=upstream.rstrip("/"), reply=reply)
         handler = type("Handler", (_Handler,), {"shared": self.shared})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
