@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher, listings, versions
@@ -49,6 +50,28 @@ def test_concurrent_publishes_of_one_release_upload_once_and_both_succeed(
     state = sandbox.state()
     assert list(versions(state)) == [BUILD] and BUILD in listings(state)
     assert len(state["artifacts"]) == 1
+
+
+def test_concurrent_publishes_from_two_machines_both_succeed(
+    via_proxy: Publisher, proxy: HostileServer, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    # Two state directories: no shared slot or journal, so both upload; the slower create gets
+    # "already exists", reads the version back and finishes instead of failing.
+    barrier = proxy.add(Rule("GET", VERSION, hold=threading.Event(), barrier=2, times=2))
+    other = Publisher(sandbox, via_proxy.release, tmp_path / "other-machine")
+    other.env["MPAC_API_URL"] = proxy.url
+    first, second = _start(via_proxy), _start(other)
+    try:
+        outs = [p.communicate(timeout=60)[0] for p in (first, second)]
+    finally:
+        for process in (first, second):
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert not barrier.gave_up, "the two runs never read the version at the same time"
+    assert [first.returncode, second.returncode] == [0, 0], outs
+    state = sandbox.state()
+    assert list(versions(state)) == [BUILD] and BUILD in listings(state)
 
 
 def test_already_exists_on_create_is_verified_by_a_re_read(
