@@ -141,7 +141,11 @@ class Marketplace:
 
     def get_version(self, app_software_id: str, build: int) -> Json | None:
         path = f"/app-software/{_seg(app_software_id)}/versions/{build}"
-        return self._json_or_none(path, answers.VERSION)
+        found = self._json_or_none(path, answers.VERSION)
+        if found is not None and found.get("buildNumber", build) != build:
+            shown = f"buildNumber {found['buildNumber']!r} for the version {build}"
+            raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
+        return found
 
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
         path = f"/app-software/{_seg(app_software_id)}/versions/{build}/listing"

@@ -119,6 +119,15 @@ def test_a_product_version_answered_for_another_number_is_refused(
     assert not [s for s in proxy.seen if s.method == "POST"]
 
 
+def test_a_version_answered_for_another_build_is_refused(
+    via_proxy: Publisher, release: Release, proxy: HostileServer
+) -> None:
+    _published_then_changed(via_proxy, release, proxy)
+    proxy.rewrite_json("GET", VERSION, lambda v: {**v, "buildNumber": 2003000})
+    _failed_clearly(via_proxy(), "buildNumber 2003000 for the version 2004000")
+    assert not [s for s in proxy.seen if s.method in ("PUT", "POST")]
+
+
 @pytest.mark.parametrize(
     ("retry_after", "date"),
     [
