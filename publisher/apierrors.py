@@ -100,7 +100,7 @@ def parse_entries(content: bytes) -> tuple[ErrorEntry, ...]:
         return ()
     try:
         body = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: hostile nesting
         snippet = content[:200].decode("utf-8", "replace").strip()
         return (ErrorEntry("", "", "", snippet),)
     raw = body.get("errors") if isinstance(body, dict) else None

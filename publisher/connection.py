@@ -12,6 +12,7 @@ from publisher.errors import CredentialsError, UsageError
 from publisher.secrets import MIN_SECRET, looks_like_email, secret_forms
 
 DEFAULT_API_URL = "https://api.atlassian.com/marketplace"
+RETIRED_HOSTS = ("marketplace.atlassian.com", "www.marketplace.atlassian.com")  # v2's host
 
 AUTH_ADVICE = (
     "use the email address of an Atlassian account that owns the app (MPAC_USER) and an API "
@@ -82,6 +83,11 @@ def api_root(given: str | None, env: Mapping[str, str]) -> str:
         raise UsageError(
             f"refusing to send credentials over plain http to {parts.hostname}",
             advice="use an https:// API root (plain http is allowed only for 127.0.0.1/localhost)",
+        )
+    if (parts.hostname or "").lower() in RETIRED_HOSTS:
+        raise UsageError(
+            f"{parts.hostname} is not the Marketplace API root: /rest/3 there answers 404/403",
+            advice=f"set MPAC_API_URL to {DEFAULT_API_URL} (or leave it unset)",
         )
     if parts.path.rstrip("/").endswith("/rest/3") or parts.path.rstrip("/").endswith("/rest/2"):
         raise UsageError(

@@ -30,6 +30,10 @@ class Journal:
         self._warned: set[str] = set()
         self._data = self._read()
 
+    def refresh(self) -> None:
+        """Re-read the file: another run on this machine may have recorded an upload since."""
+        self._data = read_json(self.path)
+
     def artifact(self, sha512: str) -> str | None:
         """The id of an artifact with this content uploaded earlier, if recorded."""
         found = self._section("artifacts").get(_artifact_key(sha512))

@@ -8,8 +8,11 @@ repeated.
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
@@ -18,13 +21,15 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-from publisher import __version__
+from publisher import __version__, answers
+from publisher.answers import UnexpectedAnswer, conform, document, items, parse
 from publisher.apierrors import ApiError, ApiRejectedError, api_error
 from publisher.connection import Connection
 from publisher.errors import UnavailableError
+from publisher.links import cursor_pages
+from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body, watch_pools
 
 Json = dict[str, Any]
-MAX_PAGES = 200  # 200 pages of 50 parent-software versions is far beyond any real catalogue
 MAX_REDIRECTS = 5
 UPLOAD_BLOCK = 1 << 18
 
@@ -74,6 +79,10 @@ class _Adapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blocksize", UPLOAD_BLOCK)
         super().init_poolmanager(*args, **kwargs)
+        watch_pools(self.poolmanager)  # every connection answers to the request's deadline
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        return watch_pools(super().proxy_manager_for(*args, **kwargs))
 
 
 class Marketplace:
@@ -84,66 +93,102 @@ class Marketplace:
         connection: Connection,
         session: requests.Session | None = None,
         timeouts: Timeouts = Timeouts(),
+        deadlines: Deadlines | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = connection.api_url
         self.session = session or make_session(connection)
         self.timeouts = timeouts
+        self.deadlines = deadlines or Deadlines()
+        self.clock = clock
+        self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
 
     # -- app software and parent software (reads) -------------------------------------------
 
     def app_software(self, app_key: str, hosting: str | None) -> list[Json]:
-        found = self._send(
-            "GET",
-            f"/app-software/app-key/{_seg(app_key)}",
-            params={"hosting": hosting} if hosting else None,
-        )
-        return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+        path = f"/app-software/app-key/{_seg(app_key)}"
+        where = f"GET /rest/3{path}"
+        query = {"hosting": hosting} if hosting else None
+        found = items(self._send("GET", path, params=query), "the list", where)
+        return [conform(e, answers.APP_SOFTWARE, where) for e in found]
 
     def parent_software(self) -> Iterator[Json]:
-        yield from self._pages("/parent-software", "parentSoftware")
+        for entry in self.pages("/parent-software", "parentSoftware"):
+            yield conform(entry, answers.PARENT, "GET /rest/3/parent-software", required=("id",))
+
+    def pages(
+        self,
+        path: str,
+        field: str,
+        params: dict[str, Any] | None = None,
+        limit: int | None = 50,
+    ) -> Iterator[Json]:
+        """Every entry in `field` of a cursor-paged listing; links.next is followed safely
+        (same origin, repaired or refused, bounded: see publisher.links). `limit` None: the
+        server's own page size."""
+        yield from cursor_pages(
+            lambda url, query: self._send("GET", url, params=query),
+            self.root,
+            path,
+            field,
+            params={**({"limit": limit} if limit else {}), **(params or {})},
+        )
 
     def parent_version(
         self, parent_id: str, *, number: str | None = None, build: int | None = None
     ) -> Json | None:
         kind, value = ("number", number) if number is not None else ("build", str(build))
         path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(str(value))}"
-        return self._json_or_none(path)
+        found = self._json_or_none(path, answers.PARENT_VERSION, required=("buildNumber",))
+        asked = "buildNumber" if build is not None else "versionNumber"
+        if found is not None and found.get(asked) != (build if build is not None else number):
+            shown = f"{asked} {found.get(asked)!r} for the product version {value}"
+            raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
+        return found
 
     def get_version(self, app_software_id: str, build: int) -> Json | None:
-        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}")
+        path = f"/app-software/{_seg(app_software_id)}/versions/{build}"
+        found = self._json_or_none(path, answers.VERSION)
+        if found is not None and found.get("buildNumber", build) != build:
+            shown = f"buildNumber {found['buildNumber']!r} for the version {build}"
+            raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
+        return found
 
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
-        return self._json_or_none(f"/app-software/{_seg(app_software_id)}/versions/{build}/listing")
+        path = f"/app-software/{_seg(app_software_id)}/versions/{build}/listing"
+        return self._json_or_none(path, answers.LISTING)
 
     def versions(self, app_software_id: str) -> Iterator[Json]:
         """Every version of the app software, in the order served (not trusted: sort by build)."""
-        yield from self._pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
+        yield from self.pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
 
     def parent_versions(self, parent_id: str) -> Iterator[Json]:
         """The host product's versions, newest first as Marketplace serves them."""
-        yield from self._pages(f"/parent-software/{_seg(parent_id)}/versions", "versions")
+        yield from self.pages(f"/parent-software/{_seg(parent_id)}/versions", "versions")
 
     def listings(self, app_software_id: str, state: str | None = None) -> Iterator[Json]:
         params = {"state": state} if state else {}
         path = f"/app-software/{_seg(app_software_id)}/listings/all"
-        yield from self._pages(path, "versions", params)
+        yield from self.pages(path, "versions", params)
 
     def developer_id_of_vendor(self, vendor_id: str) -> str | None:
-        found = self._json_or_none(f"/developer-space/vendor/{_seg(vendor_id)}")
+        found = self._json_or_none(
+            f"/developer-space/vendor/{_seg(vendor_id)}", answers.DEVELOPER_ID
+        )
         return str(found["developerId"]) if found and found.get("developerId") else None
 
     def developer_space(self, developer_id: str) -> Json | None:
-        return self._json_or_none(f"/developer-space/{_seg(developer_id)}")
+        return self._json_or_none(f"/developer-space/{_seg(developer_id)}", answers.DEVELOPER_SPACE)
 
     def developer_apps(self, developer_id: str) -> Iterator[Json]:
         """The developer's app listings, private ones included (10 per page: the server's)."""
         path = f"/product-listing/developer-space/{_seg(developer_id)}"
-        yield from self._pages(path, "items", {"includePrivate": "true"}, limit=None)
+        yield from self.pages(path, "items", {"includePrivate": "true"}, limit=None)
 
     def get_artifact(self, artifact_id: str) -> Json | None:
         try:
-            return self._json_or_none(f"/artifacts/{_seg(artifact_id)}")
+            return self._json_or_none(f"/artifacts/{_seg(artifact_id)}", answers.ARTIFACT)
         except ApiRejectedError as exc:
             if exc.status == 400:  # not an artifact id at all
                 return None
@@ -168,7 +213,8 @@ class Marketplace:
         )
 
     def fetch_artifact(self, uri: str) -> Json:
-        return _object(self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True))
+        answer = self._send("POST", "/artifacts/fetch", body={"uri": uri}, upload=True)
+        return conform(answer, answers.ARTIFACT, "POST /rest/3/artifacts/fetch")
 
     def upload(
         self,
@@ -186,65 +232,20 @@ class Marketplace:
             (lambda m: on_progress(min(m.bytes_read, total), total)) if on_progress else None,
         )
         headers = {"Content-Type": monitor.content_type}
-        return _object(self._send("POST", path, data=monitor, headers=headers, upload=True))
+        answer = self._send("POST", path, data=monitor, headers=headers, upload=total)
+        return document(answer, f"POST /rest/3{path}")
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _json_or_none(self, path: str) -> Json | None:
+    def _json_or_none(
+        self, path: str, shape: answers.Shape, required: tuple[str, ...] = ()
+    ) -> Json | None:
         try:
-            return _object(self._send("GET", path))
+            return conform(self._send("GET", path), shape, f"GET /rest/3{path}", required=required)
         except ApiRejectedError as exc:
             if exc.status == 404:
                 return None
             raise
-
-    def _pages(
-        self,
-        path: str,
-        field: str,
-        query: dict[str, Any] | None = None,
-        limit: int | None = 50,
-    ) -> Iterator[Json]:
-        """Follow `links.next` only within the API root (scheme, host, port), bounded, no loops:
-        the service's links are sometimes broken (no /rest/3, another host, a v2 leftover)."""
-        params: dict[str, Any] | None = {**({"limit": limit} if limit else {}), **(query or {})}
-        url = self._url(path)
-        seen = {url}
-        for _ in range(MAX_PAGES):
-            page = _object(self._send("GET", url, params=params))
-            yield from (e for e in page.get(field) or [] if isinstance(e, dict))
-            following = _href((page.get("links") or {}).get("next"))
-            if not following:
-                return
-            url, params = self._next_page(path, url, following), None
-            if url in seen:
-                raise UnavailableError(
-                    f"GET /rest/3{path}: the next-page link points back to a page already read"
-                    f" ({urlsplit(url).path}); stopped",
-                    advice="this is a Marketplace paging fault; re-run later",
-                )
-            seen.add(url)
-        raise UnavailableError(f"GET /rest/3{path}: more than {MAX_PAGES} pages; giving up")
-
-    def _next_page(self, path: str, current: str, link: str) -> str:
-        """An absolute URL under the API root for a `links.next`, or an error; never off-root."""
-        root = urlsplit(self.root)
-        target = urlsplit(urljoin(current, link))
-        if (target.scheme, target.hostname, target.port) != (root.scheme, root.hostname, root.port):
-            raise UnavailableError(
-                f"GET /rest/3{path}: the next-page link leads to {target.scheme}://{target.netloc}"
-                ", outside the API root; mpac-publisher never sends credentials there",
-                advice="this is a Marketplace paging fault; check MPAC_API_URL and re-run later",
-            )
-        rest = target.path[len(root.path) :] if target.path.startswith(root.path) else target.path
-        if not rest.startswith("/rest/3/"):
-            if rest.startswith("/rest/"):  # a v2 leftover: following it would 410
-                raise UnavailableError(
-                    f"GET /rest/3{path}: the next-page link is not a v3 path ({target.path})"
-                )
-            rest = "/rest/3" + (rest if rest.startswith("/") else "/" + rest)  # repaired
-        query = f"?{target.query}" if target.query else ""
-        return f"{self.root}{rest}{query}"
 
     def _send(
         self,
@@ -255,14 +256,25 @@ class Marketplace:
         body: Json | None = None,
         data: Any = None,
         headers: dict[str, str] | None = None,
-        upload: bool = False,
+        upload: bool | int = False,
     ) -> Any:
+        """One request; `upload` is True for a slow write, or the size of an upload body."""
         url = self._url(path)
         what = f"{method} {urlsplit(url).path}"
         read = self.timeouts.upload_read if upload else self.timeouts.read
-        response = self._request(method, url, what, params, body, data, headers, read)
+        seconds = self._deadline(what, 0 if upload is True else int(upload))
+        with Watchdog(seconds) as watchdog:
+            try:
+                response = self._request(method, url, what, params, body, data, headers, read)
+                content = self._content(response, what)
+            except TransportError as exc:
+                if watchdog.fired:
+                    raise DeadlineError(what, f"no complete answer within {seconds:.0f} s") from exc
+                raise
+            if watchdog.fired:  # an answer delimited by the connection's end, cut short
+                raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
-            raise api_error(what, response.status_code, response.content, _retry_after(response))
+            raise api_error(what, response.status_code, content, _retry_after(response))
         if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere
             raise ApiRejectedError(
                 what,
@@ -271,14 +283,28 @@ class Marketplace:
                 advice="Marketplace redirected the request; check that MPAC_API_URL is the API "
                 "root (https://api.atlassian.com/marketplace)",
             )
-        if not response.content.strip():
+        if not content.strip():
             return None
         try:
-            return response.json()
+            return parse(content, what)
         except ValueError as exc:
             raise TransportError(
                 what, "the response was not complete JSON", maybe_processed=True
             ) from exc
+
+    def _deadline(self, what: str, upload_size: int) -> float:
+        """Seconds this request may take: its own deadline, within what is left of the run's."""
+        left = self.run_ends - self.clock()
+        if left <= 0:
+            raise DeadlineError(what, f"the run took longer than {self.deadlines.run:.0f} s")
+        own = self.deadlines.request + upload_size / self.deadlines.upload_rate
+        return min(own, left)
+
+    def _content(self, response: requests.Response, what: str) -> bytes:
+        try:
+            return read_body(response, what)
+        except requests.RequestException as exc:
+            raise _transport_error(what, exc) from exc
 
     def _request(
         self,
@@ -305,11 +331,12 @@ class Marketplace:
                     },
                     timeout=(self.timeouts.connect, read_timeout),
                     allow_redirects=False,  # we follow ourselves, and never to another host
-                    stream=False,
+                    stream=True,  # read by _content, bounded in size and time
                 )
             except requests.RequestException as exc:
                 raise _transport_error(what, exc) from exc
             if response.is_redirect and method == "GET":
+                response.close()
                 url = self._redirect_target(what, url, response.headers.get("Location", ""))
                 params = None
                 continue
@@ -339,19 +366,8 @@ class Marketplace:
         return f"{self.root}/rest/3{path}"
 
 
-def _href(link: Any) -> str | None:
-    """`links.next` as a string, or as {"href": ...} (both forms are served)."""
-    if isinstance(link, dict):
-        link = link.get("href")
-    return link if isinstance(link, str) and link.strip() else None
-
-
 def _seg(value: str) -> str:
     return quote(value, safe="")
-
-
-def _object(value: Any) -> Json:
-    return value if isinstance(value, dict) else {}
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -359,20 +375,26 @@ def _retry_after(response: requests.Response) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     except ValueError:
         pass
-    try:
-        when = parsedate_to_datetime(value)
-        date = response.headers.get("Date")
-        now = parsedate_to_datetime(date) if date else None
-    except (TypeError, ValueError):
+    when = _http_date(value)
+    if when is None:
         return None
-    if now is None:
-        from datetime import UTC, datetime
-
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str) -> datetime | None:
+    """An HTTP date, always aware: a `-0000` zone or none at all means UTC (RFC 9110)."""
+    try:
+        parsed = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _transport_error(what: str, exc: requests.RequestException) -> TransportError:
@@ -401,6 +423,6 @@ def is_transient(exc: BaseException) -> bool:
 
 def outcome_unknown(exc: BaseException) -> bool:
     """A write failed in a way that does not tell whether it took effect."""
-    if isinstance(exc, TransportError):
+    if isinstance(exc, TransportError | DeadlineError):
         return exc.maybe_processed
     return isinstance(exc, ApiError) and exc.status in (500, 502, 504)

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from publisher.checksums import same_sha512
 from publisher.compare import settled_patch
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
@@ -138,7 +139,7 @@ class Planner:
             for h, a in ids.items()
         }
         self._check_duplicates(ids, lives)
-        artifact = self._artifact([v for v in lives.values() if v])
+        artifact = self.artifact_plan([v for v in lives.values() if v])
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
         live_listings = {
             h: self.policy.read("read listing", partial(self._get_listing, a))
@@ -215,7 +216,7 @@ class Planner:
 
     def _offline(self, images: tuple[ImagePlan, ...]) -> Plan:
         release = self.release
-        artifact = self._artifact([])
+        artifact = self.artifact_plan([])
         compat = [
             ResolvedCompatibility(
                 f"<{c.product} parent software id>",
@@ -269,7 +270,8 @@ class Planner:
             )
         return tuple(plans)
 
-    def _artifact(self, live_versions: list[Json]) -> ArtifactPlan:
+    def artifact_plan(self, live_versions: list[Json]) -> ArtifactPlan:
+        """Upload, fetch, or reuse an artifact already on Marketplace (checked there)."""
         artifact = self.release.artifact
         if artifact.url:
             plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
@@ -294,7 +296,9 @@ class Planner:
                 None
                 if sha is None
                 else self._reusable(
-                    live_versions, lambda a: (a.get("fileInfo") or {}).get("checksum") == sha, sha
+                    live_versions,
+                    lambda a: same_sha512((a.get("fileInfo") or {}).get("checksum"), sha) is True,
+                    sha,
                 )
             )
         if found:

@@ -54,8 +54,8 @@ class RetryPolicy:
         already_done: Callable[[BaseException], bool] = lambda exc: False,
     ) -> T:
         """A call with side effects. After an unknown outcome, `reconcile()` re-reads the live
-        state and returns the result if the write took effect (None if it did not); a later
-        "already exists" answer (`already_done`) is verified the same way, not reported."""
+        state and returns the result if the write took effect (None if it did not); an
+        "already exists" answer (`already_done`), at any attempt, is verified the same way."""
         uncertain = False
 
         def attempt() -> T:
@@ -69,7 +69,7 @@ class RetryPolicy:
             except Exception as exc:
                 if outcome_unknown(exc):
                     uncertain = True
-                elif uncertain and already_done(exc):
+                elif already_done(exc):  # e.g. a concurrent run created it: verify, not fail
                     found = self.read(f"re-read after {what}", reconcile)
                     if found is not None:
                         return found

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
+from publisher import answers
 from publisher import events as ev
+from publisher.answers import conform
 from publisher.apierrors import ApiError
+from publisher.checksums import same_sha512
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import error, warning
 from publisher.errors import PartialPublishError, PublisherError, RateLimitError, VerificationError
@@ -27,6 +30,7 @@ from publisher.plan import (
     HostingPlan,
     ImagePlan,
     Plan,
+    Planner,
     listing_plan,
     version_plan,
 )
@@ -171,7 +175,8 @@ class Executor:
         sent = self.policy.read(
             f"upload {image.path.name}", lambda: send_file(self.client, endpoint, image.path, kind)
         )
-        image_id = str(sent.response.get("id") or "")
+        answer = conform(sent.response, answers.IMAGE, f"the {endpoint} answer", required=("id",))
+        image_id = str(answer["id"])
         if not image_id:
             raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
         self.journal.record_image(image.sha512, image.image_type, image_id)
@@ -192,34 +197,43 @@ class Executor:
     def _artifact(self) -> str:
         artifact = self.plan.artifact
         if artifact.action == "reuse":
-            assert artifact.reuse_id is not None
-            self._finish("artifact", f"artifact {artifact.source}", artifact.reason, "skipped")
-            self.result.uploads.append(
-                Upload(
-                    "artifact",
-                    artifact.source,
-                    artifact.size,
-                    artifact.sha512,
-                    artifact.reuse_id,
-                    reused=True,
-                )
-            )
-            return artifact.reuse_id
+            return self._reuse(artifact)
         verb = "fetch" if artifact.action == "fetch" else "upload"
         self._start("artifact", f"{verb} artifact {artifact.source}")
-        sent, artifact_id = self.policy.read(
-            f"{verb} artifact", partial(self._send_artifact, artifact)
-        )
+        done = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
+        if isinstance(done, ArtifactPlan):  # another run uploaded it while we waited for the slot
+            return self._reuse(done)
+        artifact_id, sent = done
         self.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
         )
         self._finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
         return artifact_id
 
-    def _send_artifact(self, artifact: ArtifactPlan) -> tuple[Sent, str]:
-        """One attempt, inside the machine-wide upload slot and after the spacing wait. The
-        journal records the artifact before the ledger: a ledger problem cannot lose it."""
+    def _reuse(self, artifact: ArtifactPlan) -> str:
+        assert artifact.reuse_id is not None
+        self._finish("artifact", f"artifact {artifact.source}", artifact.reason, "skipped")
+        self.result.uploads.append(
+            Upload(
+                "artifact",
+                artifact.source,
+                artifact.size,
+                artifact.sha512,
+                artifact.reuse_id,
+                reused=True,
+            )
+        )
+        return artifact.reuse_id
+
+    def _send_artifact(self, artifact: ArtifactPlan) -> ArtifactPlan | tuple[str, Sent]:
+        """One attempt, inside the machine-wide upload slot: first re-check whether another run
+        uploaded it meanwhile, then wait out the spacing, send, verify and record (in the slot,
+        so the next run sees the record). The journal records the artifact before the ledger:
+        a ledger problem cannot lose it."""
         with self.ledger.slot():
+            again = self._uploaded_meanwhile()
+            if again.action == "reuse":
+                return again
             self._wait(self.ledger.wait_needed())
             started = self.clock()
             refused = False
@@ -228,13 +242,28 @@ class Executor:
                 artifact_id = self._verify_artifact(artifact, sent)
                 key = sent.sha512 if artifact.path else artifact.source
                 self.journal.record_artifact(key, artifact_id)
-                return sent, artifact_id
+                return artifact_id, sent
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened
                 raise
             finally:
                 if not refused:
                     self.ledger.record(started, self.clock(), artifact.size or 0)
+
+    def _uploaded_meanwhile(self) -> ArtifactPlan:
+        """The plan's artifact decision made again on fresh state (journal and live versions)."""
+        if not self.plan.online:  # nothing live was read to plan it: nothing to re-check
+            return self.plan.artifact
+        self.journal.refresh()
+        build = self.release.build
+        lives = [
+            self.policy.read(
+                "re-read version", partial(self.client.get_version, h.app_software_id, build)
+            )
+            for h in self.plan.hostings
+        ]
+        planner = Planner(self.release, self.client, self.policy, self.journal)
+        return planner.artifact_plan([v for v in lives if v])
 
     def _transfer(self, artifact: ArtifactPlan) -> Sent:
         if artifact.url:
@@ -254,13 +283,18 @@ class Executor:
         self.emit(ev.Progress("artifact", done, total))
 
     def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
-        response = sent.response
+        where = f"the answer to the artifact {'upload' if artifact.path else 'fetch'}"
+        response = conform(sent.response, answers.ARTIFACT, where, required=("_links.self.href",))
         href = str(((response.get("_links") or {}).get("self") or {}).get("href") or "")
         artifact_id = href.rstrip("/").rsplit("/", 1)[-1]
         if not artifact_id:
             raise VerificationError("Marketplace's artifact answer has no _links.self.href")
         checksum = (response.get("fileInfo") or {}).get("checksum")
-        if artifact.path is not None and checksum != sent.sha512:
+        same = same_sha512(checksum, sent.sha512) if artifact.path is not None else True
+        if same is None:
+            note = f"Marketplace reported no sha512 checksum for {artifact.source} ({checksum})"
+            self.emit(ev.Problem(warning(f"{note}; relying on the plugin key and version it read")))
+        if same is False:
             raise VerificationError(
                 f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
                 f"sent has {sent.sha512}: the upload was corrupted",

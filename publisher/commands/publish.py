@@ -29,6 +29,7 @@ from publisher.retry import RetryPolicy
 from publisher.statedir import check_state_dir, state_dir
 from publisher.statekeys import account_key
 from publisher.steps import Execution, Executor, budget_problem
+from publisher.transfer import Deadlines
 from publisher.words import plural
 
 
@@ -42,6 +43,7 @@ class Seams:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry_initial: float = 1.0
     retry_attempts: int = 5
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,9 @@ class _Run:
             attempts=seams.retry_attempts, initial=seams.retry_initial, sleep=seams.sleep, emit=emit
         )
         self.client = (
-            Marketplace(connection, timeouts=seams.timeouts) if connection.credentials else None
+            Marketplace(connection, timeouts=seams.timeouts, deadlines=seams.deadlines)
+            if connection.credentials
+            else None
         )
         self.state_dir = state_dir(env)
         user = connection.credentials.user if connection.credentials else ""

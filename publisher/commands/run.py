@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +22,7 @@ from publisher.marketplace import Timeouts
 from publisher.outcome import RunReport
 from publisher.plan import PlanChoices
 from publisher.secrets import Redactor, secret_forms
+from publisher.transfer import deadlines_from
 
 WithReporter = Callable[
     [argparse.Namespace, Mapping[str, str], Redactor, Callable[[Callable[..., None]], int]], int
@@ -43,17 +45,19 @@ def run_publish(
             env = {**env, "MPAC_STATE_DIR": scratch}
         try:
             connection = _connection(args, env, dry_run, rehearsal)
+            deadlines = deadlines_from(env)
         except PublisherError as exc:
             refused = partial(_refused, exc, args, dry_run)
             return with_reporter(args, env, redact, refused)
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
         choices = PlanChoices(args.images, args.allow_duplicate_version)
+        seams = dataclasses.replace(_seams(env, connection), deadlines=deadlines)
         options = PublishOptions(
             config,
             connection,
             dry_run,
-            _seams(env, connection),
+            seams,
             choices,
             replace_artifact=bool(getattr(args, "replace_artifact", False)),
         )

@@ -20,14 +20,6 @@ BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
 # Remove each marker when the branch named lands (strict: an unexpected pass fails the run).
-NEEDS_LINK_REPAIR = pytest.mark.xfail(
-    reason="the client follows a doubled-segment link as is until branch `hostile` lands",
-    strict=True,
-)
-NEEDS_SAFE_LINKS = pytest.mark.xfail(
-    reason="the client follows server links unchecked until branch `hostile` or `after` lands",
-    strict=True,
-)
 NEEDS_FILES = pytest.mark.xfail(
     reason="the client sends image names as written until branch `files` lands", strict=True
 )
@@ -221,7 +213,7 @@ def test_hiding_the_only_public_version_is_refused_at_the_state_line(
 # -- issue 14: broken pagination links ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("style", ["no-prefix", pytest.param("doubled", marks=NEEDS_LINK_REPAIR)])
+@pytest.mark.parametrize("style", ["no-prefix", "doubled"])
 def test_repairable_pagination_links_still_collect_every_page(
     make_publisher: Any, release: Release, style: str
 ) -> None:
@@ -235,7 +227,6 @@ def test_repairable_pagination_links_still_collect_every_page(
     assert [c["parentSoftwareId"] for c in compat] == ["crowd"]
 
 
-@NEEDS_SAFE_LINKS
 def test_a_leftover_v2_pagination_link_is_never_followed(make_publisher: Any) -> None:
     publisher = make_publisher(link_style="v2", max_page_size=2)
     run = publisher()
@@ -271,7 +262,6 @@ def foreign_host() -> Iterator[tuple[str, list[dict[str, str]]]]:
     server.server_close()
 
 
-@NEEDS_SAFE_LINKS
 def test_pagination_link_to_another_host_gets_no_credentials(
     make_publisher: Any, foreign_host: tuple[str, list[dict[str, str]]]
 ) -> None:

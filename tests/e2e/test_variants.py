@@ -17,10 +17,6 @@ from tests.e2e.conftest import SPACING, Publisher, Release
 from tests.support.artifacts import jar_bytes
 
 BUILD = 2004000
-NEEDS_LINK_REPAIR = pytest.mark.xfail(  # remove when branch hostile lands
-    reason="the client follows a doubled-segment link as is until branch `hostile` lands",
-    strict=True,
-)
 ARCHIVED_TWIN = {
     "accounts": [
         {
@@ -46,15 +42,11 @@ VARIANTS: dict[str, tuple[dict[str, Any], Any]] = {
     "breach-503-seconds": ({"rate_limit_status": 503}, None),
 }
 # v2 and other-host links may rightly end a run with a refusal: test_live_like.py covers them.
-BROKEN_LINKS = ("links-doubled",)
 BREACH_SPACING = 2.0  # the sandbox's rule (the client believes SPACING); well above a slow plan
 
 
 def _params() -> list[Any]:
-    return [
-        pytest.param(name, id=name, marks=NEEDS_LINK_REPAIR if name in BROKEN_LINKS else ())
-        for name in VARIANTS
-    ]
+    return [pytest.param(name, id=name) for name in VARIANTS]
 
 
 @pytest.fixture(params=_params())

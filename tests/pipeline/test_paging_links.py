@@ -67,7 +67,7 @@ def test_pagination_link_to_another_host_gets_no_credentials(two_servers: tuple)
         "items": [{"appKey": "a"}],
         "links": {"next": f"http://127.0.0.1:{other}{APPS}?cursor=2"},
     }
-    with pytest.raises(UnavailableError, match="outside the API root"):
+    with pytest.raises(UnavailableError, match="not the API root"):
         list(client(root).developer_apps("d"))
     assert [port for port, _, _ in seen] == [root]  # nothing at all went to the other port
 
@@ -75,7 +75,7 @@ def test_pagination_link_to_another_host_gets_no_credentials(two_servers: tuple)
 def test_pagination_link_to_another_scheme_is_refused(two_servers: tuple) -> None:
     pages, seen, root, _ = two_servers
     pages[APPS] = {"items": [], "links": {"next": f"https://127.0.0.1:{root}{APPS}?cursor=2"}}
-    with pytest.raises(UnavailableError, match="outside the API root"):
+    with pytest.raises(UnavailableError, match="not the API root"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 1
 
@@ -97,7 +97,7 @@ def test_a_next_link_back_to_a_read_page_stops_the_loop(two_servers: tuple) -> N
     pages, seen, root, _ = two_servers
     pages[APPS] = {"items": [{"appKey": "a"}], "links": {"next": f"{APPS}?cursor=2"}}
     pages[APPS + "?cursor=2"] = {"items": [{"appKey": "b"}], "links": {"next": f"{APPS}?cursor=2"}}
-    with pytest.raises(UnavailableError, match="points back to a page already read"):
+    with pytest.raises(UnavailableError, match="back to a page already read"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 2
 
@@ -109,7 +109,7 @@ def test_pages_are_bounded(two_servers: tuple, monkeypatch: pytest.MonkeyPatch) 
             "items": [{"appKey": str(n)}],
             "links": {"next": f"{APPS}?cursor={n + 1}"},
         }
-    monkeypatch.setattr("publisher.marketplace.MAX_PAGES", 4)
+    monkeypatch.setattr("publisher.links.MAX_PAGES", 4)
     with pytest.raises(UnavailableError, match="more than 4 pages"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 4
@@ -118,7 +118,7 @@ def test_pages_are_bounded(two_servers: tuple, monkeypatch: pytest.MonkeyPatch) 
 def test_a_v2_leftover_link_is_not_followed(two_servers: tuple) -> None:
     pages, seen, root, _ = two_servers
     pages[APPS] = {"items": [], "links": {"next": "/rest/2/addons?offset=10"}}
-    with pytest.raises(UnavailableError, match="not a v3 path"):
+    with pytest.raises(UnavailableError, match="another API version"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 1
 

@@ -1,0 +1,162 @@
+"""Reading Marketplace's answers by their expected shape: anything else is a clear error.
+
+Every answer is untrusted input. A wrong type anywhere (a string where an object belongs, a list
+where a document belongs) ends as `UnexpectedAnswer` naming what and where, exit 8: never a
+crash (exit 1) and never blamed on release.yml.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from publisher.errors import UnavailableError
+
+T = TypeVar("T")
+Json = dict[str, Any]
+MAX_DEPTH = 64  # Marketplace documents nest about 6 deep; deeper is hostile (RecursionError)
+_KINDS = {dict: "an object", list: "a list", str: "a string", int: "an integer", bool: "a boolean"}
+
+
+class UnexpectedAnswer(UnavailableError):
+    """A 2xx answer that is not what the API promises (wrong type, too big, too deep, bad link)."""
+
+    title = "Marketplace answered something unexpected"
+
+    def __init__(self, what: str, where: str) -> None:
+        self.what = what
+        self.where = where
+        super().__init__(
+            f"Marketplace answered something unexpected: {what} ({where})",
+            advice="nothing was changed by this answer; re-run later, and if it persists "
+            "check that MPAC_API_URL is the Marketplace API root and report it",
+        )
+
+
+def parse(content: bytes, where: str) -> Any:
+    """JSON text -> value; nested deeper than MAX_DEPTH -> UnexpectedAnswer. Text that is not
+    JSON raises ValueError: the caller decides (a cut-off answer is a transport failure)."""
+    try:
+        value = json.loads(content)
+    except RecursionError:
+        raise UnexpectedAnswer("JSON nested too deeply", where) from None
+    if _depth_over(value, MAX_DEPTH):
+        raise UnexpectedAnswer(f"JSON nested more than {MAX_DEPTH} levels deep", where)
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:  # iterative: a deep document must not exhaust the Python stack here either
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    for kind, name in _KINDS.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+def expect(value: Any, kind: type[T], what: str, where: str) -> T:
+    """`value` if it is a `kind` (a bool is not an int), else UnexpectedAnswer."""
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise UnexpectedAnswer(f"{what} is {describe(value)}, expected {_KINDS[kind]}", where)
+    return value
+
+
+def document(value: Any, where: str) -> Json:
+    """An answer that must be a JSON object."""
+    return expect(value, dict, "the answer", where)
+
+
+def field(doc: Json, dotted: str, kind: type[T], where: str) -> T | None:
+    """doc["a"]["b"]... for "a.b": None when a level is absent or null; a present level of the
+    wrong type (e.g. `frameworkDetails` a string) -> UnexpectedAnswer."""
+    current: Any = doc
+    parts = dotted.split(".")
+    for depth, part in enumerate(parts):
+        here = ".".join(parts[:depth]) or "the answer"
+        current = expect(current, dict, here, where).get(part)
+        if current is None:
+            return None
+    return expect(current, kind, dotted, where)
+
+
+def items(value: Any, what: str, where: str) -> list[Json]:
+    """A list of objects (entries of a listing answer)."""
+    found = expect(value, list, what, where)
+    for index, entry in enumerate(found):
+        expect(entry, dict, f"{what}[{index}]", where)
+    return found
+
+
+Shape = dict[str, type]  # "a.b": the type of doc["a"]["b"] when present; "a[]": each entry of a
+
+# The fields of each answer the publisher reads, with their types (spec: docs/api).
+VERSION: Shape = {
+    "buildNumber": int,
+    "versionNumber": str,
+    "state": str,
+    "revision": int,  # sent back as is with an update
+    "frameworkDetails": dict,
+    "frameworkDetails.frameworkId": str,
+    "frameworkDetails.attributes": dict,
+    "frameworkDetails.attributes.artifactId": str,
+    "compatibilities": list,
+    "compatibilities[]": dict,
+    "changelog": dict,
+    "licenseType": dict,
+    "acceptedAgreements": list,
+    "acceptedAgreements[]": dict,
+}
+LISTING: Shape = {
+    "revision": int,
+    "state": str,
+    "approvalStatus": str,
+    "screenshots": list,
+    "highlights": list,
+    "developerLinks": dict,
+    "deploymentInstructions": list,
+}
+ARTIFACT: Shape = {
+    "_links": dict,
+    "_links.self": dict,
+    "_links.self.href": str,
+    "_links.remote": dict,
+    "_links.remote.href": str,
+    "fileInfo": dict,
+    "fileInfo.checksum": str,
+    "fileInfo.size": int,
+    "details": dict,
+    "details.key": str,
+    "details.version": str,
+}
+IMAGE: Shape = {"id": str}
+APP_SOFTWARE: Shape = {"appSoftwareId": str, "hosting": str}
+PARENT: Shape = {"id": str, "name": str}
+PARENT_VERSION: Shape = {"buildNumber": int, "versionNumber": str}
+DEVELOPER_ID: Shape = {"developerId": str}
+DEVELOPER_SPACE: Shape = {"id": str, "name": str, "status": str}
+
+
+def conform(value: Any, shape: Shape, where: str, *, required: tuple[str, ...] = ()) -> Json:
+    """`value` as a JSON object whose fields have the types `shape` gives; `required` ones must
+    be present. Anything else -> UnexpectedAnswer naming the field."""
+    doc = document(value, where)
+    for dotted, kind in shape.items():
+        if dotted.endswith("[]"):
+            entries = field(doc, dotted[:-2], list, where) or []
+            for index, entry in enumerate(entries):
+                expect(entry, kind, f"{dotted[:-2]}[{index}]", where)
+        elif field(doc, dotted, kind, where) is None and dotted in required:
+            raise UnexpectedAnswer(f"{dotted} is missing", where)
+    return doc
