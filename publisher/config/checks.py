@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from publisher import localfiles
 from publisher.config import artifact as artifacts
 from publisher.config import images
 from publisher.config.changelog import ChangelogError, section_for
@@ -32,6 +33,7 @@ class Checker:
     allow_outside: bool
     found: list[Diagnostic] = field(default_factory=list)
     paths: dict[KeyPath, Path] = field(default_factory=dict)  # resolved, checked files
+    checked: dict[KeyPath, localfiles.CheckedFile] = field(default_factory=dict)
     notes: str | None = None
 
     def problem(self, key: KeyPath, message: str, *, at_key: bool = False) -> None:
@@ -65,17 +67,19 @@ class Checker:
             )
             return None
         try:
-            if not candidate.exists():
-                self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
-            elif candidate.is_dir():
-                self.problem(key, f"'{value}' is a directory, not a file")
-            elif not images.readable(candidate):
-                self.problem(key, f"'{value}' is not readable (permissions)")
-            else:
-                self.paths[key] = candidate
-                return candidate
+            checked = localfiles.check(candidate, None if self.allow_outside else self.workspace)
+        except FileNotFoundError:
+            self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
+        except PermissionError:
+            self.problem(key, f"'{value}' is not readable (permissions)")
+        except localfiles.UnusableFile as exc:
+            self.problem(key, f"'{value}' {exc}")
         except OSError as exc:
             self.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+        else:
+            self.paths[key] = candidate
+            self.checked[key] = checked
+            return candidate
         return None
 
 
@@ -105,7 +109,7 @@ def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:
     framework = data.get("framework", "plugin")
     try:
         info = artifacts.inspect(path, framework if isinstance(framework, str) else "plugin")
-    except artifacts.ArtifactProblem as exc:
+    except (artifacts.ArtifactProblem, localfiles.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
         return
     except OSError as exc:
@@ -160,6 +164,9 @@ def _check_images(checker: Checker, listing: Any) -> None:
         try:
             problem = images.image_problem(path)
             mismatch = None if problem else images.extension_mismatch(path)
+        except localfiles.UnusableFile as exc:
+            checker.problem(key, f"'{value}' {exc}")
+            continue
         except OSError as exc:
             checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
             continue
@@ -232,11 +239,12 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
     if path is None or not isinstance(version, str):
         return
     try:
-        raw = path.read_bytes()[:MAX_NOTES_FILE]
+        with localfiles.open_regular(path) as handle:
+            raw = handle.read(MAX_NOTES_FILE)
         checker.notes = section_for(raw.decode("utf-8"), version)
     except UnicodeDecodeError:
         checker.problem(key, f"'{value}' is not UTF-8 text")
-    except ChangelogError as exc:
+    except (ChangelogError, localfiles.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
     except OSError as exc:
         checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
