@@ -219,12 +219,13 @@ def _compare(low: Any, high: Any) -> int | None:
     return None
 
 
-def _numeric(version: str) -> tuple[int, ...] | None:
+def _numeric(version: str) -> tuple[tuple[int, str], ...] | None:
+    """Comparable parts of a dotted version, compared as numbers without int() (any length)."""
     parts = version.split(".")
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):  # isdigit alone accepts "²"
         return None
-    numbers = [int(p) for p in parts] + [0] * (4 - len(parts))
-    return tuple(numbers)
+    padded = [p.lstrip("0") for p in parts] + [""] * (4 - len(parts))
+    return tuple((len(p), p) for p in padded)
 
 
 def _check_notes(checker: Checker, release: Any, version: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from publisher.config.yamldoc import Path, YamlDocument, format_path, walk
 from publisher.diagnostics import Diagnostic, error
 
+MAX_DIGITS = 4000  # under Python's 4300-digit limit on int("...")
 _REFERENCE = re.compile(r"\$(\$?)\{([^}]*)\}?")
 _NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.DOTALL)
 
@@ -100,7 +101,8 @@ def coerce(data: Any, changed: set[Path], schema: Mapping[str, Any]) -> Any:
 def _typed(value: str, types: set[str]) -> Any:
     text = value.strip()
     if "integer" in types and re.fullmatch(r"[+-]?[0-9]+", text):
-        return int(text)
+        # Past Python's int-string limit it stays text, and the schema calls it too large.
+        return int(text) if len(text) <= MAX_DIGITS else value
     if "number" in types and "string" not in types and re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+", text):
         return float(text)
     if "boolean" in types and text.lower() in ("true", "false"):

@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from publisher.config.interpolate import MAX_DIGITS
 from publisher.config.yamldoc import Path, YamlDocument, format_path
 from publisher.diagnostics import Diagnostic, error
 
@@ -131,6 +132,8 @@ def _type_message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
         return f'expected {wanted}, but YAML reads {span.raw} as {got}; quote it: "{span.raw}"'
     if value is None:
         return f"expected {wanted}, but the value is empty"
+    if isinstance(value, str) and len(value) > MAX_DIGITS and value.strip().isdigit():
+        return f"expected {wanted}, got a number of {len(value.strip())} digits: far too large"
     return f"expected {wanted}, got {got}"
 
 

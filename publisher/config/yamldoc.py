@@ -205,7 +205,13 @@ class _Builder:
                 problem=f"the tag {node.tag!r} is not allowed in a release file",
                 problem_mark=node.start_mark,
             )
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (
+            ValueError,
+            OverflowError,
+        ) as exc:  # 5000 digits, 2026-13-45: YAML typed, unbuildable
+            raise _Refused(problem=_unbuildable(node, exc), problem_mark=node.start_mark) from None
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
@@ -260,6 +266,17 @@ class _Builder:
                 problem_mark=node.start_mark,
             )
         return str(node.value)
+
+
+def _unbuildable(node: ScalarNode, exc: Exception) -> str:
+    if node.tag.endswith(":int"):
+        return (
+            f"a number of {len(node.value)} digits is too large to read; a release file needs "
+            "no number this big"
+        )
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"YAML reads {shown} as a {kind} but it is not a valid one ({exc}); quote it for text"
 
 
 def walk(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
