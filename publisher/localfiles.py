@@ -60,6 +60,10 @@ def open_regular(
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):
             raise UnusableFile(f"is {kind_of(opened.st_mode)}, not a regular file")
+        if workspace is not None:
+            real = real_path_of(fd, path, opened)
+            if not real.is_relative_to(workspace):
+                raise UnusableFile(f"now resolves to {real}, outside the workspace {workspace}")
         if expected is not None and (opened.st_dev, opened.st_ino) != (
             expected.device,
             expected.inode,
@@ -67,10 +71,6 @@ def open_regular(
             raise UnusableFile(
                 "was replaced after it was checked (another file is there now); refused"
             )
-        if workspace is not None:
-            real = real_path_of(fd, path, opened)
-            if not real.is_relative_to(workspace):
-                raise UnusableFile(f"now resolves to {real}, outside the workspace {workspace}")
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

@@ -30,7 +30,7 @@ from publisher.plan import (
     version_plan,
 )
 from publisher.retry import RetryPolicy
-from publisher.uploads import Sent, artifact_content_type, image_content_type, send_file
+from publisher.uploads import IMAGE_BY_CONTENT, Sent, artifact_content_type, send_file
 
 
 @dataclass(frozen=True)
@@ -154,10 +154,11 @@ class Executor:
 
     def _upload_image(self, image: ImagePlan) -> str:
         endpoint = f"/assets/images/{image.image_type}"
-        kind = image_content_type(image.path)
+        checked = self.release.checked(image.path)
         # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
         sent = self.policy.read(
-            f"upload {image.path.name}", lambda: send_file(self.client, endpoint, image.path, kind)
+            f"upload {image.path.name}",
+            lambda: send_file(self.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked),
         )
         image_id = str(sent.response.get("id") or "")
         if not image_id:
@@ -222,6 +223,7 @@ class Executor:
                     artifact.path,
                     artifact_content_type(artifact.path),
                     self._progress,
+                    checked=self.release.checked(artifact.path),
                 )
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened

@@ -152,6 +152,7 @@ def _build(data: dict[str, Any], doc: YamlDocument, checker: Checker, config: Pa
         listing=_listing(listing, checker) if isinstance(listing, dict) else None,
         config_path=config,
         document=doc,
+        files=tuple({f.path: f for f in checker.checked.values()}.values()),
     )
 
 
