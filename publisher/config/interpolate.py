@@ -49,7 +49,10 @@ def interpolate(
             return [rebuild(item, (*path, index)) for index, item in enumerate(data)]
         if isinstance(data, str) and "${" in data:
             changed.add(path)
-            return replace(data, path)
+            before = len(problems)
+            text = replace(data, path)
+            # Unknown, not "": no knock-on errors ("no such file: app-.jar") for a reported value.
+            return None if len(problems) > before else text
         return data
 
     return rebuild(doc.data, ()), changed, problems

@@ -37,9 +37,18 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     file: str = "release.yml"
 
+    found: bool = True  # False: there is no release file at the path given
+
     @property
     def ok(self) -> bool:
         return self.release is not None and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def verdict(self) -> str:
+        """One line for the end of the run: valid, invalid, or not there at all."""
+        if not self.found:
+            return f"release file not found: {self.file}"
+        return f"{self.file} is valid" if self.ok else f"{self.file} is invalid"
 
 
 def load_release(
@@ -54,7 +63,7 @@ def load_release(
     shown = display_name or str(config)
     text, problem = _read(config, shown)
     if problem:
-        return LoadResult(None, [problem], shown)
+        return LoadResult(None, [problem], shown, found=config.exists())
     try:
         doc = load_yaml(text, shown)
     except YamlError as exc:
@@ -89,7 +98,8 @@ def _read(config: Path, shown: str) -> tuple[str, Diagnostic | None]:
             return "", error(f"{shown} is a directory; give the path of a release.yml file", at)
         raw = config.read_bytes()
     except FileNotFoundError:
-        return "", error(f"no such file: {shown}", None)
+        where = Path(os.path.abspath(config))
+        return "", error(f"release file not found: {shown} (no file at {where})", None)
     except PermissionError:
         return "", error(f"cannot read {shown}: permission denied", None)
     except OSError as exc:

@@ -59,22 +59,19 @@ def _explain(err: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
                 yield from _explain(sub, doc)
             return
     if err.validator == "required":
-        missing = _missing_key(err)
         where = f" in '{key}'" if path else ""
-        yield error(
-            f"missing required key '{missing}'{where}",
-            doc.locate(path, at_key=True),
-            format_path((*path, missing)),
-        )
+        for missing in _missing_keys(err):  # jsonschema's errors per key all read alike: dedupe
+            yield error(
+                f"missing required key '{missing}'{where}",
+                doc.locate(path, at_key=True),
+                format_path((*path, missing)),
+            )
     elif err.validator == "additionalProperties":
         for extra in _extra_keys(err):
             allowed = list(_schema(err).get("properties", {}))
-            guess = difflib.get_close_matches(extra, allowed, n=1)
-            hint = (
-                f"; did you mean '{guess[0]}'?"
-                if guess
-                else f"; expected one of: {', '.join(allowed)}"
-            )
+            guess = _suggest(extra, _schema(err))
+            options = f"; expected one of: {', '.join(allowed)}"
+            hint = f"; did you mean '{guess}'?" if guess else options
             yield error(
                 f"unknown key '{extra}'{hint}",
                 doc.locate((*path, extra), at_key=True),
@@ -175,10 +172,46 @@ def _schema(err: ValidationError) -> dict[str, Any]:
     return err.schema if isinstance(err.schema, dict) else {}
 
 
-def _missing_key(err: ValidationError) -> str:
+def _missing_keys(err: ValidationError) -> list[str]:
     required: Any = err.validator_value
     instance = err.instance if isinstance(err.instance, dict) else {}
-    return next((name for name in required if name not in instance), "?")
+    return [name for name in required if name not in instance]
+
+
+def _suggest(extra: str, level: dict[str, Any]) -> str | None:
+    """The allowed key meant by an unknown one: a near spelling, else the key of the same kind
+    (`image:` in a highlight is its `screenshot:`), else one that contains it."""
+    properties: dict[str, Any] = level.get("properties", {})
+    close = difflib.get_close_matches(extra, list(properties), n=1)
+    if close:
+        return close[0]
+    kinds = _kinds_by_name().get(extra, set())
+    same = [name for name, node in properties.items() if node.get("$ref") in kinds]
+    required = [name for name in same if name in level.get("required", [])]
+    if required or same:
+        return (required or same)[0]
+    inside = [name for name in properties if extra.lower() in name or name in extra.lower()]
+    return inside[0] if len(inside) == 1 else None
+
+
+@cache
+def _kinds_by_name() -> dict[str, set[str]]:
+    """Every property name in the schema -> the $refs it is declared with (its kind of value)."""
+    found: dict[str, set[str]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, child in (node.get("properties") or {}).items():
+                if isinstance(child, dict) and isinstance(child.get("$ref"), str):
+                    found.setdefault(name, set()).add(child["$ref"])
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(release_schema())
+    return found
 
 
 def _extra_keys(err: ValidationError) -> list[str]:

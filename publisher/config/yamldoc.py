@@ -134,6 +134,9 @@ def _unreadable(exc: yaml.reader.ReaderError, text: str, file: str) -> Diagnosti
 
 
 def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    unclosed = _unclosed(exc, file)
+    if unclosed is not None:
+        return unclosed
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     context = f" ({exc.context})" if exc.context and exc.problem else ""
@@ -141,6 +144,29 @@ def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
     loc = _at(file, mark.line + 1, mark.column + 1) if mark else _at(file)
     prefix = "" if isinstance(exc, _Refused) else "not valid YAML: "
     return error(f"{prefix}{problem}{context}{hint}", loc)
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic | None:
+    """An unclosed quote or bracket, located where it opens (PyYAML points at where it gave up)."""
+    start, end = exc.context_mark, exc.problem_mark
+    context = exc.context or ""
+    if start is None or end is None:
+        return None
+    at = _at(file, start.line + 1, start.column + 1)
+    if context == "while scanning a quoted scalar":
+        return error(
+            "this quoted string is never closed (YAML reached "
+            f"{'the end of the file' if 'end of stream' in str(exc.problem) else exc.problem}); "
+            "add the closing quote",
+            at,
+        )
+    if context.startswith("while parsing a flow") and end.line != start.line:
+        bracket = "[" if "sequence" in context else "{"
+        return error(
+            f"this '{bracket}' is not closed on its line (at line {end.line + 1}: {exc.problem})",
+            at,
+        )
+    return None
 
 
 class _Refused(yaml.MarkedYAMLError):

@@ -38,6 +38,7 @@ class TerminalReporter:
         self._started: dict[str, float] = {}
         self._quarters: dict[str, int] = {}
         self._last_wait_line: float | None = None
+        self._errors_shown: set[str] = set()  # the closing line does not repeat one of these
 
     # -- plumbing -----------------------------------------------------------------------------
     def _paint(self, text: str, color: str) -> str:
@@ -68,6 +69,8 @@ class TerminalReporter:
             d = event.diagnostic
             tone = "red" if d.is_error else "yellow"
             where = f"{d.location}: " if d.location else ""
+            if d.is_error:
+                self._errors_shown.add(d.message)
             self.line(f"{where}{self._paint(d.severity, tone)}: {d.message}")
         elif isinstance(event, ev.StepStarted):
             self._started[event.key] = self.clock()
@@ -135,7 +138,10 @@ class TerminalReporter:
             self.line(f"  waiting {event.remaining:.0f}s: {event.reason}")
 
     def _final(self, report: RunReport) -> None:
-        for text in final_lines(report):
+        lines = final_lines(report)
+        if report.error in self._errors_shown and lines[:1] == [f"✗ {report.error}"]:
+            lines[0] = f"✗ {report.command} failed: the error above"
+        for text in lines:
             tone = "red" if report.exit_code else "green"
             self.line(
                 self._paint(text, tone)

@@ -86,3 +86,24 @@ def test_odd_digits_in_a_product_version_are_located_not_a_crash(
     assert code == 3, out
     assert "release.yml:9:10: error: compatibility[0].min:" in out
     assert "unexpected error" not in out
+
+
+@pytest.mark.parametrize("command", ["validate", "plan"])
+def test_a_missing_release_file_is_called_not_found_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    missing = tmp_path / "nothere.yml"
+    code = main([command, str(missing)], env={"NO_COLOR": "1"})
+    out = capsys.readouterr().out
+    assert code == 3, out
+    assert f"release file not found: {missing}" in out
+    assert "invalid" not in out
+
+
+def test_a_fatal_error_is_printed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["publish", str(tmp_path / "release.yml")], env={"NO_COLOR": "1"})
+    out = capsys.readouterr().out
+    assert code == 4, out
+    message = "no credentials: MPAC_USER and MPAC_TOKEN are not set"
+    assert out.count(message) == 1, out
+    assert "✗ publish failed: the error above" in out
