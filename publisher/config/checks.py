@@ -252,14 +252,20 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
 
 
 def _check_hosting(checker: Checker, data: dict[str, Any]) -> None:
+    """Cloud versions are Connect/Forge: their own deploy creates them (issue #15.2)."""
     hosting = data.get("hosting")
-    hostings = hosting if isinstance(hosting, list) else [hosting]
-    if "cloud" in hostings and data.get("framework", "plugin") in ("plugin", "workflow"):
-        checker.advise(
-            ("hosting",),
-            "cloud apps are Connect or Forge apps; Marketplace is likely to refuse a "
-            "plugin artifact for the cloud hosting",
-        )
+    if hosting == "cloud":
+        key: KeyPath = ("hosting",)
+    elif isinstance(hosting, list) and "cloud" in hosting:
+        key = ("hosting", hosting.index("cloud"))
+    else:
+        return
+    checker.problem(
+        key,
+        "cloud is not supported: a cloud version is a Connect or Forge app, created by its own "
+        "deploy (`forge deploy`, or the Connect descriptor), not from a plugin artifact. "
+        "Publish datacenter and server here, and leave cloud out (nothing was sent)",
+    )
 
 
 def _items(value: Any) -> list[Any]:

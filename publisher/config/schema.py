@@ -58,6 +58,10 @@ def _explain(err: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
             for sub in chosen:
                 yield from _explain(sub, doc)
             return
+        named = _named_choice(err)
+        if named:
+            yield error(f"{key}: {named}", doc.locate(path), format_path(path))
+            return
     if err.validator == "required":
         where = f" in '{key}'" if path else ""
         for missing in _missing_keys(err):  # jsonschema's errors per key all read alike: dedupe
@@ -70,8 +74,8 @@ def _explain(err: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
         for extra in _extra_keys(err):
             allowed = list(_schema(err).get("properties", {}))
             guess = _suggest(extra, _schema(err))
-            options = f"; expected one of: {', '.join(allowed)}"
-            hint = f"; did you mean '{guess}'?" if guess else options
+            listed = f"; expected one of: {', '.join(allowed)}"
+            hint = f"; did you mean '{guess}'?" if guess else listed
             yield error(
                 f"unknown key '{extra}'{hint}",
                 doc.locate((*path, extra), at_key=True),
@@ -89,8 +93,8 @@ def _message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
         return _type_message(err, doc, path)
     if err.validator == "enum":
         options = [str(o) for o in rule]
-        guess = difflib.get_close_matches(str(value), options, n=1)
-        suffix = f"; did you mean '{guess[0]}'?" if guess else ""
+        guess = _closest_option(str(value), options)
+        suffix = f"; did you mean '{guess}'?" if guess else ""
         return f"{_show(value)} is not one of: {', '.join(options)}{suffix}"
     if err.validator == "pattern":
         return f"{_show(value)} is not {hint}" if hint else f"{_show(value)} has the wrong form"
@@ -114,6 +118,35 @@ def _message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
     if hint:
         return f"{_show(value)} is not {hint}"
     return str(err.message)
+
+
+def _named_choice(err: ValidationError) -> str | None:
+    """For "a name from this list, or an id": the message about the names, with a suggestion."""
+    named = [e for e in err.context or [] if e.validator == "enum" and not e.relative_path]
+    if not named or not isinstance(err.instance, str):
+        return None
+    rule: Any = named[0].validator_value
+    options = [str(o) for o in rule]
+    hint = _schema(err).get("x-hint")
+    guess = _closest_option(err.instance, options)
+    return (
+        f"{_show(err.instance)} is not one of: {', '.join(options)}"
+        + (f", {hint}" if hint else "")
+        + (f"; did you mean '{guess}'?" if guess else "")
+    )
+
+
+def _closest_option(value: str, options: list[str]) -> str | None:
+    """'Jira Service Management' -> jira-service-management, 'Confluence Data Center' ->
+    confluence: the same words, then the longest option it starts with, then a near spelling."""
+    folded = re.sub(r"[\s_]+", "-", value.strip().lower())
+    if folded in options and folded != value:
+        return folded
+    prefixes = [o for o in options if folded.startswith(o + "-")]
+    if prefixes:
+        return max(prefixes, key=len)
+    close = difflib.get_close_matches(folded, options, n=1)
+    return close[0] if close else None
 
 
 def _type_message(err: ValidationError, doc: YamlDocument, path: Path) -> str:

@@ -107,3 +107,31 @@ def test_a_fatal_error_is_printed_once(tmp_path: Path, capsys: pytest.CaptureFix
     message = "no credentials: MPAC_USER and MPAC_TOKEN are not set"
     assert out.count(message) == 1, out
     assert "✗ publish failed: the error above" in out
+
+
+@pytest.mark.parametrize(
+    "product",
+    ["confluence", "crowd", "jira-service-management", "3d235af4-145b-515e-af52-91e054b158ac"],
+)
+def test_product_keys_and_opaque_ids_are_accepted_offline(
+    workspace: Path, capsys: pytest.CaptureFixture[str], product: str
+) -> None:
+    code, out = validate(workspace, VALID.replace("product: jira", f"product: {product}"), capsys)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Jira Service Management", "jira-service-management"),
+        ("Jira Software", "jira"),
+        ("Bamboo", "bamboo"),
+    ],
+)
+def test_a_product_display_name_gets_its_key_suggested(
+    workspace: Path, capsys: pytest.CaptureFixture[str], written: str, meant: str
+) -> None:
+    code, out = validate(workspace, VALID.replace("product: jira", f"product: {written}"), capsys)
+    assert code == 3, out
+    assert f"release.yml:8:14: error: compatibility[0].product: '{written}' is not one of" in out
+    assert f"did you mean '{meant}'?" in out
