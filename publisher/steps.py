@@ -30,7 +30,13 @@ from publisher.plan import (
     version_plan,
 )
 from publisher.retry import RetryPolicy
-from publisher.uploads import IMAGE_BY_CONTENT, Sent, artifact_content_type, send_file
+from publisher.uploads import (
+    IMAGE_BY_CONTENT,
+    Sent,
+    artifact_content_type,
+    data_center_refusal,
+    send_file,
+)
 
 
 @dataclass(frozen=True)
@@ -247,6 +253,14 @@ class Executor:
                 f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
                 f"sent has {sent.sha512}: the upload was corrupted",
                 advice="re-run; if it happens again, check the proxies between you and Marketplace",
+            )
+        refusal = data_center_refusal(response, self.release.hostings)
+        if refusal:  # before any version exists: nothing half-done
+            raise VerificationError(
+                refusal,
+                advice="declare atlassian-data-center-status=compatible in plugin-info, or "
+                "remove datacenter from hosting",
+                diagnostics=(error(refusal, self.release.locate(("hosting",)), "hosting"),),
             )
         details = response.get("details") or {}
         for field_name, expected, key in (

@@ -124,6 +124,21 @@ def send_file(
     return Sent(response, reader.sha512, size)
 
 
+def data_center_refusal(response: Json, hostings: tuple[str, ...]) -> str | None:
+    """Why an uploaded artifact cannot become a datacenter version, from Marketplace's answer.
+
+    Only Marketplace knows `details.dataCenterCompatible`; a version created on an artifact it
+    reports as incompatible would be published for Data Center anyway (issue #15.8).
+    """
+    details = response.get("details") or {}
+    if "datacenter" not in hostings or details.get("dataCenterCompatible") is not False:
+        return None
+    return (
+        "Marketplace reports the artifact as not Data Center compatible "
+        "(details.dataCenterCompatible: false), and hosting includes datacenter"
+    )
+
+
 def artifact_content_type(path: Path) -> str:
     return _ARTIFACT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 

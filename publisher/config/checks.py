@@ -116,6 +116,7 @@ def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:
         checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
         return
     _compare_identity(checker, info, data)
+    _check_data_center(checker, info, data.get("hosting"))
 
 
 def _compare_identity(checker: Checker, info: artifacts.ArtifactInfo, data: dict[str, Any]) -> None:
@@ -138,6 +139,18 @@ def _compare_identity(checker: Checker, info: artifacts.ArtifactInfo, data: dict
                 f"the artifact's version is '{info.version}' but version is '{version}'; "
                 "did the build produce the right jar?",
             )
+
+
+def _check_data_center(checker: Checker, info: artifacts.ArtifactInfo, hosting: Any) -> None:
+    """Marketplace reports a plugin without the Data Center params as not DC compatible."""
+    hostings = hosting if isinstance(hosting, list) else [hosting]
+    if "datacenter" in hostings and info.data_center_compatible is False:
+        checker.advise(
+            ("artifact",),
+            "the artifact's plugin-info declares neither atlassian-data-center-status=compatible "
+            "nor atlassian-data-center-compatible=true; Marketplace will report it as not Data "
+            "Center compatible and publish stops after the upload (docs/limits.md)",
+        )
 
 
 def _check_images(checker: Checker, listing: Any) -> None:
