@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from publisher.config.descriptor import DescriptorProblem, plugin_identity
 from publisher.localfiles import open_regular
@@ -183,12 +183,24 @@ def _readable_member(info: zipfile.ZipInfo, name: str) -> None:
         )
 
 
+def _no_duplicate_identity(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Two "key" (or "version") members: which one Marketplace reads is undefined, so refuse."""
+    names = [name for name, _ in pairs]
+    for name in ("key", "version"):
+        if names.count(name) > 1:
+            raise ArtifactProblem(
+                f"is a Connect descriptor with {names.count(name)} '{name}' members in one "
+                "object; which one Marketplace reads is undefined, so it is refused"
+            )
+    return dict(pairs)
+
+
 def _inspect_connect(handle: BinaryIO) -> ArtifactInfo:
     raw = handle.read(MAX_DESCRIPTOR + 1)
     if len(raw) > MAX_DESCRIPTOR:
         raise ArtifactProblem("is a Connect descriptor larger than 2 MB; refused")
     try:
-        descriptor = json.loads(raw)
+        descriptor = json.loads(raw, object_pairs_hook=_no_duplicate_identity)
     except RecursionError:
         raise ArtifactProblem(
             "is a Connect descriptor nested too deeply to be read; refused"

@@ -200,3 +200,11 @@ def test_a_normal_jar_and_obr_still_read_their_identity(tmp_path: Path) -> None:
         archive.writestr("atlassian-plugin.xml", DESCRIPTOR)
     path.write_bytes(stored.getvalue())
     assert inspect(path).version == "2.4.0"
+
+
+def test_connect_descriptor_with_two_keys_is_ambiguous_and_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = b'{"key": "com.example.timesheets", "version": "2.4.0", "key": "com.evil.other"}'
+    out = validate(tmp_path, "descriptor.json", data, capsys)
+    assert "5:11: error: artifact: 'descriptor.json' is a Connect descriptor with 2 'key'" in out
