@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import lzma
 import os
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -23,6 +24,8 @@ from publisher.localfiles import open_regular
 MAX_ARTIFACT_BYTES = 250_000_000  # "Maximum individual artifact size: 250 MB" (read as 10^6 bytes)
 MAX_DESCRIPTOR = 2_000_000
 MAX_NESTED_JAR = 64_000_000
+MAX_ENTRIES = 100_000  # our guard, not Marketplace's: big plugin jars have tens of thousands
+MAX_DIRECTORY = 16_000_000  # bytes of central directory zipfile reads in one go
 _DESCRIPTOR = "atlassian-plugin.xml"
 _CHUNK = 1 << 16
 # What zipfile can inflate; anything else (deflate64 = 9, PPMd = 98, ...) is refused by name.
@@ -80,6 +83,7 @@ def inspect(path: Path, framework: str = "plugin") -> ArtifactInfo:
 
 
 def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
+    _check_directory_size(handle)
     try:
         with zipfile.ZipFile(handle) as archive:
             descriptor = _only_descriptor(archive, "")
@@ -104,6 +108,44 @@ def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
     )
 
 
+def _check_directory_size(handle: BinaryIO) -> None:
+    """Refuse a central directory that would cost more memory than any plugin needs.
+
+    zipfile builds one object per entry (~500 bytes) from a directory of the size the end
+    record declares: 3 million empty entries fit in 250 MB and would take ~1.5 GB of RAM.
+    """
+    entries, size = _directory_extent(handle)
+    if entries > MAX_ENTRIES:
+        raise ArtifactProblem(
+            f"has {entries} entries; at most {MAX_ENTRIES} are read, far more than any plugin has"
+        )
+    if size > MAX_DIRECTORY:
+        raise ArtifactProblem(
+            f"has a zip directory of {size} bytes (it declares {entries} entries); at most "
+            f"{MAX_DIRECTORY} bytes are read, far more than any plugin needs"
+        )
+    handle.seek(0)
+
+
+def _directory_extent(handle: BinaryIO) -> tuple[int, int]:
+    """(entries, directory bytes) from the end record (zip64 if needed); (0, 0) if none."""
+    end = handle.seek(0, os.SEEK_END)
+    handle.seek(max(0, end - 22 - 65_535))
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return 0, 0  # zipfile will say what is wrong
+    entries, size = struct.unpack_from("<HL", tail, at + 10)
+    if (entries == 0xFFFF or size == 0xFFFFFFFF) and at >= 20:
+        locator = tail[at - 20 : at]
+        if locator[:4] == b"PK\x06\x07":
+            handle.seek(struct.unpack_from("<Q", locator, 8)[0])
+            record = handle.read(56)
+            if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                entries, size = struct.unpack_from("<QQ", record, 32)
+    return entries, size
+
+
 def _only_descriptor(archive: zipfile.ZipFile, where: str) -> zipfile.ZipInfo | None:
     found = [i for i in archive.infolist() if i.filename == _DESCRIPTOR]
     if len(found) > 1:
@@ -119,7 +161,7 @@ def _nested(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ArtifactInfo | N
     where = f" in {info.filename}"
     with tempfile.TemporaryFile() as spool:
         _copy_bounded(archive, info, MAX_NESTED_JAR, where, spool)
-        spool.seek(0)
+        _check_directory_size(spool)
         try:
             with zipfile.ZipFile(spool) as inner:
                 descriptor = _only_descriptor(inner, where)

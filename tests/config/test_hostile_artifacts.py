@@ -208,3 +208,37 @@ def test_connect_descriptor_with_two_keys_is_ambiguous_and_refused(
     data = b'{"key": "com.example.timesheets", "version": "2.4.0", "key": "com.evil.other"}'
     out = validate(tmp_path, "descriptor.json", data, capsys)
     assert "5:11: error: artifact: 'descriptor.json' is a Connect descriptor with 2 'key'" in out
+
+
+@pytest.fixture(scope="module")
+def wide_jar() -> bytes:
+    """200 000 empty entries with 40-character names: 31 MB, a 17 MB zip64 directory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("atlassian-plugin.xml", DESCRIPTOR)
+        for i in range(200_000):
+            archive.writestr(zipfile.ZipInfo(f"{i:040d}"), b"")
+    return buffer.getvalue()
+
+
+def test_a_jar_of_200k_tiny_entries_is_refused_before_its_directory_is_read(
+    tmp_path: Path, wide_jar: bytes
+) -> None:
+    path = tmp_path / "wide.jar"
+    path.write_bytes(wide_jar)
+    message, peak = peak_memory_of_inspect(path)
+    assert message.startswith("has 200001 entries") and "at most 100000" in message
+    assert peak < 8_000_000, peak  # zipfile alone peaks at ~100 MB for these entries
+
+
+def test_an_end_record_that_understates_the_entries_is_caught_by_the_directory_size(
+    tmp_path: Path, wide_jar: bytes
+) -> None:
+    data = bytearray(wide_jar)
+    record = data.rfind(b"PK\x06\x06")  # the zip64 end record: entries on this disk, in all
+    data[record + 24 : record + 40] = (1).to_bytes(8, "little") * 2
+    path = tmp_path / "liar.jar"
+    path.write_bytes(bytes(data))
+    message, peak = peak_memory_of_inspect(path)
+    assert message.startswith("has a zip directory of 17200066 bytes (it declares 1 entries)")
+    assert peak < 8_000_000, peak
