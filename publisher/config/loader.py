@@ -96,7 +96,8 @@ def _read(config: Path, shown: str) -> tuple[str, Diagnostic | None]:
     try:
         if config.is_dir():
             return "", error(f"{shown} is a directory; give the path of a release.yml file", at)
-        raw = config.read_bytes()
+        with config.open("rb") as handle:  # a pipe is fine here (<(envsubst ...)); bounded
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         where = Path(os.path.abspath(config))
         return "", error(f"release file not found: {shown} (no file at {where})", None)
@@ -105,7 +106,7 @@ def _read(config: Path, shown: str) -> tuple[str, Diagnostic | None]:
     except OSError as exc:
         return "", error(f"cannot read {shown}: {exc.strerror or exc}", None)
     if len(raw) > MAX_CONFIG_BYTES:
-        return "", error(f"{shown} is {len(raw)} bytes; a release file is at most 1 MB", at)
+        return "", error(f"{shown} is larger than 1 MB; a release file is at most 1 MB", at)
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return "", error(

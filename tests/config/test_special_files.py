@@ -102,3 +102,13 @@ def test_a_fifo_swapped_in_between_the_check_and_the_open_never_blocks(
     with pytest.raises(UnusableFile, match="named pipe"):
         open_regular(path)  # without O_NONBLOCK this open waits for a writer forever
     assert stat.S_ISFIFO(real_stat(path).st_mode)
+
+
+@pytest.mark.timeout(30)  # the old code read /dev/zero until memory ran out
+def test_an_endless_release_file_is_read_only_up_to_its_limit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["validate", "/dev/zero"], env={"NO_COLOR": "1"})
+    out = capsys.readouterr().out
+    assert code == 3, out
+    assert "/dev/zero:1:1: error: /dev/zero is larger than 1 MB" in out
