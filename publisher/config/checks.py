@@ -253,7 +253,7 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
     if path is None or not isinstance(version, str):
         return
     try:
-        with localfiles.open_regular(path) as handle:
+        with checker.checked[key].open() as handle:  # its text is sent: the checked file only
             raw = handle.read(MAX_NOTES_FILE)
         checker.notes = section_for(raw.decode("utf-8"), version)
     except UnicodeDecodeError:
