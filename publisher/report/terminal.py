@@ -49,6 +49,10 @@ class TerminalReporter:
         self.stream.write(self.redact(text) + "\n")
         self.stream.flush()
 
+    def error_shown(self, message: str) -> None:
+        """`message` is on screen already (here, or as an annotation): the end won't repeat it."""
+        self._errors_shown.add(message)
+
     def _live_line(self, text: str) -> None:
         self.stream.write("\r\x1b[2K" + self.redact(text))
         self.stream.flush()
@@ -70,7 +74,7 @@ class TerminalReporter:
             tone = "red" if d.is_error else "yellow"
             where = f"{d.location}: " if d.location else ""
             if d.is_error:
-                self._errors_shown.add(d.message)
+                self.error_shown(d.message)
             self.line(f"{where}{self._paint(d.severity, tone)}: {d.message}")
         elif isinstance(event, ev.StepStarted):
             self._started[event.key] = self.clock()

@@ -100,8 +100,12 @@ def test_a_missing_release_file_is_called_not_found_with_its_path(
     assert "invalid" not in out
 
 
-def test_a_fatal_error_is_printed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["publish", str(tmp_path / "release.yml")], env={"NO_COLOR": "1"})
+@pytest.mark.parametrize("github", [False, True], ids=["terminal", "github-actions"])
+def test_a_fatal_error_is_printed_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], github: bool
+) -> None:
+    env = {"NO_COLOR": "1", **({"GITHUB_ACTIONS": "true"} if github else {})}
+    code = main(["publish", str(tmp_path / "release.yml")], env=env)
     out = capsys.readouterr().out
     assert code == 4, out
     message = "no credentials: MPAC_USER and MPAC_TOKEN are not set"
