@@ -7,6 +7,7 @@ the data ourselves: positions recorded per path, duplicates reported, expansion 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,7 +102,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         builder = _Builder(loader, file)
         data = builder.build(root, ())
     except yaml.MarkedYAMLError as exc:
-        raise YamlError([_marked(exc, file)]) from None
+        raise YamlError([_marked(exc, file, text)]) from None
     except yaml.reader.ReaderError as exc:
         raise YamlError([_unreadable(exc, text, file)]) from None
     except yaml.YAMLError as exc:
@@ -133,8 +134,8 @@ def _unreadable(exc: yaml.reader.ReaderError, text: str, file: str) -> Diagnosti
     )
 
 
-def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
-    unclosed = _unclosed(exc, file)
+def _marked(exc: yaml.MarkedYAMLError, file: str, text: str = "") -> Diagnostic:
+    unclosed = _unclosed(exc, file) or _quote_left_open(exc, file, text)
     if unclosed is not None:
         return unclosed
     mark = exc.problem_mark or exc.context_mark
@@ -167,6 +168,35 @@ def _unclosed(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic | None:
             at,
         )
     return None
+
+
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[\w.-]+:\s+(["'])""")
+
+
+def _quote_left_open(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic | None:
+    """A quote closed only by the next line's quote makes YAML fail lines later: point at it."""
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark is None or isinstance(exc, _Refused) or mark.line >= len(lines):
+        return None
+    failed = lines[mark.line]  # where YAML gave up: the stray closing quote is on this line
+    for number, line in reversed(list(enumerate(lines[: mark.line], 1))):
+        opens = _OPENS_QUOTE.match(line)
+        quote = opens.group(1) if opens else ""
+        if opens and quote in failed and _unbalanced(line[opens.end() :], quote):
+            return error(
+                f"this quoted string is not closed on its line (YAML then failed at line "
+                f"{mark.line + 1}: {exc.problem}); add the closing quote",
+                _at(file, number, opens.end()),
+            )
+    return None
+
+
+def _unbalanced(rest: str, quote: str) -> bool:
+    """True when `rest` (after an opening quote) holds no closing quote."""
+    if quote == "'":
+        return "'" not in rest.replace("''", "")
+    return re.search(r'(?<!\\)"', rest.replace("\\\\", "")) is None
 
 
 class _Refused(yaml.MarkedYAMLError):
