@@ -128,7 +128,9 @@ def _named_choice(err: ValidationError) -> str | None:
     rule: Any = named[0].validator_value
     options = [str(o) for o in rule]
     hint = _schema(err).get("x-hint")
-    guess = _closest_option(err.instance, options)
+    aliases: dict[str, str] = _schema(err).get("x-aliases", {})
+    folded = re.sub(r"[\s_]+", "-", err.instance.strip().lower())
+    guess = aliases.get(folded) or _closest_option(err.instance, options)
     return (
         f"{_show(err.instance)} is not one of: {', '.join(options)}"
         + (f", {hint}" if hint else "")

@@ -130,6 +130,8 @@ def test_product_keys_and_opaque_ids_are_accepted_offline(
         ("Jira Service Management", "jira-service-management"),
         ("Jira Software", "jira"),
         ("Bamboo", "bamboo"),
+        ("JSM", "jira-service-management"),
+        ("Jira Service Desk", "jira-service-management"),
     ],
 )
 def test_a_product_display_name_gets_its_key_suggested(
