@@ -96,8 +96,6 @@ def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
                     found = _nested(archive, info)
                     if found is not None:
                         return found
-    except ArtifactProblem:
-        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise ArtifactProblem(
             f"is not a valid jar/zip archive (truncated or damaged?): {exc}"
