@@ -96,7 +96,9 @@ def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
                     found = _nested(archive, info)
                     if found is not None:
                         return found
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except NotImplementedError as exc:  # e.g. "zip file version 6.4" in the directory
+        raise ArtifactProblem(f"uses a zip feature jar readers do not support: {exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
         raise ArtifactProblem(
             f"is not a valid jar/zip archive (truncated or damaged?): {exc}"
         ) from None
