@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from publisher.config.images import sniff
+from publisher.config.images import sniff, upload_name
 from publisher.errors import ConfigError
 from publisher.localfiles import CheckedFile, UnusableFile, open_regular
 from publisher.marketplace import Json, Marketplace
@@ -25,8 +25,6 @@ _ARTIFACT_TYPES = {
     ".json": "application/json",
 }
 IMAGE_BY_CONTENT = "image/*"  # send_file: the content type and extension come from the bytes
-_IMAGE_SUFFIX = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "bmp": ".bmp"}
-_KNOWN_SUFFIXES = {".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".dib"}
 
 
 class HashingReader:
@@ -141,19 +139,6 @@ def data_center_refusal(response: Json, hostings: tuple[str, ...]) -> str | None
 
 def artifact_content_type(path: Path) -> str:
     return _ARTIFACT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-
-
-def upload_name(name: str, kind: str | None) -> str:
-    """`a.PNG`, `a.jpeg`, `a` -> `a.png`, `a.jpg`, ...: the extension that the content has.
-
-    Marketplace judges an image by its name's extension (its errors say so); the content decides.
-    """
-    if kind is None:
-        return name
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or "." + suffix.lower() not in _KNOWN_SUFFIXES:
-        stem = name
-    return f"{stem}{_IMAGE_SUFFIX[kind]}"
 
 
 def _image_part(handle: BinaryIO, path: Path) -> tuple[str, str]:

@@ -9,6 +9,8 @@ from publisher.localfiles import open_regular
 
 FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP"}
 _EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".bmp": "bmp"}
+_IMAGE_SUFFIX = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "bmp": ".bmp"}
+_KNOWN_SUFFIXES = {".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".dib"}
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 _TAIL = 4096
 
@@ -74,8 +76,22 @@ def extension_mismatch(path: Path) -> str | None:
     with open_regular(path) as handle:
         actual = sniff(handle.read(64))
     if named and actual and named != actual:
-        return f"is named {path.suffix} but is a {FORMATS[actual]} image"
+        sent = upload_name(path.name, actual)
+        return f"is named {path.suffix} but is a {FORMATS[actual]} image (uploaded as {sent})"
     return None
+
+
+def upload_name(name: str, kind: str | None) -> str:
+    """`a.PNG`, `a.jpeg`, `a` -> `a.png`, `a.jpg`, ...: the extension that the content has.
+
+    Marketplace judges an image by its name's extension (its errors say so); the content decides.
+    """
+    if kind is None:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or "." + suffix.lower() not in _KNOWN_SUFFIXES:
+        stem = name
+    return f"{stem}{_IMAGE_SUFFIX[kind]}"
 
 
 def _complete(kind: str, head: bytes, tail: bytes, size: int) -> bool:

@@ -180,4 +180,4 @@ def test_images_are_judged_by_content_not_name(project: Path) -> None:
     jpeg_named_png.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9")
     result = load_release(project / "release.yml", env={})
     assert result.ok
-    assert any("is named .png but is a JPEG image" in m for m in messages(result))
+    assert any("is named .png but is a JPEG image (uploaded as " in m for m in messages(result))
