@@ -254,7 +254,10 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
         return
     try:
         with checker.checked[key].open() as handle:  # its text is sent: the checked file only
-            raw = handle.read(MAX_NOTES_FILE)
+            raw = handle.read(MAX_NOTES_FILE + 1)
+        if len(raw) > MAX_NOTES_FILE:  # cut, it could lose half a section or half a character
+            checker.problem(key, f"'{value}' is larger than 5 MB; a changelog this big is refused")
+            return
         checker.notes = section_for(raw.decode("utf-8"), version)
     except UnicodeDecodeError:
         checker.problem(key, f"'{value}' is not UTF-8 text")

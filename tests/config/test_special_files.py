@@ -112,3 +112,15 @@ def test_an_endless_release_file_is_read_only_up_to_its_limit(
     out = capsys.readouterr().out
     assert code == 3, out
     assert "/dev/zero:1:1: error: /dev/zero is larger than 1 MB" in out
+
+
+def test_a_changelog_over_5_mb_is_refused_not_cut_mid_character(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changelog = project / "CHANGELOG.md"
+    head = changelog.read_bytes()
+    changelog.write_bytes(head + b"\n## 0.1.0\n" + "é".encode() * 2_600_000)  # 5.2 MB, valid UTF-8
+    code, out = run_validate(project, capsys)
+    assert code == 3, out
+    assert "release.notes_file: 'CHANGELOG.md' is larger than 5 MB" in out
+    assert "not UTF-8" not in out
