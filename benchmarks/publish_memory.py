@@ -43,7 +43,9 @@ def make_jar(
 ) -> Path:
     descriptor = (
         f'<atlassian-plugin key="{key}" name="Timesheets" plugins-version="2">'
-        f"<plugin-info><version>{version}</version></plugin-info></atlassian-plugin>"
+        f"<plugin-info><version>{version}</version>"
+        '<param name="atlassian-data-center-status">compatible</param>'
+        "</plugin-info></atlassian-plugin>"
     )
     chunk = os.urandom(1 << 20)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as jar:

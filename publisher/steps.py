@@ -35,7 +35,13 @@ from publisher.plan import (
     version_plan,
 )
 from publisher.retry import RetryPolicy
-from publisher.uploads import Sent, artifact_content_type, image_content_type, send_file
+from publisher.uploads import (
+    IMAGE_BY_CONTENT,
+    Sent,
+    artifact_content_type,
+    data_center_refusal,
+    send_file,
+)
 from publisher.words import plural
 
 
@@ -170,10 +176,11 @@ class Executor:
 
     def _upload_image(self, image: ImagePlan) -> str:
         endpoint = f"/assets/images/{image.image_type}"
-        kind = image_content_type(image.path)
+        checked = self.release.checked(image.path)
         # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
         sent = self.policy.read(
-            f"upload {image.path.name}", lambda: send_file(self.client, endpoint, image.path, kind)
+            f"upload {image.path.name}",
+            lambda: send_file(self.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked),
         )
         answer = conform(sent.response, answers.IMAGE, f"the {endpoint} answer", required=("id",))
         image_id = str(answer["id"])
@@ -277,6 +284,7 @@ class Executor:
             artifact.path,
             artifact_content_type(artifact.path),
             self._progress,
+            checked=self.release.checked(artifact.path),
         )
 
     def _progress(self, done: int, total: int) -> None:
@@ -299,6 +307,14 @@ class Executor:
                 f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
                 f"sent has {sent.sha512}: the upload was corrupted",
                 advice="re-run; if it happens again, check the proxies between you and Marketplace",
+            )
+        refusal = data_center_refusal(response, self.release.hostings)
+        if refusal:  # before any version exists: nothing half-done
+            raise VerificationError(
+                refusal,
+                advice="declare atlassian-data-center-status=compatible in plugin-info, or "
+                "remove datacenter from hosting",
+                diagnostics=(error(refusal, self.release.locate(("hosting",)), "hosting"),),
             )
         details = response.get("details") or {}
         for field_name, expected, key in (

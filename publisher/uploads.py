@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
+from publisher.config.images import sniff, upload_name
+from publisher.errors import ConfigError
+from publisher.localfiles import CheckedFile, UnusableFile, open_regular
 from publisher.marketplace import Json, Marketplace
 
 CHUNK = 1 << 16
@@ -20,12 +24,7 @@ _ARTIFACT_TYPES = {
     ".jwb": "application/octet-stream",
     ".json": "application/json",
 }
-_IMAGE_TYPES = {
-    b"\x89PNG": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF8": "image/gif",
-    b"BM": "image/bmp",
-}
+IMAGE_BY_CONTENT = "image/*"  # send_file: the content type and extension come from the bytes
 
 
 class HashingReader:
@@ -77,7 +76,7 @@ class Sent:
 
 def file_sha512(path: Path) -> str:
     digest = hashlib.sha512()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return "sha512:" + digest.hexdigest()
@@ -89,28 +88,61 @@ def send_file(
     path: Path,
     content_type: str,
     on_progress: Callable[[int, int], None] | None = None,
+    *,
+    checked: CheckedFile | None = None,
 ) -> Sent:
-    """Upload `path` as the multipart part `file`; reopened on every call (so on every retry)."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
+    """Upload `path` as the multipart part `file`; reopened on every call (so on every retry).
+
+    With `checked` (what validation found), the opened handle must still be that file inside
+    the workspace, and only that handle is read: a symlink swapped meanwhile sends nothing.
+    `IMAGE_BY_CONTENT` takes the type, and the name's extension, from the bytes sent.
+    """
+    try:
+        opened = checked.open() if checked else open_regular(path)
+    except (UnusableFile, OSError) as exc:
+        raise ConfigError(
+            f"{path} {exc}" if isinstance(exc, UnusableFile) else f"cannot read {path}: {exc}",
+            advice="nothing was sent from this file; check what replaced it and re-run",
+        ) from None
+    with opened as handle:
+        size = os.fstat(handle.fileno()).st_size
+        name = path.name
+        if content_type == IMAGE_BY_CONTENT:
+            content_type, name = _image_part(handle, path)
         reader = HashingReader(handle, size)
         try:
-            response = client.upload(endpoint, path.name, reader, content_type, on_progress)
+            response = client.upload(endpoint, name, reader, content_type, on_progress)
         finally:
             reader.close()
     if reader.read_bytes != size:
-        raise OSError(f"{path} changed while it was being uploaded")
+        raise ConfigError(
+            f"{path} changed while it was being uploaded ({reader.read_bytes} of {size} bytes)",
+            advice="re-run once the build has finished writing it",
+        )
     return Sent(response, reader.sha512, size)
+
+
+def data_center_refusal(response: Json, hostings: tuple[str, ...]) -> str | None:
+    """Why an uploaded artifact cannot become a datacenter version, from Marketplace's answer.
+
+    Only Marketplace knows `details.dataCenterCompatible`; a version created on an artifact it
+    reports as incompatible would be published for Data Center anyway (issue #15.8).
+    """
+    details = response.get("details") or {}
+    if "datacenter" not in hostings or details.get("dataCenterCompatible") is not False:
+        return None
+    return (
+        "Marketplace reports the artifact as not Data Center compatible "
+        "(details.dataCenterCompatible: false), and hosting includes datacenter"
+    )
 
 
 def artifact_content_type(path: Path) -> str:
     return _ARTIFACT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
-def image_content_type(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    for magic, kind in _IMAGE_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    return "application/octet-stream"
+def _image_part(handle: BinaryIO, path: Path) -> tuple[str, str]:
+    kind = sniff(handle.read(64))
+    handle.seek(0)
+    content_type = f"image/{kind}" if kind else "application/octet-stream"
+    return content_type, upload_name(path.name, kind)

@@ -71,7 +71,7 @@ def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> i
                 "invalid",
                 int(ExitCode.INVALID_CONFIG),
                 diagnostics=tuple(loaded.diagnostics),
-                error="release.yml is invalid",
+                error=loaded.verdict,
                 dry_run=options.dry_run,
             ),
         )

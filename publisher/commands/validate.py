@@ -47,7 +47,7 @@ def validate(options: ConfigOptions, env: Mapping[str, str], emit: ev.Emit) -> i
         build=release.build if release else None,
         hostings=tuple(HostingResult(h) for h in release.hostings) if release else (),
         diagnostics=tuple(result.diagnostics),
-        error=None if result.ok else "release.yml is invalid",
+        error=None if result.ok else result.verdict,
     )
     emit(ev.Finished(report))
     return int(code)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from publisher import localfiles
 from publisher.config import artifact as artifacts
 from publisher.config import images
 from publisher.config.changelog import ChangelogError, section_for
@@ -32,6 +33,7 @@ class Checker:
     allow_outside: bool
     found: list[Diagnostic] = field(default_factory=list)
     paths: dict[KeyPath, Path] = field(default_factory=dict)  # resolved, checked files
+    checked: dict[KeyPath, localfiles.CheckedFile] = field(default_factory=dict)
     notes: str | None = None
 
     def problem(self, key: KeyPath, message: str, *, at_key: bool = False) -> None:
@@ -65,17 +67,19 @@ class Checker:
             )
             return None
         try:
-            if not candidate.exists():
-                self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
-            elif candidate.is_dir():
-                self.problem(key, f"'{value}' is a directory, not a file")
-            elif not images.readable(candidate):
-                self.problem(key, f"'{value}' is not readable (permissions)")
-            else:
-                self.paths[key] = candidate
-                return candidate
+            checked = localfiles.check(candidate, None if self.allow_outside else self.workspace)
+        except FileNotFoundError:
+            self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
+        except PermissionError:
+            self.problem(key, f"'{value}' is not readable (permissions)")
+        except localfiles.UnusableFile as exc:
+            self.problem(key, f"'{value}' {exc}")
         except OSError as exc:
             self.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
+        else:
+            self.paths[key] = candidate
+            self.checked[key] = checked
+            return candidate
         return None
 
 
@@ -127,13 +131,14 @@ def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:
     framework = data.get("framework", "plugin")
     try:
         info = artifacts.inspect(path, framework if isinstance(framework, str) else "plugin")
-    except artifacts.ArtifactProblem as exc:
+    except (artifacts.ArtifactProblem, localfiles.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
         return
     except OSError as exc:
         checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
         return
     _compare_identity(checker, info, data)
+    _check_data_center(checker, info, data.get("hosting"))
 
 
 def _compare_identity(checker: Checker, info: artifacts.ArtifactInfo, data: dict[str, Any]) -> None:
@@ -156,6 +161,18 @@ def _compare_identity(checker: Checker, info: artifacts.ArtifactInfo, data: dict
                 f"the artifact's version is '{info.version}' but version is '{version}'; "
                 "did the build produce the right jar?",
             )
+
+
+def _check_data_center(checker: Checker, info: artifacts.ArtifactInfo, hosting: Any) -> None:
+    """Marketplace reports a plugin without the Data Center params as not DC compatible."""
+    hostings = hosting if isinstance(hosting, list) else [hosting]
+    if "datacenter" in hostings and info.data_center_compatible is False:
+        checker.advise(
+            ("artifact",),
+            "the artifact's plugin-info declares neither atlassian-data-center-status=compatible "
+            "nor atlassian-data-center-compatible=true; Marketplace will report it as not Data "
+            "Center compatible and publish stops after the upload (docs/limits.md)",
+        )
 
 
 def _check_images(checker: Checker, listing: Any) -> None:
@@ -182,6 +199,9 @@ def _check_images(checker: Checker, listing: Any) -> None:
         try:
             problem = images.image_problem(path)
             mismatch = None if problem else images.extension_mismatch(path)
+        except localfiles.UnusableFile as exc:
+            checker.problem(key, f"'{value}' {exc}")
+            continue
         except OSError as exc:
             checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
             continue
@@ -234,12 +254,13 @@ def _compare(low: Any, high: Any) -> int | None:
     return None
 
 
-def _numeric(version: str) -> tuple[int, ...] | None:
+def _numeric(version: str) -> tuple[tuple[int, str], ...] | None:
+    """Comparable parts of a dotted version, compared as numbers without int() (any length)."""
     parts = version.split(".")
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):  # isdigit alone accepts "²"
         return None
-    numbers = [int(p) for p in parts] + [0] * (4 - len(parts))
-    return tuple(numbers)
+    padded = [p.lstrip("0") for p in parts] + [""] * (4 - len(parts))
+    return tuple((len(p), p) for p in padded)
 
 
 def _check_notes(checker: Checker, release: Any, version: Any) -> None:
@@ -254,25 +275,35 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
     if path is None or not isinstance(version, str):
         return
     try:
-        raw = path.read_bytes()[:MAX_NOTES_FILE]
+        with checker.checked[key].open() as handle:  # its text is sent: the checked file only
+            raw = handle.read(MAX_NOTES_FILE + 1)
+        if len(raw) > MAX_NOTES_FILE:  # cut, it could lose half a section or half a character
+            checker.problem(key, f"'{value}' is larger than 5 MB; a changelog this big is refused")
+            return
         checker.notes = section_for(raw.decode("utf-8"), version)
     except UnicodeDecodeError:
         checker.problem(key, f"'{value}' is not UTF-8 text")
-    except ChangelogError as exc:
+    except (ChangelogError, localfiles.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
     except OSError as exc:
         checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
 
 
 def _check_hosting(checker: Checker, data: dict[str, Any]) -> None:
+    """Cloud versions are Connect/Forge: their own deploy creates them (issue #15.2)."""
     hosting = data.get("hosting")
-    hostings = hosting if isinstance(hosting, list) else [hosting]
-    if "cloud" in hostings and data.get("framework", "plugin") in ("plugin", "workflow"):
-        checker.advise(
-            ("hosting",),
-            "cloud apps are Connect or Forge apps; Marketplace is likely to refuse a "
-            "plugin artifact for the cloud hosting",
-        )
+    if hosting == "cloud":
+        key: KeyPath = ("hosting",)
+    elif isinstance(hosting, list) and "cloud" in hosting:
+        key = ("hosting", hosting.index("cloud"))
+    else:
+        return
+    checker.problem(
+        key,
+        "cloud is not supported: a cloud version is a Connect or Forge app, created by its own "
+        "deploy (`forge deploy`, or the Connect descriptor), not from a plugin artifact. "
+        "Publish datacenter and server here, and leave cloud out (nothing was sent)",
+    )
 
 
 def _items(value: Any) -> list[Any]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from publisher.localfiles import open_regular
+
 FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP"}
 _EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".bmp": "bmp"}
+_IMAGE_SUFFIX = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "bmp": ".bmp"}
+_KNOWN_SUFFIXES = {".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".dib"}
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 _TAIL = 4096
 
@@ -49,10 +53,10 @@ def describe_unknown(head: bytes) -> str | None:
 
 def image_problem(path: Path) -> str | None:
     """None when `path` is a complete jpg/png/gif/bmp image; otherwise what is wrong with it."""
-    size = path.stat().st_size
-    if size == 0:
-        return "is empty (0 bytes)"
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            return "is empty (0 bytes)"
         head = handle.read(64)
         handle.seek(max(0, size - _TAIL))
         tail = handle.read(_TAIL)
@@ -69,11 +73,25 @@ def image_problem(path: Path) -> str | None:
 def extension_mismatch(path: Path) -> str | None:
     """A warning when the name says one format and the content another."""
     named = _EXTENSIONS.get(path.suffix.lower())
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         actual = sniff(handle.read(64))
     if named and actual and named != actual:
-        return f"is named {path.suffix} but is a {FORMATS[actual]} image"
+        sent = upload_name(path.name, actual)
+        return f"is named {path.suffix} but is a {FORMATS[actual]} image (uploaded as {sent})"
     return None
+
+
+def upload_name(name: str, kind: str | None) -> str:
+    """`a.PNG`, `a.jpeg`, `a` -> `a.png`, `a.jpg`, ...: the extension that the content has.
+
+    Marketplace judges an image by its name's extension (its errors say so); the content decides.
+    """
+    if kind is None:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or "." + suffix.lower() not in _KNOWN_SUFFIXES:
+        stem = name
+    return f"{stem}{_IMAGE_SUFFIX[kind]}"
 
 
 def _complete(kind: str, head: bytes, tail: bytes, size: int) -> bool:
@@ -85,7 +103,3 @@ def _complete(kind: str, head: bytes, tail: bytes, size: int) -> bool:
         return tail.rstrip(b"\x00").endswith(b";")
     declared = int.from_bytes(head[2:6], "little")
     return 26 <= declared <= size
-
-
-def readable(path: Path) -> bool:
-    return os.access(path, os.R_OK)

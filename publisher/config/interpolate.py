@@ -17,6 +17,7 @@ from typing import Any
 from publisher.config.yamldoc import Path, YamlDocument, format_path, walk
 from publisher.diagnostics import Diagnostic, Location, error
 
+MAX_DIGITS = 4000  # under Python's 4300-digit limit on int("...")
 _REFERENCE = re.compile(r"\$(\$?)\{([^}]*)\}?")
 _NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$", re.DOTALL)
 CREDENTIAL_NAMES = frozenset({"MPAC_USER", "MPAC_TOKEN"})
@@ -69,7 +70,10 @@ def interpolate(
             return [rebuild(item, (*path, index)) for index, item in enumerate(data)]
         if isinstance(data, str) and "${" in data:
             changed.add(path)
-            return replace(data, path)
+            before = len(problems)
+            text = replace(data, path)
+            # Unknown, not "": no knock-on errors ("no such file: app-.jar") for a reported value.
+            return None if len(problems) > before else text
         return data
 
     return rebuild(doc.data, ()), changed, problems
@@ -176,7 +180,8 @@ def coerce(data: Any, changed: set[Path], schema: Mapping[str, Any]) -> Any:
 def _typed(value: str, types: set[str]) -> Any:
     text = value.strip()
     if "integer" in types and re.fullmatch(r"[+-]?[0-9]+", text):
-        return int(text)
+        # Past Python's int-string limit it stays text, and the schema calls it too large.
+        return int(text) if len(text) <= MAX_DIGITS else value
     if "number" in types and "string" not in types and re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+", text):
         return float(text)
     if "boolean" in types and text.lower() in ("true", "false"):

@@ -37,9 +37,18 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     file: str = "release.yml"
 
+    found: bool = True  # False: there is no release file at the path given
+
     @property
     def ok(self) -> bool:
         return self.release is not None and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def verdict(self) -> str:
+        """One line for the end of the run: valid, invalid, or not there at all."""
+        if not self.found:
+            return f"release file not found: {self.file}"
+        return f"{self.file} is valid" if self.ok else f"{self.file} is invalid"
 
 
 def load_release(
@@ -54,7 +63,7 @@ def load_release(
     shown = display_name or str(config)
     text, problem = _read(config, shown)
     if problem:
-        return LoadResult(None, [problem], shown)
+        return LoadResult(None, [problem], shown, found=config.exists())
     try:
         doc = load_yaml(text, shown)
     except YamlError as exc:
@@ -88,15 +97,17 @@ def _read(config: Path, shown: str) -> tuple[str, Diagnostic | None]:
     try:
         if config.is_dir():
             return "", error(f"{shown} is a directory; give the path of a release.yml file", at)
-        raw = config.read_bytes()
+        with config.open("rb") as handle:  # a pipe is fine here (<(envsubst ...)); bounded
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
-        return "", error(f"no such file: {shown}", None)
+        where = Path(os.path.abspath(config))
+        return "", error(f"release file not found: {shown} (no file at {where})", None)
     except PermissionError:
         return "", error(f"cannot read {shown}: permission denied", None)
     except OSError as exc:
         return "", error(f"cannot read {shown}: {exc.strerror or exc}", None)
     if len(raw) > MAX_CONFIG_BYTES:
-        return "", error(f"{shown} is {len(raw)} bytes; a release file is at most 1 MB", at)
+        return "", error(f"{shown} is larger than 1 MB; a release file is at most 1 MB", at)
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return "", error(
@@ -158,6 +169,7 @@ def _build(data: dict[str, Any], doc: YamlDocument, checker: Checker, config: Pa
         listing=_listing(listing, checker) if isinstance(listing, dict) else None,
         config_path=config,
         document=doc,
+        files=tuple({f.path: f for f in checker.checked.values()}.values()),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.config.yamldoc import YamlDocument
 from publisher.diagnostics import Location
+from publisher.localfiles import CheckedFile
 
 ImageType = Literal["screenshot", "screenshot-thumbnail", "hero"]
 
@@ -127,6 +128,11 @@ class Release:
     listing: Listing | None = None
     config_path: Path = Path("release.yml")
     document: YamlDocument | None = field(default=None, compare=False, repr=False)
+    files: tuple[CheckedFile, ...] = field(default=(), compare=False, repr=False)
+
+    def checked(self, path: Path | None) -> CheckedFile | None:
+        """What validation found at `path` (which file, which workspace), to re-verify on use."""
+        return next((f for f in self.files if f.path == path), None)
 
     def locate(self, key: KeyPath) -> Location | None:
         """Where a release.yml key (or its nearest written ancestor) stands."""

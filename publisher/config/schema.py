@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from publisher.config.interpolate import MAX_DIGITS
 from publisher.config.yamldoc import Path, YamlDocument, format_path
 from publisher.diagnostics import Diagnostic, error
 
@@ -57,23 +58,24 @@ def _explain(err: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
             for sub in chosen:
                 yield from _explain(sub, doc)
             return
+        named = _named_choice(err)
+        if named:
+            yield error(f"{key}: {named}", doc.locate(path), format_path(path))
+            return
     if err.validator == "required":
-        missing = _missing_key(err)
         where = f" in '{key}'" if path else ""
-        yield error(
-            f"missing required key '{missing}'{where}",
-            doc.locate(path, at_key=True),
-            format_path((*path, missing)),
-        )
+        for missing in _missing_keys(err):  # jsonschema's errors per key all read alike: dedupe
+            yield error(
+                f"missing required key '{missing}'{where}",
+                doc.locate(path, at_key=True),
+                format_path((*path, missing)),
+            )
     elif err.validator == "additionalProperties":
         for extra in _extra_keys(err):
             allowed = list(_schema(err).get("properties", {}))
-            guess = difflib.get_close_matches(extra, allowed, n=1)
-            hint = (
-                f"; did you mean '{guess[0]}'?"
-                if guess
-                else f"; expected one of: {', '.join(allowed)}"
-            )
+            guess = _suggest(extra, _schema(err))
+            listed = f"; expected one of: {', '.join(allowed)}"
+            hint = f"; did you mean '{guess}'?" if guess else listed
             yield error(
                 f"unknown key '{extra}'{hint}",
                 doc.locate((*path, extra), at_key=True),
@@ -91,8 +93,8 @@ def _message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
         return _type_message(err, doc, path)
     if err.validator == "enum":
         options = [str(o) for o in rule]
-        guess = difflib.get_close_matches(str(value), options, n=1)
-        suffix = f"; did you mean '{guess[0]}'?" if guess else ""
+        guess = _closest_option(str(value), options)
+        suffix = f"; did you mean '{guess}'?" if guess else ""
         return f"{_show(value)} is not one of: {', '.join(options)}{suffix}"
     if err.validator == "pattern":
         return f"{_show(value)} is not {hint}" if hint else f"{_show(value)} has the wrong form"
@@ -118,6 +120,37 @@ def _message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
     return str(err.message)
 
 
+def _named_choice(err: ValidationError) -> str | None:
+    """For "a name from this list, or an id": the message about the names, with a suggestion."""
+    named = [e for e in err.context or [] if e.validator == "enum" and not e.relative_path]
+    if not named or not isinstance(err.instance, str):
+        return None
+    rule: Any = named[0].validator_value
+    options = [str(o) for o in rule]
+    hint = _schema(err).get("x-hint")
+    aliases: dict[str, str] = _schema(err).get("x-aliases", {})
+    folded = re.sub(r"[\s_]+", "-", err.instance.strip().lower())
+    guess = aliases.get(folded) or _closest_option(err.instance, options)
+    return (
+        f"{_show(err.instance)} is not one of: {', '.join(options)}"
+        + (f", {hint}" if hint else "")
+        + (f"; did you mean '{guess}'?" if guess else "")
+    )
+
+
+def _closest_option(value: str, options: list[str]) -> str | None:
+    """'Jira Service Management' -> jira-service-management, 'Confluence Data Center' ->
+    confluence: the same words, then the longest option it starts with, then a near spelling."""
+    folded = re.sub(r"[\s_]+", "-", value.strip().lower())
+    if folded in options and folded != value:
+        return folded
+    prefixes = [o for o in options if folded.startswith(o + "-")]
+    if prefixes:
+        return max(prefixes, key=len)
+    close = difflib.get_close_matches(folded, options, n=1)
+    return close[0] if close else None
+
+
 def _type_message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
     expected = (
         err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -131,6 +164,8 @@ def _type_message(err: ValidationError, doc: YamlDocument, path: Path) -> str:
         return f'expected {wanted}, but YAML reads {span.raw} as {got}; quote it: "{span.raw}"'
     if value is None:
         return f"expected {wanted}, but the value is empty"
+    if isinstance(value, str) and len(value) > MAX_DIGITS and value.strip().isdigit():
+        return f"expected {wanted}, got a number of {len(value.strip())} digits: far too large"
     return f"expected {wanted}, got {got}"
 
 
@@ -172,10 +207,46 @@ def _schema(err: ValidationError) -> dict[str, Any]:
     return err.schema if isinstance(err.schema, dict) else {}
 
 
-def _missing_key(err: ValidationError) -> str:
+def _missing_keys(err: ValidationError) -> list[str]:
     required: Any = err.validator_value
     instance = err.instance if isinstance(err.instance, dict) else {}
-    return next((name for name in required if name not in instance), "?")
+    return [name for name in required if name not in instance]
+
+
+def _suggest(extra: str, level: dict[str, Any]) -> str | None:
+    """The allowed key meant by an unknown one: a near spelling, else the key of the same kind
+    (`image:` in a highlight is its `screenshot:`), else one that contains it."""
+    properties: dict[str, Any] = level.get("properties", {})
+    close = difflib.get_close_matches(extra, list(properties), n=1)
+    if close:
+        return close[0]
+    kinds = _kinds_by_name().get(extra, set())
+    same = [name for name, node in properties.items() if node.get("$ref") in kinds]
+    required = [name for name in same if name in level.get("required", [])]
+    if required or same:
+        return (required or same)[0]
+    inside = [name for name in properties if extra.lower() in name or name in extra.lower()]
+    return inside[0] if len(inside) == 1 else None
+
+
+@cache
+def _kinds_by_name() -> dict[str, set[str]]:
+    """Every property name in the schema -> the $refs it is declared with (its kind of value)."""
+    found: dict[str, set[str]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, child in (node.get("properties") or {}).items():
+                if isinstance(child, dict) and isinstance(child.get("$ref"), str):
+                    found.setdefault(name, set()).add(child["$ref"])
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(release_schema())
+    return found
 
 
 def _extra_keys(err: ValidationError) -> list[str]:

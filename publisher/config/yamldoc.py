@@ -7,6 +7,7 @@ the data ourselves: positions recorded per path, duplicates reported, expansion 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,7 +103,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         builder = _Builder(loader, file)
         data = builder.build(root, ())
     except yaml.MarkedYAMLError as exc:
-        raise YamlError([_marked(exc, file)]) from None
+        raise YamlError([_marked(exc, file, text)]) from None
     except yaml.reader.ReaderError as exc:
         raise YamlError([_unreadable(exc, text, file)]) from None
     except yaml.YAMLError as exc:
@@ -134,7 +135,10 @@ def _unreadable(exc: yaml.reader.ReaderError, text: str, file: str) -> Diagnosti
     )
 
 
-def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+def _marked(exc: yaml.MarkedYAMLError, file: str, text: str = "") -> Diagnostic:
+    unclosed = _unclosed(exc, file) or _quote_left_open(exc, file, text)
+    if unclosed is not None:
+        return unclosed
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     context = f" ({exc.context})" if exc.context and exc.problem else ""
@@ -142,6 +146,58 @@ def _marked(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
     loc = _at(file, mark.line + 1, mark.column + 1) if mark else _at(file)
     prefix = "" if isinstance(exc, _Refused) else "not valid YAML: "
     return error(f"{prefix}{problem}{context}{hint}", loc)
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic | None:
+    """An unclosed quote or bracket, located where it opens (PyYAML points at where it gave up)."""
+    start, end = exc.context_mark, exc.problem_mark
+    context = exc.context or ""
+    if start is None or end is None:
+        return None
+    at = _at(file, start.line + 1, start.column + 1)
+    if context == "while scanning a quoted scalar":
+        return error(
+            "this quoted string is never closed (YAML reached "
+            f"{'the end of the file' if 'end of stream' in str(exc.problem) else exc.problem}); "
+            "add the closing quote",
+            at,
+        )
+    if context.startswith("while parsing a flow") and end.line != start.line:
+        bracket = "[" if "sequence" in context else "{"
+        return error(
+            f"this '{bracket}' is not closed on its line (at line {end.line + 1}: {exc.problem})",
+            at,
+        )
+    return None
+
+
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[\w.-]+:\s+(["'])""")
+
+
+def _quote_left_open(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic | None:
+    """A quote closed only by the next line's quote makes YAML fail lines later: point at it."""
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark is None or isinstance(exc, _Refused) or mark.line >= len(lines):
+        return None
+    failed = lines[mark.line]  # where YAML gave up: the stray closing quote is on this line
+    for number, line in reversed(list(enumerate(lines[: mark.line], 1))):
+        opens = _OPENS_QUOTE.match(line)
+        quote = opens.group(1) if opens else ""
+        if opens and quote in failed and _unbalanced(line[opens.end() :], quote):
+            return error(
+                f"this quoted string is not closed on its line (YAML then failed at line "
+                f"{mark.line + 1}: {exc.problem}); add the closing quote",
+                _at(file, number, opens.end()),
+            )
+    return None
+
+
+def _unbalanced(rest: str, quote: str) -> bool:
+    """True when `rest` (after an opening quote) holds no closing quote."""
+    if quote == "'":
+        return "'" not in rest.replace("''", "")
+    return re.search(r'(?<!\\)"', rest.replace("\\\\", "")) is None
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -206,7 +262,13 @@ class _Builder:
                 problem=f"the tag {node.tag!r} is not allowed in a release file",
                 problem_mark=node.start_mark,
             )
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (
+            ValueError,
+            OverflowError,
+        ) as exc:  # 5000 digits, 2026-13-45: YAML typed, unbuildable
+            raise _Refused(problem=_unbuildable(node, exc), problem_mark=node.start_mark) from None
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
@@ -261,6 +323,17 @@ class _Builder:
                 problem_mark=node.start_mark,
             )
         return str(node.value)
+
+
+def _unbuildable(node: ScalarNode, exc: Exception) -> str:
+    if node.tag.endswith(":int"):
+        return (
+            f"a number of {len(node.value)} digits is too large to read; a release file needs "
+            "no number this big"
+        )
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    kind = node.tag.rsplit(":", 1)[-1]
+    return f"YAML reads {shown} as a {kind} but it is not a valid one ({exc}); quote it for text"
 
 
 def walk(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:

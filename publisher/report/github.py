@@ -84,6 +84,8 @@ class GitHubReporter:
     def _annotate(self, d: Diagnostic) -> None:
         kind = d.severity
         self.counts[kind] += 1
+        if d.is_error:
+            self.plain.error_shown(d.message)
         if self.counts[kind] > MAX_ANNOTATIONS:
             self.overflow.append(d)
             self.plain.line(d.render())

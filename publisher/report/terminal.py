@@ -71,6 +71,7 @@ class TerminalReporter:
         self._bar_task: TaskID | None = None
         self._last_draw = 0.0
         self._counting = False  # the wait countdown is the live line
+        self._errors_shown: set[str] = set()  # the closing line does not repeat one of these
 
     # -- plumbing -----------------------------------------------------------------------------
     def _paint(self, text: str, color: str) -> str:
@@ -84,6 +85,10 @@ class TerminalReporter:
         self._end_live()
         self.stream.write(safe + "\n")
         self.stream.flush()
+
+    def error_shown(self, message: str) -> None:
+        """`message` is on screen already (here, or as an annotation): the end won't repeat it."""
+        self._errors_shown.add(message)
 
     def _live_line(self, text: str) -> None:
         self.stream.write("\r\x1b[2K" + self.redact(text))
@@ -107,6 +112,8 @@ class TerminalReporter:
             d = event.diagnostic
             tone = "red" if d.is_error else "yellow"
             where = f"{d.location}: " if d.location else ""
+            if d.is_error:
+                self.error_shown(d.message)
             self.line(f"{where}{self._paint(d.severity, tone)}: {d.message}")
         elif isinstance(event, ev.StepStarted):
             self._started(event)
@@ -260,7 +267,10 @@ class TerminalReporter:
             self._live = False
 
     def _final(self, report: RunReport) -> None:
-        for text in final_lines(report):
+        lines = final_lines(report)
+        if report.error in self._errors_shown and lines[:1] == [f"✗ {report.error}"]:
+            lines[0] = f"✗ {report.command} failed: the error above"
+        for text in lines:
             tone = "red" if report.exit_code else "green"
             self.line(self._paint(text, tone) if text.startswith(("✓", "✗")) else text)
 

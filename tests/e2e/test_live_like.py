@@ -19,10 +19,6 @@ from tests.support.fileserver import file_server
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
-# Remove each marker when the branch named lands (strict: an unexpected pass fails the run).
-NEEDS_FILES = pytest.mark.xfail(
-    reason="the client sends image names as written until branch `files` lands", strict=True
-)
 
 
 @pytest.fixture
@@ -278,7 +274,6 @@ def test_pagination_link_to_another_host_gets_no_credentials(
 # -- issue 15 #6: image names must name their format ---------------------------------------------
 
 
-@NEEDS_FILES
 def test_an_image_named_after_another_format_is_sent_with_a_matching_name(
     publisher: Publisher, release: Release
 ) -> None:
@@ -291,7 +286,6 @@ def test_an_image_named_after_another_format_is_sent_with_a_matching_name(
     assert not any(n.endswith(".jpg") for n in names)
 
 
-@NEEDS_FILES
 @pytest.mark.parametrize("name", ["overview.PNG", "overview"])
 def test_image_names_are_sent_in_the_spelling_the_service_lists(
     make_publisher: Any, release: Release, name: str

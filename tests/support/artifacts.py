@@ -108,3 +108,51 @@ GIF = (
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
 BMP = b"BM" + b"\x00" * 60
+
+
+def zip_of(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip with these entries in order (duplicate names allowed: zipfile warns, writes both)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def patch_entry(
+    data: bytes,
+    name: str,
+    *,
+    flag: int | None = None,
+    method: int | None = None,
+    declared_size: int | None = None,
+) -> bytes:
+    """Rewrite one entry's headers (local and central) as a hostile zip would have them."""
+    out = bytearray(data)
+    encoded = name.encode()
+    central = 0
+    while (central := out.find(b"PK\x01\x02", central)) >= 0:
+        length = struct.unpack_from("<H", out, central + 28)[0]
+        if bytes(out[central + 46 : central + 46 + length]) == encoded:
+            local = struct.unpack_from("<I", out, central + 42)[0]
+            for header, offsets in ((central, (8, 10, 24)), (local, (6, 8, 22))):
+                if flag is not None:
+                    struct.pack_into("<H", out, header + offsets[0], flag)
+                if method is not None:
+                    struct.pack_into("<H", out, header + offsets[1], method)
+                if declared_size is not None:
+                    struct.pack_into("<I", out, header + offsets[2], declared_size)
+            return bytes(out)
+        central += 4
+    raise AssertionError(f"no entry {name}")
+
+
+def corrupt_entry(data: bytes, name: str) -> bytes:
+    """Overwrite the middle of an entry's compressed bytes (the headers stay valid)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    start = info.header_offset + 30 + len(name.encode()) + len(info.extra)
+    out = bytearray(data)
+    middle = start + info.compress_size // 2
+    out[middle : middle + 8] = b"\xff" * 8
+    return bytes(out)
