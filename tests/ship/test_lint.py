@@ -55,7 +55,16 @@ def test_every_action_input_is_mapped_through_env_and_never_expanded_in_a_script
     for step in steps:
         assert "${{" not in step.get("run", ""), f"template expansion in a script: {step['name']}"
     outputs = set(action["outputs"])
-    assert outputs == {"app", "build-number", "version", "artifact-id", "result", "version-url"}
+    assert outputs == {
+        "app",
+        "build-number",
+        "version",
+        "artifact-id",
+        "result",
+        "marketplace-url",
+        "version-api-url",
+        "version-url",
+    }
 
 
 def test_examples_use_the_same_two_secrets() -> None:
