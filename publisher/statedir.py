@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from publisher.errors import UsageError
+
+if sys.platform != "win32":  # Windows has no fcntl: see README "Platforms"
+    import fcntl
+
+WINDOWS_UNSUPPORTED = (
+    "mpac-publisher cannot lock its state directory on Windows (it needs POSIX fcntl locks)"
+)
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
@@ -49,6 +58,8 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """An exclusive lock between processes of this machine (held while the body runs)."""
+    if sys.platform == "win32":
+        raise UsageError(WINDOWS_UNSUPPORTED, advice="run it in WSL, or use the Docker image")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(path.suffix + ".lock"), "a+") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)

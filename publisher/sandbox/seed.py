@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from publisher.sandbox.seed_products import ProductSeedError, SeedProduct, parse_products
+
 HOSTINGS = ("cloud", "server", "datacenter")
 _NAMESPACE = uuid.UUID("6f1c0d43-5d0e-4f38-9a53-4a0d2f6f1e57")
 
@@ -35,6 +37,7 @@ class SeedAccount:
 @dataclass(frozen=True)
 class Seed:
     accounts: tuple[SeedAccount, ...]
+    products: tuple[SeedProduct, ...] = ()  # host products/versions added to the catalogue
 
 
 def app_software_id(app_key: str, hosting: str) -> str:
@@ -72,7 +75,11 @@ def parse_seed(data: Any, where: str) -> Seed:
     _unique(keys, f"{where}: an app key is owned twice")
     ids = [sid for a in accounts for app in a.apps for _, sid in app.app_software]
     _unique(ids, f"{where}: duplicate appSoftwareId")
-    return Seed(accounts)
+    try:
+        products = parse_products(data.get("products"), where)
+    except ProductSeedError as exc:
+        raise SeedError(str(exc)) from None
+    return Seed(accounts, products)
 
 
 def _unique(values: list[str], message: str) -> None:
