@@ -158,7 +158,9 @@ def test_the_image_builds_and_validates_plans_and_publishes_as_its_user_in_a_rea
 
         container = buildah("from", "--pull=never", name).strip()
         buildah("copy", "--chown", "0:0", container, str(ROOT / "examples"), "/workspace")
-        buildah("run", "--user", "0", container, "--", "chmod", "-R", "go-w", "/workspace")
+        # WORKDIR made /workspace the image user's: own it by root, as a CI checkout would be.
+        for argv in (["chown", "-R", "0:0", "/workspace"], ["chmod", "-R", "go-w", "/workspace"]):
+            buildah("run", "--user", "0", container, "--", *argv)
         log = buildah("run", "--user", "10001", container, "--", "sh", "-c", IN_IMAGE)
     finally:
         subprocess.run([str(BUILDAH), *buildah.flags, "rm", "--all"], capture_output=True)
