@@ -7,7 +7,7 @@ act cannot clone the nested actions action.yml uses (actions/cache/restore, acti
 actions/setup-python) without network, so this test, and only this test, replaces exactly those
 pinned commits with local stand-ins (tests/ship/standins/, act's `--local-repository`): a tar-file
 cache with the same inputs, outputs and restore-keys rule, and a setup-python that answers with an
-interpreter already on PATH. The real action.yml keeps the real, SHA-pinned actions.
+interpreter this test runs on. The real action.yml keeps the real, SHA-pinned actions.
 """
 
 from __future__ import annotations
@@ -83,6 +83,10 @@ def _act(repo: Path, workflow: str, sandbox: Sandbox, tmp: Path) -> str:
             f"STATE_ROOT={tmp / 'state'}",
             "--env",
             f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
+            "--env",
+            f"STANDIN_PYTHON={sys._base_executable}",
+            "--env",
+            f"HOST_PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}",
             "-s",
             f"MPAC_USER={user}",
             "-s",
