@@ -78,7 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
-    sandbox.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
+    seeds = sandbox.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
+    seeds.add_argument(
+        "--for",
+        dest="for_release",
+        type=Path,
+        metavar="RELEASE_YML",
+        help="seed the app, hostings and host product versions of this release.yml",
+    )
     return parser
 
 
@@ -242,7 +250,7 @@ def _dispatch(
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 
-        return run_sandbox(args)
+        return run_sandbox(args, env)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from publisher.diagnostics import Diagnostic
+from publisher.weblinks import is_real_marketplace, marketplace_page
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,20 @@ class RunReport:
 
     def outputs(self) -> dict[str, str]:
         """The GitHub step outputs."""
-        urls = [h.version_url for h in self.hostings if h.version_url]
+        first = next((h for h in self.hostings if h.version_url), None)
+        api_url = (first.version_url or "") if first else ""
+        page = ""
+        if first and self.app and is_real_marketplace(api_url):
+            page = marketplace_page(self.app, first.hosting)
         return {
             "app": self.app or "",
             "build-number": "" if self.build is None else str(self.build),
             "version": self.version or "",
             "artifact-id": self.artifact_id or "",
             "result": self.result,
-            "version-url": urls[0] if urls else "",
+            "marketplace-url": page,
+            "version-api-url": api_url,
+            "version-url": api_url,  # deprecated alias of version-api-url, removed in 0.3.0
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from publisher.errors import ExitCode, PublisherError
+from publisher.errors import ExitCode, PublisherError, UsageError
+
+if sys.platform != "win32":  # Windows has no fcntl: see README "Platforms"
+    import fcntl
+
+WINDOWS_UNSUPPORTED = (
+    "mpac-publisher cannot lock its state directory on Windows (it needs POSIX fcntl locks)"
+)
 
 Warn = Callable[[str], None]
 _PROBE = b"mpac-publisher state directory probe: a run checks it can write here\n" * 2
@@ -127,6 +134,8 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """An exclusive lock between processes of this machine (held while the body runs)."""
+    if sys.platform == "win32":
+        raise UsageError(WINDOWS_UNSUPPORTED, advice="run it in WSL, or use the Docker image")
     lock = path.with_suffix(path.suffix + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -64,11 +64,18 @@ def run_publish(
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
 
-def run_sandbox(args: argparse.Namespace) -> int:
+def run_sandbox(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from publisher.commands.rehearsal import RehearsalSeedError, rehearsal_seed
     from publisher.sandbox import SeedError, serve
 
     try:
-        return serve(port=args.port, seed=args.seed)
+        seed = rehearsal_seed(args.for_release, env) if args.for_release else args.seed
+        return serve(port=args.port, seed=seed)
+    except RehearsalSeedError as exc:
+        for diagnostic in exc.diagnostics:
+            sys.stderr.write(diagnostic.render() + "\n")
+        sys.stderr.write(f"mpac-publisher sandbox: {args.for_release} is invalid: fix it first\n")
+        return int(ExitCode.INVALID_CONFIG)
     except SeedError as exc:
         sys.stderr.write(f"mpac-publisher sandbox: {exc}\n")
         return int(ExitCode.INVALID_CONFIG)

@@ -6,10 +6,15 @@ import copy
 import json
 import threading
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
+from publisher.sandbox.seed_products import SeedProduct, build_version, same_product, version_build
+
+_SEEDED_NAMESPACE = uuid.UUID("0b5e6a0e-3c57-4c1e-9d0f-7d4b3c2a1f10")
+_SEEDED_AT = "2026-01-01T00:00:00Z"
 _VERSION_KEYS = ("buildNumber", "versionNumber", "hosting", "state", "revision", "createdAt")
 
 
@@ -31,6 +36,15 @@ class Catalogue:
             self._versions[product["id"]] = sorted(
                 versions, key=lambda v: v["buildNumber"], reverse=True
             )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Catalogue:
+        """A copy with its own lock (a lock cannot be copied)."""
+        twin = Catalogue.__new__(Catalogue)
+        twin._lock = threading.Lock()
+        with self._lock:
+            twin._products = copy.deepcopy(self._products, memo)
+            twin._versions = copy.deepcopy(self._versions, memo)
+        return twin
 
     @classmethod
     def bundled(cls) -> Catalogue:
@@ -90,3 +104,51 @@ class Catalogue:
             versions.append(version)
             versions.sort(key=lambda v: v["buildNumber"], reverse=True)
             return copy.deepcopy(version)
+
+    def with_products(self, seeded: Iterable[SeedProduct]) -> Catalogue:
+        """A copy that also has the seed's products and versions (for rehearsing a release)."""
+        wanted_products = tuple(seeded)
+        if not wanted_products:
+            return self
+        extended = copy.deepcopy(self)
+        for entry in wanted_products:
+            product_id = extended._product_id(entry.product)
+            versions = extended._versions[product_id]
+            for wanted in entry.versions:
+                build = wanted if isinstance(wanted, int) else version_build(wanted)
+                number = build_version(wanted) if isinstance(wanted, int) else wanted
+                if build is None or any(build == v["buildNumber"] for v in versions):
+                    continue
+                versions.append(_seeded_version(number, build))
+            versions.sort(key=lambda v: v["buildNumber"], reverse=True)
+        return extended
+
+    def _product_id(self, name: str) -> str:
+        for product in self._products.values():
+            if same_product(name, product):
+                return str(product["id"])
+        product_id = str(uuid.uuid5(_SEEDED_NAMESPACE, name.lower()))
+        self._products[product_id] = {
+            "id": product_id,
+            "name": name,
+            "developerId": next(iter(self._products.values()))["developerId"],
+            "hostingOptions": [{"hosting": h} for h in ("cloud", "server", "datacenter")],
+            "extensibilityFrameworks": [
+                {"frameworkId": f} for f in ("connect", "forge", "plugin", "workflow")
+            ],
+            "state": "active",
+            "revision": 1,
+        }
+        self._versions[product_id] = []
+        return product_id
+
+
+def _seeded_version(number: str, build: int) -> dict[str, Any]:
+    return {
+        "buildNumber": build,
+        "versionNumber": number,
+        "hosting": ["server", "datacenter"],
+        "state": "active",
+        "revision": 1,
+        "createdAt": _SEEDED_AT,
+    }

@@ -58,7 +58,7 @@ class Sandbox:
         self._ctx = Context(
             settings=self.settings,
             store=Store(self._seed, self.settings),
-            catalogue=Catalogue.bundled(),
+            catalogue=Catalogue.bundled().with_products(self._seed.products),
             faults=FaultBook(),
             journal=Journal(),
             workdir=self._workdir,
@@ -187,6 +187,8 @@ def serve(
             f"  API root:     {sandbox.url}  (v3 under /rest/3)\n"
             f"  credentials:  {email} / {token}  (sandbox-only)\n"
             f"  control API:  {control}\n"
+            f"Point mpac-publisher at it (copy and paste):\n"
+            f"  export MPAC_API_URL={sandbox.url} MPAC_USER={email} MPAC_TOKEN={token}\n"
             "Press Ctrl-C to stop.\n"
         )
         out.flush()

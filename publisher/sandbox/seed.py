@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from publisher.sandbox.seed_products import ProductSeedError, SeedProduct, parse_products
+
 HOSTINGS = ("cloud", "server", "datacenter")
 _NAMESPACE = uuid.UUID("6f1c0d43-5d0e-4f38-9a53-4a0d2f6f1e57")
 
@@ -41,6 +43,7 @@ class SeedAccount:
 @dataclass(frozen=True)
 class Seed:
     accounts: tuple[SeedAccount, ...]
+    products: tuple[SeedProduct, ...] = ()  # host products/versions added to the catalogue
 
 
 def app_software_id(app_key: str, hosting: str, archived: bool = False) -> str:
@@ -89,7 +92,11 @@ def parse_seed(data: Any, where: str) -> Seed:
         sid for a in accounts for app in a.apps for _, sid in app.app_software + app.archived_twins
     ]
     _unique(ids, f"{where}: duplicate appSoftwareId")
-    return Seed(accounts)
+    try:
+        products = parse_products(data.get("products"), where)
+    except ProductSeedError as exc:
+        raise SeedError(str(exc)) from None
+    return Seed(accounts, products)
 
 
 def _unique(values: list[str], message: str) -> None:

