@@ -8,6 +8,7 @@ repeated.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -89,6 +90,7 @@ class Marketplace:
         self.session = session or make_session(connection)
         self.timeouts = timeouts
         self.requests_made = 0
+        self._counting = threading.Lock()
 
     # -- app software and parent software (reads) -------------------------------------------
 
@@ -229,7 +231,8 @@ class Marketplace:
         read_timeout: float,
     ) -> requests.Response:
         for _ in range(MAX_REDIRECTS + 1):
-            self.requests_made += 1
+            with self._counting:  # requests may run side by side (publisher.concurrency)
+                self.requests_made += 1
             try:
                 response = self.session.request(
                     method,

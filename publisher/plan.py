@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import jsonpatch
 
+from publisher.concurrency import side_by_side
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.journal import Journal
@@ -117,32 +118,44 @@ class Planner:
         if self.client is None:
             return self._offline(images)
         names = Resolver(self.release, self.client, self.policy)
-        compat = names.compatibilities()
-        ids = {h: names.app_software_id(h) for h in self.release.hostings}
-        lives = {
-            h: self.policy.read(f"read version {self.release.build}", partial(self._get_version, a))
-            for h, a in ids.items()
-        }
-        artifact = self._artifact([v for v in lives.values() if v])
+        hostings_ = self.release.hostings
+        # Round 1: the product versions, and per hosting its app software and then its version.
+        compat, *found = side_by_side(
+            [names.compatibilities, *(partial(self._find, names, h) for h in hostings_)]
+        )
+        ids = {h: app_id for h, (app_id, _) in zip(hostings_, found, strict=True)}
+        lives = {h: live for h, (_, live) in zip(hostings_, found, strict=True)}
+        # Round 2: the artifact check beside each existing version's listing.
+        artifact, *live_listings = side_by_side(
+            [
+                partial(self._artifact, [v for v in lives.values() if v]),
+                *(partial(self._live_listing, ids[h], lives[h]) for h in hostings_),
+            ]
+        )
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
-        for hosting, app_id in ids.items():
+        for (hosting, app_id), live_listing in zip(ids.items(), live_listings, strict=True):
             version = version_plan(
                 lives[hosting], version_document(self.release, artifact_id, compat)
             )
             listing = DocumentPlan("skip")
             if self.release.listing is not None:
-                live_listing = (
-                    self.policy.read("read listing", partial(self._get_listing, app_id))
-                    if lives[hosting]
-                    else None
-                )
                 listing = listing_plan(
                     live_listing, listing_document(self.release.listing, image_ids)
                 )
             hostings.append(HostingPlan(hosting, app_id, version, listing))
         return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings))
+
+    def _find(self, names: Resolver, hosting: str) -> tuple[str, Json | None]:
+        app_id = names.app_software_id(hosting)
+        read = partial(self._get_version, app_id)
+        return app_id, self.policy.read(f"read version {self.release.build}", read)
+
+    def _live_listing(self, app_software_id: str, live_version: Json | None) -> Json | None:
+        if self.release.listing is None or live_version is None:
+            return None
+        return self.policy.read("read listing", partial(self._get_listing, app_software_id))
 
     def _get_listing(self, app_software_id: str) -> Json | None:
         assert self.client is not None
