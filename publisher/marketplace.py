@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class Marketplace:
         self.clock = clock
         self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
+        self._counting = threading.Lock()
 
     # -- app software and parent software (reads) -------------------------------------------
 
@@ -318,7 +320,8 @@ class Marketplace:
         read_timeout: float,
     ) -> requests.Response:
         for _ in range(MAX_REDIRECTS + 1):
-            self.requests_made += 1
+            with self._counting:  # requests may run side by side (publisher.concurrency)
+                self.requests_made += 1
             try:
                 response = self.session.request(
                     method,

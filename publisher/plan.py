@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from publisher.checksums import same_sha512
 from publisher.compare import settled_patch
+from publisher.concurrency import side_by_side
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.duplicates import needs_check, other_builds, refuse
@@ -132,21 +133,24 @@ class Planner:
         if self.client is None:
             return self._offline(images)
         names = Resolver(self.release, self.client, self.policy)
-        compat = names.compatibilities()
-        ids = {h: names.app_software_id(h) for h in self.release.hostings}
-        lives = {
-            h: self.policy.read(f"read version {self.release.build}", partial(self._get_version, a))
-            for h, a in ids.items()
-        }
-        self._check_duplicates(ids, lives)
-        artifact = self.artifact_plan([v for v in lives.values() if v])
+        hostings_ = self.release.hostings
+        # Round 1: the product versions, and per hosting its app software and then its version.
+        compat, *found = side_by_side(
+            [names.compatibilities, *(partial(self._find, names, h) for h in hostings_)]
+        )
+        ids = {h: app_id for h, (app_id, _) in zip(hostings_, found, strict=True)}
+        lives = {h: live for h, (_, live) in zip(hostings_, found, strict=True)}
+        # Round 2: the duplicate-number check and the artifact check beside each existing
+        # version's listing (they need nothing of each other).
+        _, artifact, *listings_found = side_by_side(
+            [
+                partial(self._check_duplicates, ids, lives),
+                partial(self.artifact_plan, [v for v in lives.values() if v]),
+                *(partial(self._live_listing, ids[h], lives[h]) for h in hostings_),
+            ]
+        )
         artifact_id = artifact.reuse_id or ARTIFACT_PLACEHOLDER
-        live_listings = {
-            h: self.policy.read("read listing", partial(self._get_listing, a))
-            if lives[h] and self.release.listing is not None
-            else None
-            for h, a in ids.items()
-        }
+        live_listings = dict(zip(hostings_, listings_found, strict=True))
         images, kept, notes = self._keep_images(images, live_listings)
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
@@ -205,6 +209,16 @@ class Planner:
         images = tuple(replace(i, kept=everywhere) if i.reuse_id is None else i for i in images)
         advice = "to replace an image, run with --images upload or keep MPAC_STATE_DIR between runs"
         return images, kept, (f"{why}: keeping the live images (--images keep); {advice}",)
+
+    def _find(self, names: Resolver, hosting: str) -> tuple[str, Json | None]:
+        app_id = names.app_software_id(hosting)
+        read = partial(self._get_version, app_id)
+        return app_id, self.policy.read(f"read version {self.release.build}", read)
+
+    def _live_listing(self, app_software_id: str, live_version: Json | None) -> Json | None:
+        if self.release.listing is None or live_version is None:
+            return None
+        return self.policy.read("read listing", partial(self._get_listing, app_software_id))
 
     def _get_listing(self, app_software_id: str) -> Json | None:
         assert self.client is not None

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from publisher.apierrors import ApiRejectedError
-from publisher.config.model import Release
+from publisher.concurrency import side_by_side
+from publisher.config.model import Compatibility, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
 from publisher.errors import ConfigError, RejectedError
-from publisher.marketplace import Marketplace
+from publisher.marketplace import Json, Marketplace
 from publisher.payloads import ResolvedCompatibility
 from publisher.retry import RetryPolicy
 
@@ -64,7 +67,7 @@ class Resolver:
         by_name = {str(p.get("name", "")).lower(): p for p in parents}
         by_id = {str(p.get("id")): p for p in parents}
         problems: list[Diagnostic] = []
-        resolved = []
+        found: list[tuple[Compatibility, Json]] = []
         for c in self.release.compatibility:
             name = c.product.lower()
             parent = by_id.get(c.product) or by_name.get(_PRODUCT_ALIASES.get(name, name))
@@ -76,13 +79,23 @@ class Resolver:
                         (*c.key, "product"),
                     )
                 )
-                continue
-            parent_id, label = str(parent["id"]), str(parent.get("name"))
-            builds = [
-                self._build(client, parent_id, label, v, (*c.key, end), problems)
-                for end, v in (("min", c.min), ("max", c.max))
+            else:
+                found.append((c, parent))
+        # Every product version is looked up at once: they need nothing of each other.
+        builds = side_by_side(
+            [
+                partial(self._build, str(parent["id"]), str(parent.get("name")), value)
+                for c, parent in found
+                for value in (c.min, c.max)
             ]
-            low, high = builds
+        )
+        resolved = []
+        for index, (c, parent) in enumerate(found):
+            label = str(parent.get("name"))
+            (low, low_missing), (high, high_missing) = builds[2 * index : 2 * index + 2]
+            for end, missing in (("min", low_missing), ("max", high_missing)):
+                if missing:
+                    problems.append(self._error(f"{missing} on Marketplace", (*c.key, end)))
             if low is not None and high is not None:
                 if low > high:
                     problems.append(
@@ -91,7 +104,7 @@ class Resolver:
                             (*c.key, "max"),
                         )
                     )
-                resolved.append(ResolvedCompatibility(parent_id, low, high))
+                resolved.append(ResolvedCompatibility(str(parent["id"]), low, high))
         if problems:
             raise ConfigError(
                 "release.yml names product versions Marketplace does not know",
@@ -99,15 +112,9 @@ class Resolver:
             )
         return resolved
 
-    def _build(
-        self,
-        client: Marketplace,
-        parent_id: str,
-        label: str,
-        value: str | int,
-        key: KeyPath,
-        problems: list[Diagnostic],
-    ) -> int | None:
+    def _build(self, parent_id: str, label: str, value: str | int) -> tuple[int | None, str]:
+        """The build number of a product version, or None and what was missing."""
+        client = self.client
         if isinstance(value, int):
             found = self.policy.read(
                 "read product version", lambda: client.parent_version(parent_id, build=value)
@@ -119,9 +126,8 @@ class Resolver:
             )
             missing = f"{label} has no version {value}"
         if not found or not isinstance(found.get("buildNumber"), int):
-            problems.append(self._error(f"{missing} on Marketplace", key))
-            return None
-        return int(found["buildNumber"])
+            return None, missing
+        return int(found["buildNumber"]), ""
 
     def _error(self, message: str, key: KeyPath) -> Diagnostic:
         return error(message, self.release.locate(key), _dotted(key))

@@ -3,6 +3,7 @@ hosting the version and its listing. Every step emits events; nothing here print
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import time
@@ -16,6 +17,7 @@ from publisher import events as ev
 from publisher.answers import conform
 from publisher.apierrors import ApiError
 from publisher.checksums import same_sha512
+from publisher.concurrency import side_by_side, started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import error, warning
 from publisher.errors import PartialPublishError, PublisherError, RateLimitError, VerificationError
@@ -111,14 +113,13 @@ class Executor:
         self.sleep = sleep
         self.result = Execution()
         self._written: list[str] = []  # user-visible writes done (versions, listings)
-        self._open: tuple[str, str] | None = None  # the step started and not finished yet
+        self._open: dict[str, str] = {}  # steps started and not finished yet (key -> title)
 
     def run(self) -> Execution:
         try:
             return self._run()
         except PublisherError:
-            if self._open is not None:  # the step that failed is marked as such
-                key, title = self._open
+            for key, title in list(self._open.items()):  # the steps that failed are marked so
                 self.emit(ev.StepFinished(key, title, "failed"))
             raise
 
@@ -132,22 +133,43 @@ class Executor:
                 self.emit(
                     ev.Info(f"next artifact upload allowed in {wait:.1f} s: uploading images first")
                 )
-        image_ids = self._images()
-        artifact_id = self._artifact()
+        # The images go up beside the artifact (they need nothing of each other); both are
+        # waited for before any version is written.
+        images = started(self._images)
+        try:
+            artifact_id = self._artifact()
+        except BaseException:
+            with contextlib.suppress(Exception):  # waited for; the artifact's failure is the news
+                images()
+            raise
+        image_ids = images()
         self.result.artifact_id = artifact_id
-        for hosting in self.plan.hostings:
-            try:
-                self._hosting(hosting, artifact_id, image_ids)
-            except PublisherError as exc:
-                done = self._written + [f"{w}: may have happened" for w in self.policy.unsettled]
-                if not done:
-                    raise
-                raise PartialPublishError(
-                    f"{'; '.join(done)}; then {exc.message}",
-                    advice="re-run the same command to finish: completed steps are not repeated",
-                    diagnostics=exc.diagnostics,
-                ) from exc
+        # The hostings are independent app software: their versions and listings side by side.
+        outcomes = side_by_side(
+            [partial(self._settled, h, artifact_id, image_ids) for h in self.plan.hostings]
+        )
+        for exc in outcomes:
+            if exc is None:
+                continue
+            done = self._written + [f"{w}: may have happened" for w in self.policy.unsettled]
+            if not done:
+                raise exc
+            raise PartialPublishError(
+                f"{'; '.join(done)}; then {exc.message}",
+                advice="re-run the same command to finish: completed steps are not repeated",
+                diagnostics=exc.diagnostics,
+            ) from exc
         return self.result
+
+    def _settled(
+        self, hosting: HostingPlan, artifact_id: str, image_ids: dict[KeyPath, str]
+    ) -> PublisherError | None:
+        """One hosting's version and listing; its failure is returned, to be raised in order."""
+        try:
+            self._hosting(hosting, artifact_id, image_ids)
+        except PublisherError as exc:
+            return exc
+        return None
 
     # -- images ----------------------------------------------------------------------------------
 
@@ -158,13 +180,20 @@ class Executor:
         fresh = [i for i in self.plan.images if i.reuse_id is None and not i.kept]
         if fresh:
             self._start("images", f"upload {plural(len(fresh), 'listing image')}")
+        # Side by side: they need nothing of each other (publisher.concurrency).
+        sent = side_by_side([partial(self._upload_image, i) for i in fresh])
+        uploaded = dict(zip(fresh, sent, strict=True))
         for image in self.plan.images:
             if image.kept:  # each hosting keeps its live image (HostingPlan.kept_images)
                 self.result.uploads.append(_reused(image, None))
                 continue
-            image_id = image.reuse_id or self._upload_image(image)
-            if image.reuse_id:
-                self.result.uploads.append(_reused(image, image.reuse_id))
+            if image in uploaded:
+                image_id, upload = uploaded[image]
+                self.result.uploads.append(upload)  # in release.yml's order, not finishing order
+            else:
+                assert image.reuse_id is not None
+                image_id = image.reuse_id
+                self.result.uploads.append(_reused(image, image_id))
             ids.update({key: image_id for key in image.keys})
         kept = len(self.plan.images) - len(fresh)
         detail = f"{kept} more already on Marketplace" if kept else ""
@@ -174,7 +203,7 @@ class Executor:
             self._finish("images", "listing images", f"{kept} already on Marketplace", "skipped")
         return ids
 
-    def _upload_image(self, image: ImagePlan) -> str:
+    def _upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
         endpoint = f"/assets/images/{image.image_type}"
         checked = self.release.checked(image.path)
         # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
@@ -187,17 +216,15 @@ class Executor:
         if not image_id:
             raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
         self.journal.record_image(image.sha512, image.image_type, image_id)
-        self.result.uploads.append(
-            Upload(
-                "image",
-                image.source or str(image.path),
-                sent.size,
-                sent.sha512,
-                image_id,
-                image.image_type,
-            )
+        upload = Upload(
+            "image",
+            image.source or str(image.path),
+            sent.size,
+            sent.sha512,
+            image_id,
+            image.image_type,
         )
-        return image_id
+        return image_id, upload
 
     # -- artifact --------------------------------------------------------------------------------
 
@@ -357,22 +384,36 @@ class Executor:
         compat = list(self.plan.compatibilities)
         image_ids = {**image_ids, **dict(hosting.kept_images)}
         desired = version_document(self.release, artifact_id, compat)
-        version = self._version(hosting, desired)
+        listing_done: list[DocumentChange] = []
+        listing_failed: list[PublisherError] = []
+
+        def listing(version_created: bool) -> None:
+            try:
+                done = self._listing_with_known_images(hosting, image_ids, version_created)
+                listing_done.append(done)
+            except PublisherError as exc:  # raised once the version's own step is finished
+                listing_failed.append(exc)
+
+        # A new version's listing needs only that the version exists: it is created beside the
+        # version's read-back instead of after it.
+        beside = partial(listing, True) if self.release.listing is not None else None
+        version = self._version(hosting, desired, beside)
         self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
-        listing_change = None
-        if self.release.listing is not None:
-            listing_change = self._listing_with_known_images(hosting, image_ids, version)
-        self.result.changes[hosting.hosting] = (version, listing_change)
+        if self.release.listing is not None and not listing_done and not listing_failed:
+            listing(False)
+        if listing_failed:
+            raise listing_failed[0]
+        self.result.changes[hosting.hosting] = (version, listing_done[0] if listing_done else None)
 
     def _listing_with_known_images(
-        self, hosting: HostingPlan, image_ids: dict[KeyPath, str], version: DocumentChange
+        self, hosting: HostingPlan, image_ids: dict[KeyPath, str], version_created: bool
     ) -> DocumentChange:
         """The listing write; if Marketplace does not know image ids recalled from the journal
         (it lost them: a sandbox restarted), they are forgotten, uploaded again, and re-sent."""
         listing = self.release.listing
         assert listing is not None
         try:
-            return self._listing(hosting, listing_document(listing, image_ids), version)
+            return self._listing(hosting, listing_document(listing, image_ids), version_created)
         except ApiError as exc:
             recalled = [i for i in self.plan.images if i.reuse_id in image_ids.values()]
             if not recalled or not _unknown_image(exc):
@@ -387,11 +428,14 @@ class Executor:
         )
         self.journal.forget_images({str(i.reuse_id) for i in recalled})
         for image in recalled:
-            fresh = self._upload_image(image)
+            fresh, upload = self._upload_image(image)
+            self.result.uploads.append(upload)
             image_ids.update({key: fresh for key in image.keys})
-        return self._listing(hosting, listing_document(listing, image_ids), version)
+        return self._listing(hosting, listing_document(listing, image_ids), version_created)
 
-    def _version(self, hosting: HostingPlan, desired: Json) -> DocumentChange:
+    def _version(
+        self, hosting: HostingPlan, desired: Json, beside: Callable[[], None] | None
+    ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.release.build
 
         def put(current: Json) -> None:
@@ -408,10 +452,10 @@ class Executor:
             version_plan,
         )
         live = hosting.version.live if hosting.version.action != "create" else None
-        return self._apply(document, live, desired)
+        return self._apply(document, live, desired, beside)
 
     def _listing(
-        self, hosting: HostingPlan, desired: Json, version: DocumentChange
+        self, hosting: HostingPlan, desired: Json, version_created: bool
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.release.build
 
@@ -431,17 +475,24 @@ class Executor:
             put,
             listing_plan,
         )
-        live = hosting.listing.live if version.action != "create" else None
-        if live is None and version.action != "create" and hosting.listing.action != "create":
+        live = hosting.listing.live if not version_created else None
+        if live is None and not version_created and hosting.listing.action != "create":
             live = self.policy.read("read listing", document.read)
         return self._apply(document, live, desired)
 
-    def _apply(self, doc: _Document, live: Json | None, desired: Json) -> DocumentChange:
-        """Create the document, or bring the live one to `desired` (PUT), or leave it."""
+    def _apply(
+        self,
+        doc: _Document,
+        live: Json | None,
+        desired: Json,
+        beside: Callable[[], None] | None = None,
+    ) -> DocumentChange:
+        """Create the document, or bring the live one to `desired` (PUT), or leave it. `beside`
+        runs next to the read-back of a created document."""
         created = live is None
         if live is None:
             self._start(doc.key, f"create {doc.title}")
-            live = self._create(doc.title, doc.post, doc.read)
+            live = self._create(doc.title, doc.post, doc.read, beside)
         change = doc.diff(live, desired)
         if change.action == "update":
             if not created:
@@ -460,7 +511,11 @@ class Executor:
         return DocumentChange(action, patch, desired if created else None, done=True)
 
     def _create(
-        self, title: str, post: Callable[[], None], read: Callable[[], Json | None]
+        self,
+        title: str,
+        post: Callable[[], None],
+        read: Callable[[], Json | None],
+        beside: Callable[[], None] | None = None,
     ) -> Json:
         """POST, then read it back (201 has no body). A lost answer is settled by reading first."""
 
@@ -471,7 +526,8 @@ class Executor:
             f"create {title}", partial(_posted, post), exists, already_done=_already_exists
         )
         self._written.append(f"{title} created")  # from here on, a failure is a partial publish
-        live = self.policy.read(f"read the new {title}", read)
+        read_back = partial(self.policy.read, f"read the new {title}", read)
+        live: Json | None = side_by_side([read_back, beside or (lambda: None)])[0]
         if live is None:
             raise VerificationError(f"{title} was created but cannot be read back")
         return live
@@ -514,11 +570,11 @@ class Executor:
     # -- events ----------------------------------------------------------------------------------
 
     def _start(self, key: str, title: str) -> None:
-        self._open = (key, title)
+        self._open[key] = title
         self.emit(ev.StepStarted(key, title))
 
     def _finish(self, key: str, title: str, detail: str, outcome: ev.StepOutcome = "done") -> None:
-        self._open = None
+        self._open.pop(key, None)
         self.emit(ev.StepFinished(key, title, outcome, detail))
 
 

@@ -11,6 +11,7 @@ from publisher import events as ev
 from publisher.apierrors import ApiError
 from publisher.artifactguard import refuse_artifact_swap
 from publisher.commands.validate import ConfigOptions, load
+from publisher.concurrency import serialized
 from publisher.config.model import Release
 from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
@@ -92,7 +93,7 @@ class _Run:
         self.options = options
         self.release = release
         self.file = file
-        self.emit = emit
+        self.emit = emit = serialized(emit)  # requests run side by side: one event at a time
         self.command = command
         seams = options.seams
         connection = options.connection

@@ -1,0 +1,163 @@
+"""A TCP proxy that makes loopback behave like a real network: one-way delay and a bandwidth cap.
+
+It sits in front of the sandbox (or any TCP server on 127.0.0.1) and forwards bytes both ways,
+each chunk released `delay` seconds after it arrived, in order, so a request/answer exchange
+costs one round trip of 2 x delay. Opening a connection costs one round trip too (the TCP
+handshake a real network has): the first bytes a client sends on a new connection leave the proxy
+one extra round trip late. With `rate` (bytes per second), each direction is a shared link of that
+capacity (a token bucket across all connections), as the one uplink of a CI runner is.
+
+Used by the benchmarks only; it runs its own event loop on a helper thread:
+
+    with LatencyProxy(("127.0.0.1", sandbox_port), delay=0.05) as proxy:
+        url = f"http://127.0.0.1:{proxy.port}"
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+CHUNK = 64 * 1024
+
+
+@dataclass
+class _Link:
+    """One direction's capacity, shared by every connection (None: unlimited)."""
+
+    rate: float | None
+    _free_at: float = field(default=0.0)
+
+    async def pass_bytes(self, size: int) -> None:
+        if not self.rate:
+            return
+        now = time.monotonic()
+        start = max(now, self._free_at)
+        self._free_at = start + size / self.rate
+        await asyncio.sleep(self._free_at - now)
+
+
+@dataclass
+class Counters:
+    connections: int = 0
+    upstream_bytes: int = 0
+    downstream_bytes: int = 0
+
+
+class LatencyProxy:
+    def __init__(
+        self,
+        target: tuple[str, int],
+        *,
+        delay: float = 0.05,
+        rate: float | None = None,
+        handshake: bool = True,
+    ) -> None:
+        self.target = target
+        self.delay = delay
+        self.handshake = handshake
+        self.port = 0
+        self.counters = Counters()
+        self._up = _Link(rate)
+        self._down = _Link(rate)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.base_events.Server | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def __enter__(self) -> LatencyProxy:
+        self._thread.start()
+        self.port = self._call(self._start())
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._call(self._stop())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def _call(self, coroutine: Awaitable[Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)  # type: ignore[arg-type]
+
+    async def _start(self) -> int:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        self.counters.connections += 1
+        accepted = time.monotonic()
+        try:
+            server_r, server_w = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_w.close()
+            return
+        first_due = accepted + (2 * self.delay if self.handshake else 0.0)
+        pumps = [
+            asyncio.ensure_future(self._pump(client_r, server_w, self._up, first_due, "up")),
+            asyncio.ensure_future(self._pump(server_r, client_w, self._down, 0.0, "down")),
+        ]
+        self._tasks.update(pumps)
+        try:
+            await asyncio.gather(*pumps, return_exceptions=True)
+        finally:
+            self._tasks.difference_update(pumps)
+            for writer in (client_w, server_w):
+                with contextlib.suppress(Exception):
+                    writer.close()
+
+    async def _pump(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        link: _Link,
+        not_before: float,
+        direction: str,
+    ) -> None:
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def receive() -> None:
+            while True:
+                data = await reader.read(CHUNK)
+                await queue.put((time.monotonic() + self.delay, data))
+                if not data:
+                    return
+
+        receiving = asyncio.ensure_future(receive())
+        try:
+            while True:
+                due, data = await queue.get()
+                wait = max(due, not_before) - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if not data:
+                    with contextlib.suppress(OSError):
+                        writer.write_eof()
+                    return
+                await link.pass_bytes(len(data))
+                if direction == "up":
+                    self.counters.upstream_bytes += len(data)
+                else:
+                    self.counters.downstream_bytes += len(data)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            return
+        finally:
+            receiving.cancel()

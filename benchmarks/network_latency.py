@@ -1,0 +1,249 @@
+"""Publish through added network latency: how many round trips each case costs, against the
+lower bound set by the dependency graph of its requests.
+
+For each case (first publish, unchanged re-run, notes update, first publish to two hostings) the
+real CLI publishes to the sandbox (its own process) through `LatencyProxy` (benchmarks/
+latency_proxy.py), once with no delay and once with DELAY seconds each way. The extra wall time
+divided by the round-trip time (2 x DELAY) is the number of round trips the run waited for.
+
+The lower bound is the longest chain of requests that must follow one another (`BOUNDS` below):
+one round trip to open the first connection, then each request that needs an answer of another
+(the app software id before its version, the version before its listing, the artifact id and the
+product build numbers before the version is created, the version before its listing). Requests
+that need nothing of each other can share a round trip. Read-backs that only verify a write
+(e.g. reading a created version) are counted when the next write needs their answer (the
+listing needs the version to exist, not its read-back), so the bound is what a client that
+overlaps everything it safely can would achieve.
+
+`--rate MBPS` instead measures upload throughput through a bandwidth cap: the publisher's
+streaming upload vs `curl -F` through the same proxy.
+
+Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3]
+       python benchmarks/network_latency.py --rate 20 --size-mb 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
+
+# The dependency chains, in round trips (see the module docstring).
+BOUNDS: dict[str, tuple[int, str]] = {
+    "first publish": (
+        6,
+        "connect; app-key lookup; GET version (404); artifact upload (images beside it); "
+        "POST version; POST listing",
+    ),
+    "unchanged re-run": (
+        4,
+        "connect; app-key lookup (product versions beside it); GET version; "
+        "GET listing + GET artifact side by side",
+    ),
+    "notes update": (
+        4,
+        "connect; app-key lookup; GET version (listing and artifact reads beside it); PUT version",
+    ),
+    "two hostings": (6, "as a first publish: the second hosting's requests run beside the first's"),
+}
+
+_SERVER = """
+import sys
+from publisher.sandbox import Sandbox, SandboxSettings
+settings = SandboxSettings(upload_spacing=0.0, budget_bytes=10**13)
+sandbox = Sandbox(settings=settings, port=0)
+user, token = sandbox.credentials
+print(sandbox.url, user, token, flush=True)
+sandbox.serve_forever()
+"""
+
+
+@contextlib.contextmanager
+def sandbox_process() -> Iterator[tuple[str, str, str]]:
+    """The sandbox in its own process: it must not share a GIL with the proxy or the client."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SERVER], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert process.stdout is not None
+        url, user, token = process.stdout.readline().split()
+        yield url, user, token
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def publish(env: dict[str, str], config: Path) -> tuple[float, dict[str, object]]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher", "publish", "--json", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"publish failed ({done.returncode}): {done.stdout[-1500:]}")
+    return took, json.loads(done.stdout)
+
+
+def _repo(tmp: Path, name: str, edit: Callable[[Path], None] | None = None) -> Path:
+    repo = tmp / name
+    shutil.copytree(ROOT / "examples", repo)
+    (repo / ".git").mkdir()
+    if edit:
+        edit(repo)
+    return repo / "release.yml"
+
+
+def _two_hostings(repo: Path) -> None:
+    path = repo / "release.yml"
+    text = path.read_text().replace("hosting: datacenter", "hosting: [datacenter, server]")
+    path.write_text(text)
+
+
+def _new_notes(repo: Path) -> None:
+    path = repo / "CHANGELOG.md"
+    path.write_text(path.read_text().replace("## [2.4.0]", "## [2.4.0]\n- One more line.", 1))
+
+
+def case_times(delay: float, build: int) -> dict[str, tuple[float, int]]:
+    """Wall time and requests of each case through a proxy with `delay`; fresh sandbox per round."""
+    results: dict[str, tuple[float, int]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        sandbox_process() as (url, user, token),
+        LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
+    ):
+        tmp = Path(tmp_name)
+        env = {
+            **os.environ,
+            "MPAC_API_URL": f"http://127.0.0.1:{proxy.port}",
+            "MPAC_USER": user,
+            "MPAC_TOKEN": token,
+            "MPAC_STATE_DIR": str(tmp / "state"),
+            "MPAC_UPLOAD_SPACING": "0",
+            "NO_COLOR": "1",
+        }
+        first = _repo(tmp, "first")
+        took, report = publish(env, first)
+        results["first publish"] = (took, int(report["requests"]))  # type: ignore[call-overload]
+        took, report = publish(env, first)
+        assert report["result"] == "unchanged", report["result"]
+        results["unchanged re-run"] = (took, int(report["requests"]))  # type: ignore[call-overload]
+        notes = _repo(tmp, "notes", _new_notes)
+        took, report = publish(env, notes)
+        assert report["result"] == "updated", report["result"]
+        results["notes update"] = (took, int(report["requests"]))  # type: ignore[call-overload]
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        sandbox_process() as (url, user, token),
+        LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
+    ):
+        tmp = Path(tmp_name)
+        env.update(
+            MPAC_API_URL=f"http://127.0.0.1:{proxy.port}",
+            MPAC_USER=user,
+            MPAC_TOKEN=token,
+            MPAC_STATE_DIR=str(tmp / "state"),
+        )
+        took, report = publish(env, _repo(tmp, "two", _two_hostings))
+        results["two hostings"] = (took, int(report["requests"]))  # type: ignore[call-overload]
+    return results
+
+
+def latency(delay: float, rounds: int) -> None:
+    rtt = 2 * delay
+    base: dict[str, list[float]] = {}
+    slow: dict[str, list[float]] = {}
+    requests: dict[str, int] = {}
+    for round_ in range(rounds):
+        for name, (took, count) in case_times(0.0, round_).items():
+            base.setdefault(name, []).append(took)
+            requests[name] = count
+        for name, (took, _) in case_times(delay, round_).items():
+            slow.setdefault(name, []).append(took)
+    print(f"one-way delay {delay * 1000:.0f} ms (RTT {rtt * 1000:.0f} ms), best of {rounds}")
+    print("| case | requests | wall at 0 ms | wall at delay | round trips | lower bound | gap |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (bound, _why) in BOUNDS.items():
+        t0, t1 = min(base[name]), min(slow[name])  # the least disturbed run of each
+        trips = (t1 - t0) / rtt
+        print(
+            f"| {name} | {requests[name]} | {t0:.2f} s | {t1:.2f} s | {trips:.1f} | {bound} "
+            f"| {trips - bound:+.1f} |"
+        )
+    print()
+    for name, (bound, why) in BOUNDS.items():
+        print(f"bound for {name} ({bound}): {why}")
+
+
+def throughput(rate_mbps: float, size_mb: float, delay: float) -> None:
+    from benchmarks.publish_memory import make_jar
+    from publisher.connection import Connection, Credentials
+    from publisher.marketplace import Marketplace, Timeouts
+    from publisher.uploads import artifact_content_type, send_file
+
+    curl = shutil.which("curl")
+    rate = rate_mbps * 1e6
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        sandbox_process() as (url, user, token),
+        LatencyProxy(("127.0.0.1", _port(url)), delay=delay, rate=rate) as proxy,
+    ):
+        jar = make_jar(Path(tmp) / "app.jar", size_mb)
+        size = jar.stat().st_size
+        proxied = f"http://127.0.0.1:{proxy.port}"
+        client = Marketplace(
+            Connection(proxied, Credentials(user, token)), timeouts=Timeouts(upload_read=600)
+        )
+        started = time.perf_counter()
+        send_file(client, "/artifacts", jar, artifact_content_type(jar))
+        ours = time.perf_counter() - started
+        print(f"cap {rate_mbps:.0f} MB/s, delay {delay * 1000:.0f} ms, file {size / 1e6:.1f} MB")
+        print(f"mpac-publisher: {size / 1e6 / ours:6.2f} MB/s ({ours:.2f} s)")
+        if not curl:
+            print("curl is not installed: no comparison")
+            return
+        started = time.perf_counter()
+        command = [curl, "-sS", "-o", "/dev/null", "-u", f"{user}:{token}", "-F", f"file=@{jar}"]
+        subprocess.run([*command, f"{proxied}/rest/3/artifacts"], check=True)
+        theirs = time.perf_counter() - started
+        print(f"curl -F:        {size / 1e6 / theirs:6.2f} MB/s ({theirs:.2f} s)")
+        print(f"ratio (ours / curl): {theirs / ours:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--delay", type=float, default=0.05, help="one-way delay, seconds")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rate", type=float, help="bandwidth cap in MB/s: measure uploads")
+    parser.add_argument("--size-mb", type=float, default=40)
+    args = parser.parse_args()
+    if args.rate:
+        throughput(args.rate, args.size_mb, args.delay)
+    else:
+        latency(args.delay, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
