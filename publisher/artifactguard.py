@@ -8,8 +8,10 @@ unless the user asked for the swap with --replace-artifact.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 
+from publisher.checksums import same_sha512
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ArtifactDiffersError
@@ -57,3 +59,32 @@ def refuse_artifact_swap(
             "may refuse that for a version past draft)",
             diagnostics=(error(message, release.locate(("artifact",)), "artifact"),),
         )
+
+
+def keep_same_artifact(
+    release: Release,
+    hosting: str,
+    live: Json,
+    desired: Json,
+    ours: str | None,
+    lookup: ArtifactLookup,
+    replace: bool,
+) -> Json:
+    """The version document to write when the live version names another artifact than ours.
+
+    That happens when another run (on another machine) created the version between our plan and
+    our create: its own upload of the same file has another id. Same bytes (sha512 `ours`): the
+    live artifact is kept, so nothing is swapped. Other bytes: refused (exit 10) unless `replace`.
+    """
+    live_id, our_id = artifact_id_of(live), artifact_id_of(desired)
+    if not live_id or not our_id or live_id.lower() == our_id.lower():
+        return desired
+    details = lookup(live_id) or {}
+    if ours and same_sha512((details.get("fileInfo") or {}).get("checksum"), ours):
+        kept = copy.deepcopy(desired)
+        kept["frameworkDetails"]["attributes"]["artifactId"] = live_id
+        return kept
+    if replace:
+        return desired
+    refuse_artifact_swap(release, {hosting: live}, our_id, f"this run uploaded {ours}", lookup)
+    return desired  # not reached: refuse_artifact_swap raised

@@ -34,6 +34,10 @@ class Journal:
         """Re-read the file: another run on this machine may have recorded an upload since."""
         self._data = read_json(self.path)
 
+    def artifact_records(self) -> dict[str, Any]:
+        """Every artifact recorded (as last read): to tell whether another run added one."""
+        return dict(self._section("artifacts"))
+
     def artifact(self, sha512: str) -> str | None:
         """The id of an artifact with this content uploaded earlier, if recorded."""
         found = self._section("artifacts").get(_artifact_key(sha512))

@@ -113,10 +113,12 @@ class UploadLedger:
         return None if used + size <= self.limits.budget_bytes else float("inf")
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold the machine-wide upload slot: two runs never upload at the same moment."""
-        with locked(self.path):
-            yield
+    def slot(self) -> Iterator[bool]:
+        """Hold the machine-wide upload slot: two runs never upload at the same moment. Yields
+        whether another run held it first (and so may have uploaded meanwhile)."""
+        waited: list[bool] = []
+        with locked(self.path, on_wait=lambda: waited.append(True)):
+            yield bool(waited)
 
     def record(self, started: float, finished: float, size: int) -> None:
         """Add an upload; entries older than the budget window (or damaged) are dropped."""

@@ -132,8 +132,9 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes of this machine (held while the body runs)."""
+def locked(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive lock between processes of this machine (held while the body runs).
+    `on_wait` is called when another process holds it (before waiting for it)."""
     if sys.platform == "win32":
         raise UsageError(WINDOWS_UNSUPPORTED, advice="run it in WSL, or use the Docker image")
     lock = path.with_suffix(path.suffix + ".lock")
@@ -144,7 +145,12 @@ def locked(path: Path) -> Iterator[None]:
         raise unusable(lock, exc) from exc
     with handle:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         except OSError as exc:  # e.g. a network file system without locks (ENOLCK)
             raise unusable(lock, exc) from exc
         try:

@@ -16,6 +16,7 @@ from publisher import answers
 from publisher import events as ev
 from publisher.answers import conform
 from publisher.apierrors import ApiError
+from publisher.artifactguard import keep_same_artifact
 from publisher.checksums import same_sha512
 from publisher.concurrency import side_by_side, started
 from publisher.config.yamldoc import Path as KeyPath
@@ -101,8 +102,12 @@ class Executor:
         *,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        replace_artifact: bool = False,
     ) -> None:
         self.plan = plan
+        self.replace_artifact = replace_artifact
+        self._artifact_sha512: str | None = plan.artifact.sha512  # set by the upload, if any
+        self._artifacts_read: dict[str, Json | None] = {}
         self.release = plan.release
         self.client = client
         self.policy = policy
@@ -238,6 +243,7 @@ class Executor:
         if isinstance(done, ArtifactPlan):  # another run uploaded it while we waited for the slot
             return self._reuse(done)
         artifact_id, sent = done
+        self._artifact_sha512 = sent.sha512 or self._artifact_sha512
         self.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
         )
@@ -264,8 +270,8 @@ class Executor:
         uploaded it meanwhile, then wait out the spacing, send, verify and record (in the slot,
         so the next run sees the record). The journal records the artifact before the ledger:
         a ledger problem cannot lose it."""
-        with self.ledger.slot():
-            again = self._uploaded_meanwhile()
+        with self.ledger.slot() as waited:
+            again = self._uploaded_meanwhile(waited)
             if again.action == "reuse":
                 return again
             self._wait(self.ledger.wait_needed())
@@ -284,11 +290,18 @@ class Executor:
                 if not refused:
                     self.ledger.record(started, self.clock(), artifact.size or 0)
 
-    def _uploaded_meanwhile(self) -> ArtifactPlan:
-        """The plan's artifact decision made again on fresh state (journal and live versions)."""
+    def _uploaded_meanwhile(self, waited: bool) -> ArtifactPlan:
+        """The plan's artifact decision made again on fresh state (journal and live versions),
+        when another run on this machine may have uploaded since the plan: it held the slot
+        (`waited`), or it recorded an artifact in the journal. Otherwise no request is spent: a
+        run on another machine is caught when it creates the version ("already exists" is
+        verified by reading the version back)."""
         if not self.plan.online:  # nothing live was read to plan it: nothing to re-check
             return self.plan.artifact
+        known = self.journal.artifact_records()
         self.journal.refresh()
+        if not waited and self.journal.artifact_records() == known:
+            return self.plan.artifact
         build = self.release.build
         lives = [
             self.policy.read(
@@ -438,8 +451,19 @@ class Executor:
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.release.build
 
+        def wanted(live: Json) -> Json:  # another run may have created it with its own upload
+            return keep_same_artifact(
+                self.release,
+                hosting.hosting,
+                live,
+                desired,
+                self._artifact_sha512,
+                self._artifact_details,
+                self.replace_artifact,
+            )
+
         def put(current: Json) -> None:
-            body = version_plan(current, desired).desired or {}
+            body = version_plan(current, wanted(current)).desired or {}
             state = {"state": current.get("state"), "revision": current.get("revision")}
             self.client.update_version(app_id, build, {**body, **state})  # never change state
 
@@ -449,10 +473,17 @@ class Executor:
             partial(self.client.get_version, app_id, build),
             partial(self.client.create_version, app_id, desired),
             put,
-            version_plan,
+            lambda live, _desired: version_plan(live, wanted(live) if live else desired),
         )
         live = hosting.version.live if hosting.version.action != "create" else None
         return self._apply(document, live, desired, beside)
+
+    def _artifact_details(self, artifact_id: str) -> Json | None:
+        """GET /artifacts/{id}, once per id in a run."""
+        if artifact_id not in self._artifacts_read:
+            read = partial(self.client.get_artifact, artifact_id)
+            self._artifacts_read[artifact_id] = self.policy.read("read artifact", read)
+        return self._artifacts_read[artifact_id]
 
     def _listing(
         self, hosting: HostingPlan, desired: Json, version_created: bool

@@ -148,6 +148,7 @@ class _Run:
                 self.emit,
                 clock=self.options.seams.clock,
                 sleep=self.options.seams.sleep,
+                replace_artifact=self.options.replace_artifact,
             )
             self.execution = executor.run()
             self.emit(ev.StageFinished("publish"))
