@@ -8,12 +8,14 @@ divided by the round-trip time (2 x DELAY) is the number of round trips the run 
 
 The lower bound is the longest chain of requests that must follow one another (`BOUNDS` below):
 one round trip to open the first connection, then each request that needs an answer of another
-(the app software id before its version, the version before its listing, the artifact id and the
-product build numbers before the version is created, the version before its listing). Requests
-that need nothing of each other can share a round trip. Read-backs that only verify a write
-(e.g. reading a created version) are counted when the next write needs their answer (the
-listing needs the version to exist, not its read-back), so the bound is what a client that
-overlaps everything it safely can would achieve.
+(the app software id before its version, the live version before its artifact's checksum, the
+artifact id and the product build numbers before the version is created, the version before its
+listing). Requests that need nothing of each other can share a round trip. Each connection the
+client opens costs a handshake round trip too (the proxy models TCP's; TLS adds more on a real
+network), so a step that needs more connections in parallel than are open pays one more; the
+bound counts only the first. Read-backs that only verify a write (reading a created version or
+listing) are not counted, so the bound is what a client that overlaps everything it safely can,
+and trusts a 201, would achieve.
 
 `--rate MBPS` instead measures upload throughput through a bandwidth cap: the publisher's
 streaming upload vs `curl -F` through the same proxy.
@@ -45,17 +47,18 @@ from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
 BOUNDS: dict[str, tuple[int, str]] = {
     "first publish": (
         6,
-        "connect; app-key lookup; GET version (404); artifact upload (images beside it); "
-        "POST version; POST listing",
+        "connect; app-key lookup; GET version (404; the duplicate-number list could go beside it); "
+        "artifact upload (images beside it); POST version; POST listing",
     ),
     "unchanged re-run": (
         4,
-        "connect; app-key lookup (product versions beside it); GET version; "
-        "GET listing + GET artifact side by side",
+        "connect; app-key lookup (product versions beside it); GET version (listing beside it); "
+        "GET artifact (its checksum proves the artifact equal)",
     ),
     "notes update": (
-        4,
-        "connect; app-key lookup; GET version (listing and artifact reads beside it); PUT version",
+        5,
+        "connect; app-key lookup; GET version (listing beside it); GET artifact (to keep it, its "
+        "checksum must match); PUT version",
     ),
     "two hostings": (6, "as a first publish: the second hosting's requests run beside the first's"),
 }
