@@ -3,9 +3,10 @@
 It sits in front of the sandbox (or any TCP server on 127.0.0.1) and forwards bytes both ways,
 each chunk released `delay` seconds after it arrived, in order, so a request/answer exchange
 costs one round trip of 2 x delay. Opening a connection costs one round trip too (the TCP
-handshake a real network has): the first bytes a client sends on a new connection leave the proxy
-one extra round trip late. With `rate` (bytes per second), each direction is a shared link of that
-capacity (a token bucket across all connections), as the one uplink of a CI runner is.
+handshake a real network has): the first bytes a client sends on a new connection reach the
+server one round trip later than on an open connection (TLS would add one more; not modelled).
+With `rate` (bytes per second), each direction is a shared link of that capacity (a token bucket
+across all connections), as the one uplink of a CI runner is.
 
 Used by the benchmarks only; it runs its own event loop on a helper thread:
 
@@ -108,7 +109,9 @@ class LatencyProxy:
         except OSError:
             client_w.close()
             return
-        first_due = accepted + (2 * self.delay if self.handshake else 0.0)
+        # TCP's handshake: the client's first byte leaves one round trip after its SYN, and then
+        # takes the one-way delay like any other: 3 x delay after the connection was opened.
+        first_due = accepted + (3 * self.delay if self.handshake else 0.0)
         pumps = [
             asyncio.ensure_future(self._pump(client_r, server_w, self._up, first_due, "up")),
             asyncio.ensure_future(self._pump(server_r, client_w, self._down, 0.0, "down")),

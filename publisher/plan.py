@@ -138,13 +138,14 @@ class Planner:
         compat, *found = side_by_side(
             [names.compatibilities, *(partial(self._find, names, h) for h in hostings_)]
         )
-        ids = {h: app_id for h, (app_id, _) in zip(hostings_, found, strict=True)}
-        lives = {h: live for h, (_, live) in zip(hostings_, found, strict=True)}
+        ids = {h: app_id for h, (app_id, _, _) in zip(hostings_, found, strict=True)}
+        lives = {h: live for h, (_, live, _) in zip(hostings_, found, strict=True)}
+        listed = {h: builds for h, (_, _, builds) in zip(hostings_, found, strict=True)}
         # Round 2: the duplicate-number check and the artifact check beside each existing
         # version's listing (they need nothing of each other).
         _, artifact, *listings_found = side_by_side(
             [
-                partial(self._check_duplicates, ids, lives),
+                partial(self._check_duplicates, ids, lives, listed),
                 partial(self.artifact_plan, [v for v in lives.values() if v]),
                 *(partial(self._live_listing, ids[h], lives[h]) for h in hostings_),
             ]
@@ -169,14 +170,22 @@ class Planner:
             )
         return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
 
-    def _check_duplicates(self, ids: dict[str, str], lives: dict[str, Json | None]) -> None:
-        """Refuse a second version with the same number (unless the user opted in)."""
+    def _check_duplicates(
+        self,
+        ids: dict[str, str],
+        lives: dict[str, Json | None],
+        listed: dict[str, list[int] | None],
+    ) -> None:
+        """Refuse a second version with the same number (unless the user opted in). `listed`:
+        the other builds with our number, when round 1 already listed them."""
         if self.choices.allow_duplicate_version:
             return
         assert self.client is not None
         for hosting, app_id in ids.items():
             if needs_check(lives[hosting], self.release):
-                builds = other_builds(self.client, self.policy, app_id, self.release)
+                builds = listed[hosting]
+                if builds is None:
+                    builds = other_builds(self.client, self.policy, app_id, self.release)
                 if builds:
                     raise refuse(self.release, hosting, builds)
 
@@ -210,10 +219,21 @@ class Planner:
         advice = "to replace an image, run with --images upload or keep MPAC_STATE_DIR between runs"
         return images, kept, (f"{why}: keeping the live images (--images keep); {advice}",)
 
-    def _find(self, names: Resolver, hosting: str) -> tuple[str, Json | None]:
+    def _find(self, names: Resolver, hosting: str) -> tuple[str, Json | None, list[int] | None]:
+        """The app software id, then its version; and beside it, when this state directory never
+        completed this version (a first publish, most likely: a create), the other builds with
+        our version number, so the duplicate check costs no round trip of its own."""
+        assert self.client is not None
         app_id = names.app_software_id(hosting)
-        read = partial(self._get_version, app_id)
-        return app_id, self.policy.read(f"read version {self.release.build}", read)
+        read = partial(self.policy.read, f"read version {self.release.build}")
+        version = partial(read, partial(self._get_version, app_id))
+        if self.choices.allow_duplicate_version or (
+            self.journal and self.journal.step(f"version:{hosting}")
+        ):
+            return app_id, version(), None
+        builds = partial(other_builds, self.client, self.policy, app_id, self.release)
+        live, listed = side_by_side([version, builds])
+        return app_id, live, listed
 
     def _live_listing(self, app_software_id: str, live_version: Json | None) -> Json | None:
         if self.release.listing is None or live_version is None:
