@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from publisher.concurrency import side_by_side
-from publisher.sandbox import Fault
+from publisher.sandbox import Fault, Sandbox
 from tests.e2e.conftest import Publisher
+from tests.support.hostile import Rule, hostile_proxy
 
 HOLD = 1.0  # seconds the sandbox holds the chosen answers: far longer than starting a thread
 
@@ -41,17 +42,20 @@ def test_the_app_software_lookup_and_the_product_list_are_read_side_by_side(
     assert _overlap(lookup, products), (lookup, products)
 
 
-def test_listing_images_are_uploaded_beside_the_artifact(publisher: Publisher) -> None:
-    # The images are held on the server: the artifact upload must start while they are.
-    publisher.sandbox.add_fault(
-        Fault("POST", "/rest/3/assets/images/*", "delay", seconds=HOLD, times=6)
-    )
-    assert publisher().code == 0
-    (artifact,) = _calls(publisher, "POST", "/rest/3/artifacts")
-    images = _calls(publisher, "POST", "/rest/3/assets/images/*")
-    assert len(images) == 6
-    assert any(_overlap(artifact, image) for image in images), "the artifact waited for images"
-    assert sum(_overlap(a, b) for a in images for b in images if a is not b) > 0, "one at a time"
+def test_listing_images_are_uploaded_beside_the_artifact(
+    publisher: Publisher, sandbox: Sandbox
+) -> None:
+    # A proxy holds every image upload until the artifact upload arrives: a client that sends
+    # the artifact only after its images would leave them held until the proxy gives up.
+    released = threading.Event()
+    with hostile_proxy(sandbox.url) as proxy:
+        images = proxy.add(Rule("POST", r"^/rest/3/assets/images/", hold=released))
+        artifact = proxy.add(Rule("POST", r"^/rest/3/artifacts$", hold=released, barrier=1))
+        publisher.env["MPAC_API_URL"] = proxy.url
+        run = publisher()
+    assert run.code == 0, run.text
+    assert images.used == 6 and artifact.used == 1
+    assert not images.gave_up, "the images were held until the proxy gave up: no artifact came"
 
 
 def test_two_hostings_write_their_versions_side_by_side(publisher: Publisher) -> None:
