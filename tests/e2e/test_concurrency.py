@@ -3,43 +3,37 @@ every call is waited for, the first failure in release.yml's order is the one re
 
 from __future__ import annotations
 
+import re
 import threading
-from typing import Any
 
 import pytest
 
 from publisher.concurrency import side_by_side
-from publisher.sandbox import Fault, Sandbox
+from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher
-from tests.support.hostile import Rule, hostile_proxy
-
-HOLD = 1.0  # seconds the sandbox holds the chosen answers: far longer than starting a thread
+from tests.support.hostile import HostileServer, Rule, hostile_proxy
 
 
-def _calls(publisher: Publisher, method: str, pattern: str) -> list[dict[str, Any]]:
-    import fnmatch
-
-    return [
-        e
-        for e in publisher.sandbox.journal()
-        if e["method"] == method and fnmatch.fnmatchcase(e["path"], pattern)
-    ]
-
-
-def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return bool(a["started"] < b["finished"] and b["started"] < a["finished"])
+def _asked(proxy: HostileServer, method: str, prefix: str) -> list[str]:
+    return [s.path for s in proxy.seen if s.method == method and s.path.startswith(prefix)]
 
 
 def test_the_app_software_lookup_and_the_product_list_are_read_side_by_side(
-    publisher: Publisher,
+    publisher: Publisher, sandbox: Sandbox
 ) -> None:
-    sandbox = publisher.sandbox
-    sandbox.add_fault(Fault("GET", "/rest/3/app-software/app-key/*", "delay", seconds=HOLD))
-    sandbox.add_fault(Fault("GET", "/rest/3/parent-software", "delay", seconds=HOLD))
-    assert publisher().code == 0
-    (lookup,) = _calls(publisher, "GET", "/rest/3/app-software/app-key/*")
-    (products,) = _calls(publisher, "GET", "/rest/3/parent-software")
-    assert _overlap(lookup, products), (lookup, products)
+    # Both are held at a proxy until both have been asked for: one at a time, the first would
+    # time out and be asked again.
+    both = threading.Event()
+    reads = r"^/rest/3/(app-software/app-key/|parent-software(\?|$))"
+    with hostile_proxy(sandbox.url) as proxy:
+        held = proxy.add(Rule("GET", reads, hold=both, barrier=2, times=2))
+        publisher.env["MPAC_API_URL"] = proxy.url
+        run = publisher()
+        lookups = _asked(proxy, "GET", "/rest/3/app-software/app-key/")
+        lists = [p for p in _asked(proxy, "GET", "/rest/3/parent-software") if "/versions" not in p]
+    assert run.code == 0, run.text
+    assert held.used == 2 and not held.gave_up
+    assert len(lookups) == 1 and len(lists) == 1, "one was asked again: they went one at a time"
 
 
 def test_listing_images_are_uploaded_beside_the_artifact(
@@ -53,20 +47,29 @@ def test_listing_images_are_uploaded_beside_the_artifact(
         artifact = proxy.add(Rule("POST", r"^/rest/3/artifacts$", hold=released, barrier=1))
         publisher.env["MPAC_API_URL"] = proxy.url
         run = publisher()
+        sent = _asked(proxy, "POST", "/rest/3/assets/images/")
     assert run.code == 0, run.text
-    assert images.used == 6 and artifact.used == 1
-    assert not images.gave_up, "the images were held until the proxy gave up: no artifact came"
+    assert images.used == 6 and artifact.used == 1 and not images.gave_up
+    assert len(sent) == 6, "an image timed out waiting for the artifact: images went first"
 
 
-def test_two_hostings_write_their_versions_side_by_side(publisher: Publisher) -> None:
+def test_two_hostings_write_their_versions_side_by_side(
+    publisher: Publisher, sandbox: Sandbox
+) -> None:
     publisher.release.edit("hosting: datacenter", "hosting: [datacenter, server]")
-    publisher.sandbox.add_fault(
-        Fault("POST", "/rest/3/app-software/*/versions", "delay", seconds=HOLD, times=2)
-    )
-    run = publisher()
+    # Each create is held at a proxy until both have arrived.
+    both = threading.Event()
+    with hostile_proxy(sandbox.url) as proxy:
+        creates = proxy.add(
+            Rule("POST", r"^/rest/3/app-software/[^/]+/versions$", hold=both, barrier=2, times=2)
+        )
+        publisher.env["MPAC_API_URL"] = proxy.url
+        run = publisher()
+        posted = [seen.path for seen in proxy.seen if seen.method == "POST"]
     assert run.code == 0, run.text
-    first, second = _calls(publisher, "POST", "/rest/3/app-software/*/versions")
-    assert _overlap(first, second)
+    assert creates.used == 2 and not creates.gave_up
+    created = [p for p in posted if re.fullmatch(r"/rest/3/app-software/[^/]+/versions", p)]
+    assert len(created) == len(set(created)) == 2, "a create was sent again: one at a time"
 
 
 def test_side_by_side_waits_for_every_call_and_raises_the_first_failure_in_order() -> None:
