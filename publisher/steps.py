@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ class Executor:
         self.policy = policy
         self.ledger = ledger
         self.journal = journal
-        self.emit = emit
+        self._sink = emit
+        self._held = threading.local()  # a helper thread's events, held to be shown in order
         self.clock = clock
         self.sleep = sleep
         self.result = Execution()
@@ -408,9 +410,18 @@ class Executor:
                 listing_failed.append(exc)
 
         # A new version's listing needs only that the version exists: it is created beside the
-        # version's read-back instead of after it.
-        beside = partial(listing, True) if self.release.listing is not None else None
-        version = self._version(hosting, desired, beside)
+        # version's read-back instead of after it; its lines are shown after the version's.
+        held: list[ev.Event] = []
+        beside = (
+            partial(self._holding, held, partial(listing, True))
+            if self.release.listing is not None
+            else None
+        )
+        try:
+            version = self._version(hosting, desired, beside)
+        finally:
+            for event in held:
+                self.emit(event)
         self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
         if self.release.listing is not None and not listing_done and not listing_failed:
             listing(False)
@@ -599,6 +610,21 @@ class Executor:
         raise AssertionError("unreachable")
 
     # -- events ----------------------------------------------------------------------------------
+
+    def emit(self, event: ev.Event) -> None:
+        held = getattr(self._held, "events", None)
+        if held is not None:
+            held.append(event)
+        else:
+            self._sink(event)
+
+    def _holding(self, held: list[ev.Event], call: Callable[[], None]) -> None:
+        """Run `call` with the events it emits (on this thread) held in `held`."""
+        self._held.events = held
+        try:
+            call()
+        finally:
+            self._held.events = None
 
     def _start(self, key: str, title: str) -> None:
         self._open[key] = title

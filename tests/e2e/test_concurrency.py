@@ -94,3 +94,24 @@ def test_side_by_side_waits_for_every_call_and_raises_the_first_failure_in_order
         side_by_side([slow_failure, fast_failure, fine])
     assert sorted(finished) == ["fast", "fine", "slow"]
     assert side_by_side([lambda: 1, lambda: "two"]) == [1, "two"]
+
+
+def test_a_listing_created_beside_the_version_read_back_is_shown_after_the_version(
+    publisher: Publisher, sandbox: Sandbox
+) -> None:
+    # The new version's read-back is held at a proxy until its listing has been created, so the
+    # listing finishes first; the output still tells the story in order: version, then listing.
+    version = r"^/rest/3/app-software/[^/]+/versions/2004000$"
+    created = threading.Event()
+    with hostile_proxy(sandbox.url) as proxy:
+        proxy.add(Rule("GET", version, times=1))  # the plan's read: not held
+        read_back = proxy.add(Rule("GET", version, hold=created, times=1))
+        proxy.add(Rule("POST", r"/versions/2004000/listing$", hold=created, barrier=1, times=1))
+        publisher.env["MPAC_API_URL"] = proxy.url
+        run = publisher()
+    assert run.code == 0, run.text
+    assert read_back.used == 1 and not read_back.gave_up
+    lines = run.text.splitlines()
+    version_line = next(i for i, x in enumerate(lines) if "datacenter version 2.4.0: created" in x)
+    listing_line = next(i for i, x in enumerate(lines) if "datacenter listing: created" in x)
+    assert version_line < listing_line, run.text
