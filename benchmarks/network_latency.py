@@ -27,21 +27,21 @@ Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
+from benchmarks.publish_time import publish  # noqa: E402
+from benchmarks.sandbox_process import sandbox_process  # noqa: E402
 
 # The dependency chains, in round trips (see the module docstring).
 BOUNDS: dict[str, tuple[int, str]] = {
@@ -63,50 +63,9 @@ BOUNDS: dict[str, tuple[int, str]] = {
     "two hostings": (6, "as a first publish: the second hosting's requests run beside the first's"),
 }
 
-_SERVER = """
-import sys
-from publisher.sandbox import Sandbox, SandboxSettings
-settings = SandboxSettings(upload_spacing=0.0, budget_bytes=10**13)
-sandbox = Sandbox(settings=settings, port=0)
-user, token = sandbox.credentials
-print(sandbox.url, user, token, flush=True)
-sandbox.serve_forever()
-"""
-
-
-@contextlib.contextmanager
-def sandbox_process() -> Iterator[tuple[str, str, str]]:
-    """The sandbox in its own process: it must not share a GIL with the proxy or the client."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", _SERVER], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    try:
-        assert process.stdout is not None
-        url, user, token = process.stdout.readline().split()
-        yield url, user, token
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
 
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/")[0])
-
-
-def publish(env: dict[str, str], config: Path) -> tuple[float, dict[str, object]]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "publisher", "publish", "--json", str(config)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    took = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"publish failed ({done.returncode}): {done.stdout[-1500:]}")
-    return took, json.loads(done.stdout)
 
 
 def _repo(tmp: Path, name: str, edit: Callable[[Path], None] | None = None) -> Path:

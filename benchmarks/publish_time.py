@@ -31,6 +31,7 @@ def publish(env: dict[str, str], config: Path) -> tuple[float, dict[str, object]
         capture_output=True,
         text=True,
         check=False,
+        cwd=ROOT,
     )
     took = time.perf_counter() - started
     if done.returncode != 0:

@@ -7,14 +7,12 @@ Usage: python benchmarks/upload_throughput.py [--size-mb 200] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from benchmarks.publish_memory import make_jar
+    from benchmarks.sandbox_process import sandbox_process
     from publisher.connection import Connection, Credentials
     from publisher.marketplace import Marketplace, Timeouts
     from publisher.uploads import artifact_content_type, send_file
@@ -32,7 +31,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     curl = shutil.which("curl")
-    with tempfile.TemporaryDirectory() as tmp, _server_process() as (url, user, token):
+    with tempfile.TemporaryDirectory() as tmp, sandbox_process() as (url, user, token):
         jar = make_jar(Path(tmp) / "app.jar", args.size_mb)
         size = jar.stat().st_size
         connection = Connection(url, Credentials(user, token))
@@ -74,32 +73,6 @@ def main() -> None:
         print(f"ratio (ours / curl):            {ours_rate / curl_rate:7.2f}")
     else:
         print("curl is not installed: no comparison")
-
-
-_SERVER = """
-import sys
-from publisher.sandbox import Sandbox, SandboxSettings
-settings = SandboxSettings(upload_spacing=0.0, budget_bytes=10**13)
-sandbox = Sandbox(settings=settings, port=0)
-user, token = sandbox.credentials
-print(sandbox.url, user, token, flush=True)
-sandbox.serve_forever()
-"""
-
-
-@contextlib.contextmanager
-def _server_process() -> Iterator[tuple[str, str, str]]:
-    """The sandbox in its own process, so the server never shares a GIL with the client."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", _SERVER], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    try:
-        assert process.stdout is not None
-        url, user, token = process.stdout.readline().split()
-        yield url, user, token
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 if __name__ == "__main__":
