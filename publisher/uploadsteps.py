@@ -1,0 +1,272 @@
+"""The upload steps of a publish: the listing images, side by side, and the artifact within
+Marketplace's limits (one upload at a time on this machine, 10 s apart, ~750 MB per 2 hours),
+re-checked inside the upload slot, verified, and journaled before the ledger."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from functools import partial
+
+from publisher import answers
+from publisher import events as ev
+from publisher.answers import conform
+from publisher.apierrors import ApiError
+from publisher.checksums import same_sha512
+from publisher.concurrency import side_by_side
+from publisher.config.yamldoc import Path as KeyPath
+from publisher.diagnostics import error, warning
+from publisher.errors import VerificationError
+from publisher.ledger import MAX_ARTIFACT_BYTES, UploadLedger
+from publisher.outcome import Upload
+from publisher.plan import ArtifactPlan, ImagePlan, Plan, Planner
+from publisher.stepbase import StepBase
+from publisher.uploads import (
+    IMAGE_BY_CONTENT,
+    Sent,
+    artifact_content_type,
+    data_center_refusal,
+    send_file,
+)
+from publisher.words import plural
+
+
+def budget_problem(plan: Plan, ledger: UploadLedger) -> str | None:
+    """Why the artifact cannot be uploaded now (size or the 2-hour budget), or None."""
+    size = plan.artifact.size
+    if plan.artifact.action != "upload" or size is None:
+        return None
+    if size > MAX_ARTIFACT_BYTES:
+        return f"{plan.artifact.source} is {size} bytes; Marketplace accepts at most 250 MB"
+    frees = ledger.frees_at(size)
+    if frees is None:
+        return None
+    if not math.isfinite(frees):  # larger than the whole budget: it never frees
+        return f"{plan.artifact.source} is {size} bytes, more than the whole upload budget"
+    used = ledger.used()
+    when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
+    return (
+        f"uploading {size} bytes would exceed Marketplace's ~750 MB per 2 hours "
+        f"({used} bytes already uploaded from this machine); the budget frees at {when}"
+    )
+
+
+class UploadSteps(StepBase):
+    # -- images ----------------------------------------------------------------------------------
+
+    def _images(self) -> dict[KeyPath, str]:
+        ids: dict[KeyPath, str] = {}
+        if not self.plan.images:
+            return ids
+        fresh = [i for i in self.plan.images if i.reuse_id is None and not i.kept]
+        if fresh:
+            self._start("images", f"upload {plural(len(fresh), 'listing image')}")
+        # Side by side: they need nothing of each other (publisher.concurrency).
+        sent = side_by_side([partial(self._upload_image, i) for i in fresh])
+        uploaded = dict(zip(fresh, sent, strict=True))
+        for image in self.plan.images:
+            if image.kept:  # each hosting keeps its live image (HostingPlan.kept_images)
+                self.result.uploads.append(_reused(image, None))
+                continue
+            if image in uploaded:
+                image_id, upload = uploaded[image]
+                self.result.uploads.append(upload)  # in release.yml's order, not finishing order
+            else:
+                assert image.reuse_id is not None
+                image_id = image.reuse_id
+                self.result.uploads.append(_reused(image, image_id))
+            ids.update({key: image_id for key in image.keys})
+        kept = len(self.plan.images) - len(fresh)
+        detail = f"{kept} more already on Marketplace" if kept else ""
+        if fresh:
+            self._finish("images", f"{plural(len(fresh), 'listing image')} uploaded", detail)
+        else:
+            self._finish("images", "listing images", f"{kept} already on Marketplace", "skipped")
+        return ids
+
+    def _upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
+        endpoint = f"/assets/images/{image.image_type}"
+        checked = self.release.checked(image.path)
+        # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
+        sent = self.policy.read(
+            f"upload {image.path.name}",
+            lambda: send_file(self.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked),
+        )
+        answer = conform(sent.response, answers.IMAGE, f"the {endpoint} answer", required=("id",))
+        image_id = str(answer["id"])
+        if not image_id:
+            raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
+        self.journal.record_image(image.sha512, image.image_type, image_id)
+        upload = Upload(
+            "image",
+            image.source or str(image.path),
+            sent.size,
+            sent.sha512,
+            image_id,
+            image.image_type,
+        )
+        return image_id, upload
+
+    # -- artifact --------------------------------------------------------------------------------
+
+    def _artifact(self) -> str:
+        artifact = self.plan.artifact
+        if artifact.action == "reuse":
+            return self._reuse(artifact)
+        verb = "fetch" if artifact.action == "fetch" else "upload"
+        self._start("artifact", f"{verb} artifact {artifact.source}")
+        done = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
+        if isinstance(done, ArtifactPlan):  # another run uploaded it while we waited for the slot
+            return self._reuse(done)
+        artifact_id, sent = done
+        self._artifact_sha512 = sent.sha512 or self._artifact_sha512
+        self.result.uploads.append(
+            Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
+        )
+        self._finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
+        return artifact_id
+
+    def _reuse(self, artifact: ArtifactPlan) -> str:
+        assert artifact.reuse_id is not None
+        self._finish("artifact", f"artifact {artifact.source}", artifact.reason, "skipped")
+        self.result.uploads.append(
+            Upload(
+                "artifact",
+                artifact.source,
+                artifact.size,
+                artifact.sha512,
+                artifact.reuse_id,
+                reused=True,
+            )
+        )
+        return artifact.reuse_id
+
+    def _send_artifact(self, artifact: ArtifactPlan) -> ArtifactPlan | tuple[str, Sent]:
+        """One attempt, inside the machine-wide upload slot: first re-check whether another run
+        uploaded it meanwhile, then wait out the spacing, send, verify and record (in the slot,
+        so the next run sees the record). The journal records the artifact before the ledger:
+        a ledger problem cannot lose it."""
+        with self.ledger.slot() as waited:
+            again = self._uploaded_meanwhile(waited)
+            if again.action == "reuse":
+                return again
+            self._wait(self.ledger.wait_needed())
+            started = self.clock()
+            refused = False
+            try:
+                sent = self._transfer(artifact)
+                artifact_id = self._verify_artifact(artifact, sent)
+                key = sent.sha512 if artifact.path else artifact.source
+                self.journal.record_artifact(key, artifact_id)
+                return artifact_id, sent
+            except ApiError as exc:
+                refused = exc.status == 429  # the server turned it away: no upload happened
+                raise
+            finally:
+                if not refused:
+                    self.ledger.record(started, self.clock(), artifact.size or 0)
+
+    def _uploaded_meanwhile(self, waited: bool) -> ArtifactPlan:
+        """The plan's artifact decision made again on fresh state (journal and live versions),
+        when another run on this machine may have uploaded since the plan: it held the slot
+        (`waited`), or it recorded an artifact in the journal. Otherwise no request is spent: a
+        run on another machine is caught when it creates the version ("already exists" is
+        verified by reading the version back)."""
+        if not self.plan.online:  # nothing live was read to plan it: nothing to re-check
+            return self.plan.artifact
+        known = self.journal.artifact_records()
+        self.journal.refresh()
+        if not waited and self.journal.artifact_records() == known:
+            return self.plan.artifact
+        build = self.release.build
+        lives = [
+            self.policy.read(
+                "re-read version", partial(self.client.get_version, h.app_software_id, build)
+            )
+            for h in self.plan.hostings
+        ]
+        planner = Planner(self.release, self.client, self.policy, self.journal)
+        return planner.artifact_plan([v for v in lives if v])
+
+    def _transfer(self, artifact: ArtifactPlan) -> Sent:
+        if artifact.url:
+            response = self.client.fetch_artifact(artifact.url)
+            info = response.get("fileInfo") or {}
+            return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
+        assert artifact.path is not None
+        return send_file(
+            self.client,
+            "/artifacts",
+            artifact.path,
+            artifact_content_type(artifact.path),
+            self._progress,
+            checked=self.release.checked(artifact.path),
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.emit(ev.Progress("artifact", done, total))
+
+    def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
+        where = f"the answer to the artifact {'upload' if artifact.path else 'fetch'}"
+        response = conform(sent.response, answers.ARTIFACT, where, required=("_links.self.href",))
+        href = str(((response.get("_links") or {}).get("self") or {}).get("href") or "")
+        artifact_id = href.rstrip("/").rsplit("/", 1)[-1]
+        if not artifact_id:
+            raise VerificationError("Marketplace's artifact answer has no _links.self.href")
+        checksum = (response.get("fileInfo") or {}).get("checksum")
+        same = same_sha512(checksum, sent.sha512) if artifact.path is not None else True
+        if same is None:
+            note = f"Marketplace reported no sha512 checksum for {artifact.source} ({checksum})"
+            self.emit(ev.Problem(warning(f"{note}; relying on the plugin key and version it read")))
+        if same is False:
+            raise VerificationError(
+                f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
+                f"sent has {sent.sha512}: the upload was corrupted",
+                advice="re-run; if it happens again, check the proxies between you and Marketplace",
+            )
+        refusal = data_center_refusal(response, self.release.hostings)
+        if refusal:  # before any version exists: nothing half-done
+            raise VerificationError(
+                refusal,
+                advice="declare atlassian-data-center-status=compatible in plugin-info, or "
+                "remove datacenter from hosting",
+                diagnostics=(error(refusal, self.release.locate(("hosting",)), "hosting"),),
+            )
+        details = response.get("details") or {}
+        for field_name, expected, key in (
+            ("key", self.release.app, ("app",)),
+            ("version", self.release.version, ("version",)),
+        ):
+            found = details.get(field_name)
+            if found is not None and str(found) != expected:
+                message = (
+                    f"the artifact's plugin {field_name} is {found!r} "
+                    f"but release.yml says {expected!r}"
+                )
+                raise VerificationError(
+                    message,
+                    advice="build the artifact for this release, or fix release.yml",
+                    diagnostics=(error(message, self.release.locate(key), key[0]),),
+                )
+        return artifact_id
+
+    def _wait(self, seconds: float) -> None:
+        """Wait out the upload spacing: a countdown (one event per second), never longer."""
+        if seconds <= 0:
+            return
+        deadline = self.clock() + seconds
+        for _ in range(math.ceil(seconds) + 2):  # bounded even if the clock misbehaves
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            self.emit(
+                ev.Waiting("Marketplace allows one artifact upload every 10 s", remaining, seconds)
+            )
+            self.sleep(min(1.0, remaining))
+        self.result.waited += seconds
+
+
+def _reused(image: ImagePlan, image_id: str | None) -> Upload:
+    """An image not sent: recorded in the journal (`image_id`) or kept live (None)."""
+    source = image.source or str(image.path)
+    return Upload("image", source, image.size, image.sha512, image_id, image.image_type, True)
