@@ -4,6 +4,7 @@ revision; one re-read on a stale revision), never changing `state` or `approvalS
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import partial
 from publisher import events as ev
 from publisher.apierrors import ApiError
 from publisher.artifactguard import keep_same_artifact
-from publisher.concurrency import side_by_side
+from publisher.concurrency import started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
@@ -176,25 +177,33 @@ class DocumentSteps(StepBase):
         beside: Callable[[], None] | None = None,
     ) -> DocumentChange:
         """Create the document, or bring the live one to `desired` (PUT), or leave it. `beside`
-        runs next to the read-back of a created document."""
+        starts once a created document exists, next to its read-back, and is waited for after
+        this document's own step is journaled and finished."""
         created = live is None
-        if live is None:
-            self._start(doc.key, f"create {doc.title}")
-            live = self._create(doc.title, doc.post, doc.read, beside)
-        change = doc.diff(live, desired)
-        if change.action == "update":
-            if not created:
-                self._start(doc.key, f"update {doc.title}")
-            self._put(doc.title, live, doc.read, doc.put, doc.diff, desired)
-        self.journal.record_step(doc.key, content_hash(desired), "done")
-        if created or change.action == "update":
-            if not created:
-                self._written.append(f"{doc.title} updated")
-            self._finish(doc.key, doc.title, "created" if created else "updated")
-            action = "create" if created else "update"
-        else:
-            self._finish(doc.key, doc.title, "unchanged", "skipped")
-            action = "unchanged"
+        waiting: Callable[[], None] = _nothing
+        try:
+            if live is None:
+                self._start(doc.key, f"create {doc.title}")
+                live, waiting = self._create(doc.title, doc.post, doc.read, beside)
+            change = doc.diff(live, desired)
+            if change.action == "update":
+                if not created:
+                    self._start(doc.key, f"update {doc.title}")
+                self._put(doc.title, live, doc.read, doc.put, doc.diff, desired)
+            self.journal.record_step(doc.key, content_hash(desired), "done")
+            if created or change.action == "update":
+                if not created:
+                    self._written.append(f"{doc.title} updated")
+                self._finish(doc.key, doc.title, "created" if created else "updated")
+                action = "create" if created else "update"
+            else:
+                self._finish(doc.key, doc.title, "unchanged", "skipped")
+                action = "unchanged"
+        except BaseException:
+            with contextlib.suppress(Exception):  # waited for; this failure is the news
+                waiting()
+            raise
+        waiting()
         patch = () if created else change.patch
         return DocumentChange(action, patch, desired if created else None, done=True)
 
@@ -204,8 +213,9 @@ class DocumentSteps(StepBase):
         post: Callable[[], None],
         read: Callable[[], Json | None],
         beside: Callable[[], None] | None = None,
-    ) -> Json:
-        """POST, then read it back (201 has no body). A lost answer is settled by reading first."""
+    ) -> tuple[Json, Callable[[], None]]:
+        """POST, then read it back (201 has no body); `beside` starts as soon as the POST
+        succeeded, and its waiter is returned. A lost answer is settled by reading first."""
 
         def exists() -> bool | None:
             return True if read() is not None else None
@@ -214,11 +224,16 @@ class DocumentSteps(StepBase):
             f"create {title}", partial(_posted, post), exists, already_done=_already_exists
         )
         self._written.append(f"{title} created")  # from here on, a failure is a partial publish
-        read_back = partial(self.policy.read, f"read the new {title}", read)
-        live: Json | None = side_by_side([read_back, beside or (lambda: None)])[0]
-        if live is None:
-            raise VerificationError(f"{title} was created but cannot be read back")
-        return live
+        waiting = started(beside) if beside is not None else _nothing
+        try:
+            live = self.policy.read(f"read the new {title}", read)
+            if live is None:
+                raise VerificationError(f"{title} was created but cannot be read back")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                waiting()
+            raise
+        return live, waiting
 
     def _put(
         self,
@@ -283,3 +298,7 @@ def _posted(post: Callable[[], None]) -> bool:
 def _put_then(put: Callable[[Json], None], live: Json) -> Json:
     put(live)
     return live
+
+
+def _nothing() -> None:
+    return None
