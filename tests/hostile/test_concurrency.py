@@ -27,13 +27,11 @@ def _start(publisher: Publisher) -> subprocess.Popen[str]:
     )
 
 
-def test_concurrent_publishes_of_one_release_upload_once_and_both_succeed(
-    via_proxy: Publisher, proxy: HostileServer, sandbox: Sandbox
-) -> None:
-    # A barrier on the version read: neither run reads it before the other asks, so both
-    # read "not there" and plan "upload, then create", and race for the upload slot.
-    barrier = proxy.add(Rule("GET", VERSION, hold=threading.Event(), barrier=2, times=2))
-    first, second = _start(via_proxy), _start(via_proxy)
+def _together(
+    one: Publisher, two: Publisher
+) -> tuple[subprocess.Popen[str], subprocess.Popen[str], list[str]]:
+    """Both publishes started at once and waited for (bounded); their outputs."""
+    first, second = _start(one), _start(two)
     try:
         outs = [p.communicate(timeout=60)[0] for p in (first, second)]
     finally:
@@ -41,6 +39,16 @@ def test_concurrent_publishes_of_one_release_upload_once_and_both_succeed(
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+    return first, second, outs
+
+
+def test_concurrent_publishes_of_one_release_upload_once_and_both_succeed(
+    via_proxy: Publisher, proxy: HostileServer, sandbox: Sandbox
+) -> None:
+    # A barrier on the version read: neither run reads it before the other asks, so both
+    # read "not there" and plan "upload, then create", and race for the upload slot.
+    barrier = proxy.add(Rule("GET", VERSION, hold=threading.Event(), barrier=2, times=2))
+    first, second, outs = _together(via_proxy, via_proxy)
     assert not barrier.gave_up, "the two runs never read the version at the same time"
     assert [first.returncode, second.returncode] == [0, 0], outs
     uploads = [
@@ -60,14 +68,7 @@ def test_concurrent_publishes_from_two_machines_both_succeed(
     barrier = proxy.add(Rule("GET", VERSION, hold=threading.Event(), barrier=2, times=2))
     other = Publisher(sandbox, via_proxy.release, tmp_path / "other-machine")
     other.env["MPAC_API_URL"] = proxy.url
-    first, second = _start(via_proxy), _start(other)
-    try:
-        outs = [p.communicate(timeout=60)[0] for p in (first, second)]
-    finally:
-        for process in (first, second):
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
+    first, second, outs = _together(via_proxy, other)
     assert not barrier.gave_up, "the two runs never read the version at the same time"
     assert [first.returncode, second.returncode] == [0, 0], outs
     state = sandbox.state()
