@@ -47,6 +47,7 @@ class _Link:
 @dataclass
 class Counters:
     connections: int = 0
+    opened: list[float] = field(default_factory=list)  # time.time() of each accept (for traces)
     upstream_bytes: int = 0
     downstream_bytes: int = 0
 
@@ -102,7 +103,11 @@ class LatencyProxy:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        current = asyncio.current_task()
+        if current is not None:  # cancelled at stop, so none is left pending
+            self._tasks.add(current)
         self.counters.connections += 1
+        self.counters.opened.append(time.time())
         accepted = time.monotonic()
         try:
             server_r, server_w = await asyncio.open_connection(*self.target)
@@ -120,7 +125,7 @@ class LatencyProxy:
         try:
             await asyncio.gather(*pumps, return_exceptions=True)
         finally:
-            self._tasks.difference_update(pumps)
+            self._tasks.difference_update([*pumps, current])
             for writer in (client_w, server_w):
                 with contextlib.suppress(Exception):
                     writer.close()

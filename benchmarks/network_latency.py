@@ -13,28 +13,36 @@ artifact id and the product build numbers before the version is created, the ver
 listing). Requests that need nothing of each other can share a round trip. Each connection the
 client opens costs a handshake round trip too (the proxy models TCP's; TLS adds more on a real
 network), so a step that needs more connections in parallel than are open pays one more; the
-bound counts only the first. Read-backs that only verify a write (reading a created version or
+bound counts only the first (the publisher opens the connections later rounds need during the
+first one: publisher/prewarm.py). Read-backs that only verify a write (reading a created version or
 listing) are not counted, so the bound is what a client that overlaps everything it safely can,
 and trusts a 201, would achieve.
+
+`--trace` prints each case's requests and connections on a time line in round trips (from the
+sandbox's request journal and the proxy's accept times): where the round trips above the bound
+go.
 
 `--rate MBPS` instead measures upload throughput through a bandwidth cap: the publisher's
 streaming upload vs `curl -F` through the same proxy.
 
-Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3]
+Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3] [--trace]
        python benchmarks/network_latency.py --rate 20 --size-mb 40
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -69,11 +77,13 @@ def _port(url: str) -> int:
 
 
 def _repo(tmp: Path, name: str, edit: Callable[[Path], None] | None = None) -> Path:
+    """A copy of examples/ (made once per name), edited by `edit`."""
     repo = tmp / name
-    shutil.copytree(ROOT / "examples", repo)
-    (repo / ".git").mkdir()
-    if edit:
-        edit(repo)
+    if not repo.exists():
+        shutil.copytree(ROOT / "examples", repo)
+        (repo / ".git").mkdir()
+        if edit:
+            edit(repo)
     return repo / "release.yml"
 
 
@@ -88,49 +98,77 @@ def _new_notes(repo: Path) -> None:
     path.write_text(path.read_text().replace("## [2.4.0]", "## [2.4.0]\n- One more line.", 1))
 
 
-def case_times(delay: float, build: int) -> dict[str, tuple[float, int]]:
-    """Wall time and requests of each case through a proxy with `delay`; fresh sandbox per round."""
+Observer = Callable[[str, float, str, LatencyProxy], None]  # case, wall time, sandbox URL, proxy
+
+
+def case_times(
+    delay: float, build: int, observe: Observer | None = None
+) -> dict[str, tuple[float, int]]:
+    """Wall time and requests of each case through a proxy with `delay`; fresh sandbox per round.
+    `observe` is called after each case (before the next begins)."""
     results: dict[str, tuple[float, int]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp_name,
-        sandbox_process() as (url, user, token),
-        LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
-    ):
-        tmp = Path(tmp_name)
-        env = {
-            **os.environ,
-            "MPAC_API_URL": f"http://127.0.0.1:{proxy.port}",
-            "MPAC_USER": user,
-            "MPAC_TOKEN": token,
-            "MPAC_STATE_DIR": str(tmp / "state"),
-            "MPAC_UPLOAD_SPACING": "0",
-            "NO_COLOR": "1",
-        }
-        first = _repo(tmp, "first")
-        took, report = publish(env, first)
-        results["first publish"] = (took, int(report["requests"]))  # type: ignore[call-overload]
-        took, report = publish(env, first)
-        assert report["result"] == "unchanged", report["result"]
-        results["unchanged re-run"] = (took, int(report["requests"]))  # type: ignore[call-overload]
-        notes = _repo(tmp, "notes", _new_notes)
-        took, report = publish(env, notes)
-        assert report["result"] == "updated", report["result"]
-        results["notes update"] = (took, int(report["requests"]))  # type: ignore[call-overload]
-    with (
-        tempfile.TemporaryDirectory() as tmp_name,
-        sandbox_process() as (url, user, token),
-        LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
-    ):
-        tmp = Path(tmp_name)
-        env.update(
-            MPAC_API_URL=f"http://127.0.0.1:{proxy.port}",
-            MPAC_USER=user,
-            MPAC_TOKEN=token,
-            MPAC_STATE_DIR=str(tmp / "state"),
-        )
-        took, report = publish(env, _repo(tmp, "two", _two_hostings))
-        results["two hostings"] = (took, int(report["requests"]))  # type: ignore[call-overload]
+    cases: list[list[tuple[str, Callable[[Path], None] | None, str | None]]] = [
+        [
+            ("first publish", None, None),
+            ("unchanged re-run", None, "unchanged"),
+            ("notes update", _new_notes, "updated"),
+        ],
+        [("two hostings", _two_hostings, None)],  # a sandbox of its own: a first publish too
+    ]
+    for group in cases:
+        with (
+            tempfile.TemporaryDirectory() as tmp_name,
+            sandbox_process() as (url, user, token),
+            LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
+        ):
+            tmp = Path(tmp_name)
+            env = {
+                **os.environ,
+                "MPAC_API_URL": f"http://127.0.0.1:{proxy.port}",
+                "MPAC_USER": user,
+                "MPAC_TOKEN": token,
+                "MPAC_STATE_DIR": str(tmp / "state"),
+                "MPAC_UPLOAD_SPACING": "0",
+                "NO_COLOR": "1",
+            }
+            for name, edit, expected in group:
+                config = _repo(tmp, name.replace(" ", "-") if edit else "release", edit)
+                del proxy.counters.opened[:]
+                took, report = publish(env, config)
+                if expected:
+                    assert report["result"] == expected, (name, report["result"])
+                results[name] = (took, int(report["requests"]))  # type: ignore[call-overload]
+                if observe:
+                    observe(name, took, url, proxy)
     return results
+
+
+def _journal(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{url}/_sandbox/journal", timeout=10) as answer:
+        entries: list[dict[str, Any]] = json.load(answer)
+    request = urllib.request.Request(f"{url}/_sandbox/journal", method="DELETE")
+    urllib.request.urlopen(request, timeout=10).close()
+    return entries
+
+
+def trace(delay: float) -> None:
+    """Each case's requests on a time line in round trips, with the connections it opened: where
+    the round trips beyond the bound go."""
+    rtt = 2 * delay
+
+    def timeline(name: str, took: float, url: str, proxy: LatencyProxy) -> None:
+        print(f"{name}: {took / rtt:.1f} round trips, the process start included")
+        lines = [(at, "connect") for at in proxy.counters.opened]
+        for entry in _journal(url):
+            query = "?..." if entry["query"] else ""
+            lines.append(
+                (entry["started"], f"{entry['method']} {entry['path']}{query} {entry['status']}")
+            )
+        zero = min(at for at, _ in lines)
+        for at, what in sorted(lines):
+            print(f"  {(at - zero) / rtt:5.1f}  {what}")
+
+    case_times(delay, 0, timeline)
 
 
 def latency(delay: float, rounds: int) -> None:
@@ -200,8 +238,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rate", type=float, help="bandwidth cap in MB/s: measure uploads")
     parser.add_argument("--size-mb", type=float, default=40)
+    parser.add_argument("--trace", action="store_true", help="print each case's request timeline")
     args = parser.parse_args()
-    if args.rate:
+    if args.trace:
+        trace(args.delay)
+    elif args.rate:
         throughput(args.rate, args.size_mb, args.delay)
     else:
         latency(args.delay, args.rounds)

@@ -25,14 +25,17 @@ from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 from publisher import __version__, answers
 from publisher.answers import UnexpectedAnswer, conform, document, items, parse
 from publisher.apierrors import ApiError, ApiRejectedError, api_error
+from publisher.concurrency import LIMIT
 from publisher.connection import Connection
 from publisher.errors import UnavailableError
 from publisher.links import cursor_pages
+from publisher.prewarm import prewarm
 from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body, watch_pools
 
 Json = dict[str, Any]
 MAX_REDIRECTS = 5
 UPLOAD_BLOCK = 1 << 18
+POOL_SIZE = 4 * LIMIT  # kept open: side-by-side calls, their `started` companions, the prewarm
 
 
 class Readable(Protocol):
@@ -67,7 +70,7 @@ def make_session(connection: Connection) -> requests.Session:
         session.auth = (connection.credentials.user, connection.credentials.token)
     session.headers["User-Agent"] = f"mpac-publisher/{__version__}"
     session.headers["Accept"] = "application/json"
-    adapter = _Adapter(max_retries=0)
+    adapter = _Adapter(max_retries=0, pool_maxsize=POOL_SIZE)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -105,6 +108,15 @@ class Marketplace:
         self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
         self._counting = threading.Lock()
+
+    def warm_up(self, count: int = LIMIT) -> threading.Thread | None:
+        """Open `count` connections in the background, beside the first requests (see
+        publisher.prewarm); the thread is returned for tests to wait on."""
+        return prewarm(self.session, self._url("/"), count, self.timeouts.connect)
+
+    def close(self) -> None:
+        """Close every open connection (a run's last step)."""
+        self.session.close()
 
     # -- app software and parent software (reads) -------------------------------------------
 

@@ -11,7 +11,7 @@ from publisher import events as ev
 from publisher.apierrors import ApiError
 from publisher.artifactguard import refuse_artifact_swap
 from publisher.commands.validate import ConfigOptions, load
-from publisher.concurrency import serialized
+from publisher.concurrency import LIMIT, serialized
 from publisher.config.model import Release
 from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
@@ -124,6 +124,15 @@ class _Run:
 
     def go(self) -> int:
         try:
+            return self._go()
+        finally:
+            if self.client is not None:
+                self.client.close()
+
+    def _go(self) -> int:
+        try:
+            if self.client is not None:
+                self.client.warm_up(LIMIT + 1)  # the images side by side, the artifact beside them
             self.emit(ev.StageStarted("plan"))
             self.plan = Planner(
                 self.release, self.client, self.policy, self.journal, self.options.choices

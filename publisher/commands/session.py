@@ -63,6 +63,8 @@ def run_command(
             for d in exc.diagnostics:
                 emit(ev.Problem(d))
             report = failed(name, exc, client.requests_made)
+        finally:
+            client.close()
         return _finish(emit, report)
 
     return with_reporter(args, env, redact, go)

@@ -8,7 +8,8 @@ import threading
 
 import pytest
 
-from publisher.concurrency import side_by_side
+from publisher.concurrency import LIMIT, side_by_side
+from publisher.marketplace import Marketplace
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher
 from tests.support.hostile import HostileServer, Rule, hostile_proxy
@@ -115,3 +116,26 @@ def test_a_listing_created_beside_the_version_read_back_is_shown_after_the_versi
     version_line = next(i for i, x in enumerate(lines) if "datacenter version 2.4.0: created" in x)
     listing_line = next(i for i, x in enumerate(lines) if "datacenter listing: created" in x)
     assert version_line < listing_line, run.text
+
+
+def test_a_publish_opens_its_connections_before_its_first_request_and_closes_them(
+    publisher: Publisher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, int]] = []
+    warm_up, close = Marketplace.warm_up, Marketplace.close
+
+    def recording_warm_up(self: Marketplace, count: int = LIMIT) -> threading.Thread | None:
+        calls.append(("warm_up", self.requests_made))
+        assert count == LIMIT + 1, "the images side by side and the artifact beside them"
+        return warm_up(self, count)
+
+    def recording_close(self: Marketplace) -> None:
+        calls.append(("close", self.requests_made))
+        close(self)
+
+    monkeypatch.setattr(Marketplace, "warm_up", recording_warm_up)
+    monkeypatch.setattr(Marketplace, "close", recording_close)
+    run = publisher()
+    assert run.code == 0, run.text
+    assert [name for name, _ in calls] == ["warm_up", "close"]
+    assert calls[0][1] == 0 and calls[1][1] > 0
