@@ -72,6 +72,7 @@ class LatencyProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._serving: set[asyncio.Task[Any]] = set()
 
     def __enter__(self) -> LatencyProxy:
         self._thread.start()
@@ -101,11 +102,12 @@ class LatencyProxy:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._serving, return_exceptions=True)
 
     async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         current = asyncio.current_task()
-        if current is not None:  # cancelled at stop, so none is left pending
-            self._tasks.add(current)
+        if current is not None:  # waited for at stop (its pumps are cancelled), never left pending
+            self._serving.add(current)
         self.counters.connections += 1
         self.counters.opened.append(time.time())
         accepted = time.monotonic()
@@ -125,7 +127,8 @@ class LatencyProxy:
         try:
             await asyncio.gather(*pumps, return_exceptions=True)
         finally:
-            self._tasks.difference_update([*pumps, current])
+            self._tasks.difference_update(pumps)
+            self._serving.discard(current)  # type: ignore[arg-type]
             for writer in (client_w, server_w):
                 with contextlib.suppress(Exception):
                     writer.close()

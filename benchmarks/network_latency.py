@@ -166,7 +166,7 @@ def trace(delay: float) -> None:
             )
         zero = min(at for at, _ in lines)
         for at, what in sorted(lines):
-            print(f"  {(at - zero) / rtt:5.1f}  {what}")
+            print(f"  {(at - zero) / rtt:5.2f}  {what}")
 
     case_times(delay, 0, timeline)
 

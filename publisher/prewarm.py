@@ -10,6 +10,12 @@ Nothing is sent on these connections until a real request uses them: no credenti
 A connection that cannot be opened is left for the request that needs it to fail in its own
 words (and under the retry policy); this module never reports an error.
 
+TLS 1.3 servers send session tickets just after the handshake. On a connection that has not yet
+carried a request nobody reads them, so the idle socket looks readable, and urllib3 (which takes
+a readable idle socket for one the server closed) would throw every prewarmed connection away
+and open a new one. `idle_tls_open` tells the two apart; publisher.transfer's TLS connection
+class uses it.
+
 urllib3 has no public call to open connections into a pool, so this uses the pool's own
 `_get_conn` / `_put_conn` pair (the calls every urllib3 request makes): take `count` connections
 out (idle open ones first, then new unopened ones), open those not open yet, side by side, and
@@ -19,6 +25,8 @@ put them all back. Through a proxy nothing is opened: urllib3 sets each tunnel u
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import threading
 from typing import Any
 
@@ -26,6 +34,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.util.wait import wait_for_read
 
 
 def prewarm(
@@ -83,3 +92,29 @@ def _connect(conn: Any, timeout: float) -> None:
     conn.timeout = timeout
     with contextlib.suppress(Exception):  # the request that needs it reports the failure
         conn.connect()
+
+
+def idle_tls_open(sock: socket.socket) -> bool:
+    """Whether an idle TLS connection is still usable: nothing to read, or only TLS records that
+    carry no data (session tickets, read and kept by the ssl module). Data the server sent
+    unasked, or its close, make the connection unusable: False, and urllib3 opens another."""
+    if not wait_for_read(sock, timeout=0.0):
+        return True
+    if not isinstance(sock, ssl.SSLSocket):
+        return False
+    previous = sock.gettimeout()
+    try:
+        sock.settimeout(0.0)
+        for _ in range(8):  # one record per read; servers send one or two tickets
+            try:
+                sock.recv(1)  # data or b"" (closed): not a connection to send a request on
+                return False
+            except ssl.SSLWantReadError:  # a record without data was read
+                if not wait_for_read(sock, timeout=0.0):
+                    return True
+        return False  # record after record and no data: not a connection to trust
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            sock.settimeout(previous)

@@ -22,6 +22,7 @@ from urllib3.poolmanager import PoolManager
 
 from publisher.answers import UnexpectedAnswer
 from publisher.errors import UnavailableError, UsageError
+from publisher.prewarm import idle_tls_open
 
 MAX_ANSWER_BYTES = 8 << 20  # the largest real answer (a listing with every field) is ~100 KB
 READ_CHUNK = 1 << 16
@@ -130,6 +131,10 @@ class _WatchedHTTPS(HTTPSConnection):
     def connect(self) -> None:
         _register(self)
         super().connect()
+
+    @property
+    def is_connected(self) -> bool:  # TLS 1.3 session tickets are no sign of a closed connection
+        return self.sock is not None and idle_tls_open(self.sock)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         _register(self)
