@@ -6,7 +6,9 @@ costs one round trip of 2 x delay. Opening a connection costs one round trip too
 handshake a real network has): the first bytes a client sends on a new connection reach the
 server one round trip later than on an open connection (TLS would add one more; not modelled).
 With `rate` (bytes per second), each direction is a shared link of that capacity (a token bucket
-across all connections), as the one uplink of a CI runner is.
+across all connections), as the one uplink of a CI runner is. With `tls` (a server SSLContext),
+the proxy ends TLS behind the delay, as Marketplace's edge does: the client speaks https to the
+proxy, every handshake record takes the delay, and the sandbox behind it stays plain http.
 
 Used by the benchmarks only; it runs its own event loop on a helper thread:
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 import time
 from collections.abc import Awaitable
@@ -60,8 +63,11 @@ class LatencyProxy:
         delay: float = 0.05,
         rate: float | None = None,
         handshake: bool = True,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.target = target
+        self.tls = tls
+        self._upstream = target  # where the delayed bytes go: the target, or the TLS end
         self.delay = delay
         self.handshake = handshake
         self.port = 0
@@ -71,6 +77,7 @@ class LatencyProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.base_events.Server | None = None
+        self._tls_end: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._serving: set[asyncio.Task[Any]] = set()
 
@@ -93,12 +100,16 @@ class LatencyProxy:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)  # type: ignore[arg-type]
 
     async def _start(self) -> int:
+        if self.tls is not None:
+            self._tls_end = await asyncio.start_server(self._end_tls, "127.0.0.1", 0, ssl=self.tls)
+            self._upstream = ("127.0.0.1", int(self._tls_end.sockets[0].getsockname()[1]))
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         return int(self._server.sockets[0].getsockname()[1])
 
     async def _stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
+        for server in (self._server, self._tls_end):
+            if server is not None:
+                server.close()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -112,7 +123,7 @@ class LatencyProxy:
         self.counters.opened.append(time.time())
         accepted = time.monotonic()
         try:
-            server_r, server_w = await asyncio.open_connection(*self.target)
+            server_r, server_w = await asyncio.open_connection(*self._upstream)
         except OSError:
             client_w.close()
             return
@@ -122,6 +133,33 @@ class LatencyProxy:
         pumps = [
             asyncio.ensure_future(self._pump(client_r, server_w, self._up, first_due, "up")),
             asyncio.ensure_future(self._pump(server_r, client_w, self._down, 0.0, "down")),
+        ]
+        self._tasks.update(pumps)
+        try:
+            await asyncio.gather(*pumps, return_exceptions=True)
+        finally:
+            self._tasks.difference_update(pumps)
+            self._serving.discard(current)  # type: ignore[arg-type]
+            for writer in (client_w, server_w):
+                with contextlib.suppress(Exception):
+                    writer.close()
+
+    async def _end_tls(
+        self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter
+    ) -> None:
+        """Behind the delay: the TLS handshake is done (asyncio did it); plain bytes to the target,
+        no delay of their own."""
+        current = asyncio.current_task()
+        if current is not None:
+            self._serving.add(current)
+        try:
+            server_r, server_w = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_w.close()
+            return
+        pumps = [
+            asyncio.ensure_future(_copy(client_r, server_w)),
+            asyncio.ensure_future(_copy(server_r, client_w)),
         ]
         self._tasks.update(pumps)
         try:
@@ -172,3 +210,14 @@ class LatencyProxy:
             return
         finally:
             receiving.cancel()
+
+
+async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(CHUNK):
+            writer.write(data)
+            await writer.drain()
+        with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: TLS has no half-close
+            writer.write_eof()
+    except (ConnectionError, OSError):
+        return

@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,9 @@ BOUNDS: dict[str, tuple[int, str]] = {
 }
 
 
+TLS_HANDSHAKE = 1  # TLS 1.3 opens a connection in one more round trip than TCP alone
+
+
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1].split("/")[0])
 
@@ -101,11 +105,32 @@ def _new_notes(repo: Path) -> None:
 Observer = Callable[[str, float, str, LatencyProxy], None]  # case, wall time, sandbox URL, proxy
 
 
+def _tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a fresh self-signed certificate for 127.0.0.1 (made by the openssl
+    command), and the certificate, for the client to trust (REQUESTS_CA_BUNDLE)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise SystemExit("--tls needs the openssl command")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
 def case_times(
-    delay: float, build: int, observe: Observer | None = None
+    delay: float, tls: bool = False, observe: Observer | None = None
 ) -> dict[str, tuple[float, int]]:
-    """Wall time and requests of each case through a proxy with `delay`; fresh sandbox per round.
-    `observe` is called after each case (before the next begins)."""
+    """Wall time and requests of each case through a proxy with `delay` (ending TLS behind it
+    with `tls`); a fresh sandbox per group. `observe` is called after each case."""
     results: dict[str, tuple[float, int]] = {}
     cases: list[list[tuple[str, Callable[[Path], None] | None, str | None]]] = [
         [
@@ -116,30 +141,33 @@ def case_times(
         [("two hostings", _two_hostings, None)],  # a sandbox of its own: a first publish too
     ]
     for group in cases:
-        with (
-            tempfile.TemporaryDirectory() as tmp_name,
-            sandbox_process() as (url, user, token),
-            LatencyProxy(("127.0.0.1", _port(url)), delay=delay) as proxy,
-        ):
+        with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            env = {
-                **os.environ,
-                "MPAC_API_URL": f"http://127.0.0.1:{proxy.port}",
-                "MPAC_USER": user,
-                "MPAC_TOKEN": token,
-                "MPAC_STATE_DIR": str(tmp / "state"),
-                "MPAC_UPLOAD_SPACING": "0",
-                "NO_COLOR": "1",
-            }
-            for name, edit, expected in group:
-                config = _repo(tmp, name.replace(" ", "-") if edit else "release", edit)
-                del proxy.counters.opened[:]
-                took, report = publish(env, config)
-                if expected:
-                    assert report["result"] == expected, (name, report["result"])
-                results[name] = (took, int(report["requests"]))  # type: ignore[call-overload]
-                if observe:
-                    observe(name, took, url, proxy)
+            context, cert = _tls(tmp) if tls else (None, None)
+            with (
+                sandbox_process() as (url, user, token),
+                LatencyProxy(("127.0.0.1", _port(url)), delay=delay, tls=context) as proxy,
+            ):
+                env = {
+                    **os.environ,
+                    "MPAC_API_URL": f"{'https' if tls else 'http'}://127.0.0.1:{proxy.port}",
+                    "MPAC_USER": user,
+                    "MPAC_TOKEN": token,
+                    "MPAC_STATE_DIR": str(tmp / "state"),
+                    "MPAC_UPLOAD_SPACING": "0",
+                    "NO_COLOR": "1",
+                }
+                if cert:
+                    env["REQUESTS_CA_BUNDLE"] = str(cert)  # trust the proxy's certificate
+                for name, edit, expected in group:
+                    config = _repo(tmp, name.replace(" ", "-") if edit else "release", edit)
+                    del proxy.counters.opened[:]
+                    took, report = publish(env, config)
+                    if expected:
+                        assert report["result"] == expected, (name, report["result"])
+                    results[name] = (took, int(report["requests"]))  # type: ignore[call-overload]
+                    if observe:
+                        observe(name, took, url, proxy)
     return results
 
 
@@ -151,7 +179,7 @@ def _journal(url: str) -> list[dict[str, Any]]:
     return entries
 
 
-def trace(delay: float) -> None:
+def trace(delay: float, tls: bool) -> None:
     """Each case's requests on a time line in round trips, with the connections it opened: where
     the round trips beyond the bound go."""
     rtt = 2 * delay
@@ -168,24 +196,28 @@ def trace(delay: float) -> None:
         for at, what in sorted(lines):
             print(f"  {(at - zero) / rtt:5.2f}  {what}")
 
-    case_times(delay, 0, timeline)
+    case_times(delay, tls, timeline)
 
 
-def latency(delay: float, rounds: int) -> None:
+def latency(delay: float, rounds: int, tls: bool) -> None:
     rtt = 2 * delay
     base: dict[str, list[float]] = {}
     slow: dict[str, list[float]] = {}
     requests: dict[str, int] = {}
-    for round_ in range(rounds):
-        for name, (took, count) in case_times(0.0, round_).items():
+    for _ in range(rounds):
+        for name, (took, count) in case_times(0.0, tls).items():
             base.setdefault(name, []).append(took)
             requests[name] = count
-        for name, (took, _) in case_times(delay, round_).items():
+        for name, (took, _) in case_times(delay, tls).items():
             slow.setdefault(name, []).append(took)
-    print(f"one-way delay {delay * 1000:.0f} ms (RTT {rtt * 1000:.0f} ms), best of {rounds}")
+    over = "https (TLS ended behind the delay)" if tls else "http"
+    print(
+        f"one-way delay {delay * 1000:.0f} ms (RTT {rtt * 1000:.0f} ms), {over}, best of {rounds}"
+    )
     print("| case | requests | wall at 0 ms | wall at delay | round trips | lower bound | gap |")
     print("|---|---|---|---|---|---|---|")
     for name, (bound, _why) in BOUNDS.items():
+        bound += TLS_HANDSHAKE if tls else 0
         t0, t1 = min(base[name]), min(slow[name])  # the least disturbed run of each
         trips = (t1 - t0) / rtt
         print(
@@ -195,6 +227,8 @@ def latency(delay: float, rounds: int) -> None:
     print()
     for name, (bound, why) in BOUNDS.items():
         print(f"bound for {name} ({bound}): {why}")
+    if tls:
+        print(f"with TLS every bound is {TLS_HANDSHAKE} more: TLS 1.3's handshake round trip")
 
 
 def throughput(rate_mbps: float, size_mb: float, delay: float) -> None:
@@ -239,13 +273,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="bandwidth cap in MB/s: measure uploads")
     parser.add_argument("--size-mb", type=float, default=40)
     parser.add_argument("--trace", action="store_true", help="print each case's request timeline")
+    parser.add_argument("--tls", action="store_true", help="https, TLS ended behind the delay")
     args = parser.parse_args()
     if args.trace:
-        trace(args.delay)
+        trace(args.delay, args.tls)
     elif args.rate:
         throughput(args.rate, args.size_mb, args.delay)
     else:
-        latency(args.delay, args.rounds)
+        latency(args.delay, args.rounds, args.tls)
 
 
 if __name__ == "__main__":
