@@ -234,7 +234,8 @@ def latency(delay: float, rounds: int, tls: bool) -> None:
 def throughput(rate_mbps: float, size_mb: float, delay: float) -> None:
     from benchmarks.publish_memory import make_jar
     from publisher.connection import Connection, Credentials
-    from publisher.marketplace import Marketplace, Timeouts
+    from publisher.httpsession import Timeouts
+    from publisher.marketplace import Marketplace
     from publisher.uploads import artifact_content_type, send_file
 
     curl = shutil.which("curl")

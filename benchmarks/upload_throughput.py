@@ -23,7 +23,8 @@ def main() -> None:
     from benchmarks.publish_memory import make_jar
     from benchmarks.sandbox_process import sandbox_process
     from publisher.connection import Connection, Credentials
-    from publisher.marketplace import Marketplace, Timeouts
+    from publisher.httpsession import Timeouts
+    from publisher.marketplace import Marketplace
     from publisher.uploads import artifact_content_type, send_file
 
     parser = argparse.ArgumentParser()

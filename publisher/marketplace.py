@@ -12,30 +12,27 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-from publisher import __version__, answers
+from publisher import answers
 from publisher.answers import UnexpectedAnswer, conform, document, items, parse
-from publisher.apierrors import ApiError, ApiRejectedError, api_error
+from publisher.apierrors import ApiRejectedError, api_error
 from publisher.concurrency import LIMIT
 from publisher.connection import Connection
 from publisher.errors import UnavailableError
+from publisher.httpsession import Timeouts, make_session
 from publisher.links import cursor_pages
 from publisher.prewarm import prewarm
-from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body, watch_pools
+from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body
 
 Json = dict[str, Any]
 MAX_REDIRECTS = 5
-UPLOAD_BLOCK = 1 << 18
-POOL_SIZE = 4 * LIMIT  # kept open: side-by-side calls, their `started` companions, the prewarm
 
 
 class Readable(Protocol):
@@ -56,39 +53,6 @@ class TransportError(UnavailableError):
         )
 
 
-@dataclass(frozen=True)
-class Timeouts:
-    connect: float = 10.0
-    read: float = 60.0
-    upload_read: float = 300.0  # Marketplace inspects the artifact before it answers
-
-
-def make_session(connection: Connection) -> requests.Session:
-    """The one session factory: auth, user agent, and no hidden urllib3 retries."""
-    session = requests.Session()
-    if connection.credentials:
-        session.auth = (connection.credentials.user, connection.credentials.token)
-    session.headers["User-Agent"] = f"mpac-publisher/{__version__}"
-    session.headers["Accept"] = "application/json"
-    adapter = _Adapter(max_retries=0, pool_maxsize=POOL_SIZE)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
-class _Adapter(HTTPAdapter):
-    """Sends request bodies in 256 KiB blocks (urllib3's default 16 KiB costs ~40% of upload
-    throughput in Python overhead on a fast link)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("blocksize", UPLOAD_BLOCK)
-        super().init_poolmanager(*args, **kwargs)
-        watch_pools(self.poolmanager)  # every connection answers to the request's deadline
-
-    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-        return watch_pools(super().proxy_manager_for(*args, **kwargs))
-
-
 class Marketplace:
     """Typed calls to the v3 endpoints the publisher uses."""
 
@@ -96,13 +60,13 @@ class Marketplace:
         self,
         connection: Connection,
         session: requests.Session | None = None,
-        timeouts: Timeouts = Timeouts(),
+        timeouts: Timeouts | None = None,
         deadlines: Deadlines | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = connection.api_url
         self.session = session or make_session(connection)
-        self.timeouts = timeouts
+        self.timeouts = timeouts or Timeouts()
         self.deadlines = deadlines or Deadlines()
         self.clock = clock
         self.run_ends = clock() + self.deadlines.run
@@ -427,17 +391,3 @@ def _transport_error(what: str, exc: requests.RequestException) -> TransportErro
     return TransportError(
         what, "the connection was closed before a complete answer", maybe_processed=True
     )
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: no answer, rate limited, or a gateway/availability error."""
-    if isinstance(exc, TransportError):
-        return True
-    return isinstance(exc, ApiError) and exc.status in (429, 502, 503, 504)
-
-
-def outcome_unknown(exc: BaseException) -> bool:
-    """A write failed in a way that does not tell whether it took effect."""
-    if isinstance(exc, TransportError | DeadlineError):
-        return exc.maybe_processed
-    return isinstance(exc, ApiError) and exc.status in (500, 502, 504)

@@ -25,7 +25,8 @@ from tenacity import (
 
 from publisher import events as ev
 from publisher.apierrors import ApiError
-from publisher.marketplace import is_transient, outcome_unknown
+from publisher.marketplace import TransportError
+from publisher.transfer import DeadlineError
 
 T = TypeVar("T")
 
@@ -118,3 +119,17 @@ def _reason(exc: BaseException | None) -> str:
         label = exc.entries[0].code if exc.entries and exc.entries[0].code else ""
         return f"HTTP {exc.status}{' ' + label if label else ''}"
     return str(getattr(exc, "message", exc)).split(": ", 1)[-1] if exc else "unknown"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: no answer, rate limited, or a gateway/availability error."""
+    if isinstance(exc, TransportError):
+        return True
+    return isinstance(exc, ApiError) and exc.status in (429, 502, 503, 504)
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """A write failed in a way that does not tell whether it took effect."""
+    if isinstance(exc, TransportError | DeadlineError):
+        return exc.maybe_processed
+    return isinstance(exc, ApiError) and exc.status in (500, 502, 504)

@@ -17,10 +17,11 @@ from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.exits import StoppedError
+from publisher.httpsession import Timeouts
 from publisher.journal import Journal
 from publisher.ledger import Limits, UploadLedger
 from publisher.liveimages import image_swaps
-from publisher.marketplace import Json, Marketplace, Timeouts
+from publisher.marketplace import Json, Marketplace
 from publisher.notes import notes_html
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.payloads import release_key

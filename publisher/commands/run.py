@@ -17,8 +17,8 @@ from publisher.commands.validate import ConfigOptions
 from publisher.connection import Connection, Credentials, api_root, credentials
 from publisher.diagnostics import error
 from publisher.errors import ExitCode, PublisherError
+from publisher.httpsession import Timeouts
 from publisher.ledger import Limits
-from publisher.marketplace import Timeouts
 from publisher.outcome import RunReport
 from publisher.plan import PlanChoices
 from publisher.secrets import Redactor, secret_forms
