@@ -127,18 +127,10 @@ class _WatchedHTTP(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPS(HTTPSConnection):
-    def connect(self) -> None:
-        _register(self)
-        super().connect()
-
+class _WatchedHTTPS(_WatchedHTTP, HTTPSConnection):  # the same watch, over HTTPSConnection's TLS
     @property
     def is_connected(self) -> bool:  # TLS 1.3 session tickets are no sign of a closed connection
         return self.sock is not None and idle_tls_open(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _register(self)
-        super().request(*args, **kwargs)
 
 
 class _Pool(HTTPConnectionPool):
