@@ -23,7 +23,7 @@ import contextlib
 import ssl
 import threading
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -116,60 +116,62 @@ class LatencyProxy:
         await asyncio.gather(*self._serving, return_exceptions=True)
 
     async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        current = asyncio.current_task()
-        if current is not None:  # waited for at stop (its pumps are cancelled), never left pending
-            self._serving.add(current)
         self.counters.connections += 1
         self.counters.opened.append(time.time())
-        accepted = time.monotonic()
-        try:
-            server_r, server_w = await asyncio.open_connection(*self._upstream)
-        except OSError:
-            client_w.close()
-            return
         # TCP's handshake: the client's first byte leaves one round trip after its SYN, and then
         # takes the one-way delay like any other: 3 x delay after the connection was opened.
-        first_due = accepted + (3 * self.delay if self.handshake else 0.0)
-        pumps = [
-            asyncio.ensure_future(self._pump(client_r, server_w, self._up, first_due, "up")),
-            asyncio.ensure_future(self._pump(server_r, client_w, self._down, 0.0, "down")),
-        ]
-        self._tasks.update(pumps)
-        try:
-            await asyncio.gather(*pumps, return_exceptions=True)
-        finally:
-            self._tasks.difference_update(pumps)
-            self._serving.discard(current)  # type: ignore[arg-type]
-            for writer in (client_w, server_w):
-                with contextlib.suppress(Exception):
-                    writer.close()
+        first_due = time.monotonic() + (3 * self.delay if self.handshake else 0.0)
+        await self._relay(
+            client_w,
+            self._upstream,
+            lambda server_r, server_w: (
+                self._pump(client_r, server_w, self._up, first_due, "up"),
+                self._pump(server_r, client_w, self._down, 0.0, "down"),
+            ),
+        )
 
     async def _end_tls(
         self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter
     ) -> None:
         """Behind the delay: the TLS handshake is done (asyncio did it); plain bytes to the target,
         no delay of their own."""
+        await self._relay(
+            client_w,
+            self.target,
+            lambda server_r, server_w: (_copy(client_r, server_w), _copy(server_r, client_w)),
+        )
+
+    async def _relay(
+        self,
+        client_w: asyncio.StreamWriter,
+        target: tuple[str, int],
+        pumps_for: Callable[
+            [asyncio.StreamReader, asyncio.StreamWriter], tuple[Awaitable[None], Awaitable[None]]
+        ],
+    ) -> None:
+        """Connect to `target` and run both directions' pumps until both end; waited for at stop
+        (its pumps are cancelled), so none is left pending."""
         current = asyncio.current_task()
         if current is not None:
             self._serving.add(current)
         try:
-            server_r, server_w = await asyncio.open_connection(*self.target)
-        except OSError:
-            client_w.close()
-            return
-        pumps = [
-            asyncio.ensure_future(_copy(client_r, server_w)),
-            asyncio.ensure_future(_copy(server_r, client_w)),
-        ]
-        self._tasks.update(pumps)
-        try:
-            await asyncio.gather(*pumps, return_exceptions=True)
+            try:
+                server_r, server_w = await asyncio.open_connection(*target)
+            except OSError:
+                client_w.close()
+                return
+            pumps = [asyncio.ensure_future(pump) for pump in pumps_for(server_r, server_w)]
+            self._tasks.update(pumps)
+            try:
+                await asyncio.gather(*pumps, return_exceptions=True)
+            finally:
+                self._tasks.difference_update(pumps)
+                for writer in (client_w, server_w):
+                    with contextlib.suppress(Exception):
+                        writer.close()
         finally:
-            self._tasks.difference_update(pumps)
-            self._serving.discard(current)  # type: ignore[arg-type]
-            for writer in (client_w, server_w):
-                with contextlib.suppress(Exception):
-                    writer.close()
+            if current is not None:
+                self._serving.discard(current)
 
     async def _pump(
         self,
