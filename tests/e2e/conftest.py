@@ -81,6 +81,16 @@ class Publisher:
         return [(e["method"], e["path"]) for e in self.sandbox.journal() if e["method"] != "GET"]
 
 
+def github_env(release: Release, tmp_path: Path) -> dict[str, str]:
+    """The variables of a GitHub Actions step, its output and summary files under tmp_path."""
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(release.root),
+        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     settings = SandboxSettings(upload_spacing=SPACING)

@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Publisher, Release
+from tests.e2e.conftest import Publisher, Release, github_env
 from tests.support.fileserver import file_server
 
 TOKENISH = "ATATT3xFfGF0swapped-token-value-0123456789"
-
-
-def _github(release: Release, tmp_path: Path) -> dict[str, str]:
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_WORKSPACE": str(release.root),
-        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
 
 
 def _written(tmp_path: Path) -> str:
@@ -34,7 +25,7 @@ def test_swapped_user_and_token_never_print_the_token(
 ) -> None:
     env = {"MPAC_USER": TOKENISH, "MPAC_TOKEN": "dev@example.com", "MPAC_DEBUG": "1"}
     if github:
-        env |= _github(release, tmp_path)
+        env |= github_env(release, tmp_path)
     run = publisher("publish", "--json", **env)
     assert run.code == 4, run.text
     assert json.loads(run.out)["exit_code"] == 4
@@ -76,7 +67,7 @@ def test_artifact_url_credentials_are_never_shown_but_reach_the_fetch(
     with file_server(served) as base:
         url = base.replace("http://", f"http://deploy:{password}@") + "/app.jar"
         release.edit("artifact: target/timesheets-2.4.0.jar", f"artifact: {url}")
-        env = _github(release, tmp_path)
+        env = github_env(release, tmp_path)
         runs = [publisher("plan", "--json"), publisher("publish", "--json", **env)]
     for run in runs:
         assert run.code == 0, run.text

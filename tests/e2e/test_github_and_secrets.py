@@ -10,18 +10,9 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher, Release, Run
+from tests.e2e.conftest import Publisher, Release, Run, github_env
 
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
-
-
-def _github_env(release: Release, tmp_path: Path) -> dict[str, str]:
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_WORKSPACE": str(release.root),
-        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
 
 
 def _outputs(path: Path) -> dict[str, str]:
@@ -48,7 +39,7 @@ def test_rejected_release_notes_are_annotated_at_their_line(
             detail=NOTES_REJECTED,
         )
     )
-    env = _github_env(release, tmp_path)
+    env = github_env(release, tmp_path)
     run = publisher(**env)
     assert run.code == 6, run.text
     line = release.line_of("notes_file:")
@@ -66,7 +57,7 @@ def test_rejected_release_notes_are_annotated_at_their_line(
 def test_a_publish_in_github_writes_outputs_summary_and_groups(
     publisher: Publisher, release: Release, tmp_path: Path
 ) -> None:
-    run = publisher(**_github_env(release, tmp_path))
+    run = publisher(**github_env(release, tmp_path))
     assert run.code == 0, run.text
     outputs = _outputs(tmp_path / "output.txt")
     assert outputs["result"] == "created" and outputs["build-number"] == "2004000"
@@ -135,7 +126,7 @@ def test_no_secret_in_anything_written(
     args, fault = SCENARIOS[name]
     if fault:
         publisher.sandbox.add_fault(fault)
-    env = _github_env(release, tmp_path) if github else {"MPAC_DEBUG": "1"}
+    env = github_env(release, tmp_path) if github else {"MPAC_DEBUG": "1"}
     runs: list[Run] = [publisher(*args, **env)]
     publisher.sandbox.clear_faults()
     runs.append(publisher(*args, **env))

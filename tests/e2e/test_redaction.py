@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from publisher.sandbox import Fault, Sandbox, SandboxSettings
-from tests.e2e.conftest import SPACING, Publisher, Release
+from tests.e2e.conftest import SPACING, Publisher, Release, github_env
 
 HOSTILE_TOKEN = 'q"uo\\te%25-tok-3n,with:colon'
 EMAIL = "quoted@example.com"
@@ -74,12 +74,7 @@ def test_a_token_echoed_by_the_server_is_masked_in_every_escaped_form(
             detail=f"Invalid value for changelog.releaseNotes. Token was {HOSTILE_TOKEN}",
         )
     )
-    github = {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_WORKSPACE": str(release.root),
-        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
+    github = github_env(release, tmp_path)
     runs = [hostile("publish", "--json", **github), hostile("publish", "--json", MPAC_DEBUG="1")]
     for run in runs:
         assert run.code in (0, 6), run.text

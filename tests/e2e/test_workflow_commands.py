@@ -8,19 +8,10 @@ import shutil
 from pathlib import Path
 
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher, Release
+from tests.e2e.conftest import Publisher, Release, github_env
 
 OURS = ("::add-mask::", "::group::", "::endgroup::", "::error title=", "::error file=")
 OURS += ("::warning title=", "::warning file=")
-
-
-def _github(release: Release, tmp_path: Path) -> dict[str, str]:
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_WORKSPACE": str(release.root),
-        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
 
 
 def _commands_the_runner_would_run(text: str) -> list[str]:
@@ -47,7 +38,7 @@ def test_a_hostile_server_answer_cannot_start_a_workflow_command(
     publisher.sandbox.add_fault(
         Fault(method="POST", path="/rest/3/app-software/*/versions", status=400, detail=HOSTILE)
     )
-    run = publisher("publish", "--json", **_github(release, tmp_path))
+    run = publisher("publish", "--json", **github_env(release, tmp_path))
     assert run.code == 6, run.text
     assert "pwned-by-server" in run.text, "the server's text is still shown"
     assert _commands_the_runner_would_run(run.out) == []
@@ -67,7 +58,7 @@ def test_a_hostile_file_name_cannot_start_a_workflow_command(
     # a failed hero upload is retried: its step title, with the name, is shown
     publisher.sandbox.add_fault(Fault(method="POST", path="/rest/3/assets/images/hero", status=503))
     for args in (["validate"], ["plan"], ["publish"]):
-        run = publisher(*args, **_github(release, tmp_path))
+        run = publisher(*args, **github_env(release, tmp_path))
         assert run.code == 0, run.text
         assert args == ["validate"] or "pwned-by-file" in run.text, "the name is still shown"
         assert _commands_the_runner_would_run(run.out + "\n" + run.err) == [], args

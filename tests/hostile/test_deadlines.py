@@ -32,6 +32,15 @@ def _run_bounded(publisher: Publisher, **env: str) -> Run:
         pool.shutdown(wait=False)  # a stuck run is released when the proxy stops
 
 
+def _run_with_peak_memory(publisher: Publisher) -> tuple[Run, int]:
+    """A bounded run, and the most memory Python held at once during it."""
+    tracemalloc.start()
+    try:
+        return _run_bounded(publisher), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("head", [False, True], ids=["body", "status line and headers"])
 def test_a_trickled_answer_is_abandoned_at_the_request_deadline(
     via_proxy: Publisher, proxy: HostileServer, head: bool
@@ -89,12 +98,9 @@ def test_a_huge_answer_is_refused_without_filling_memory(
     via_proxy: Publisher, proxy: HostileServer, claimed: Any
 ) -> None:
     proxy.add(Rule("GET", PARENTS, endless=True, claimed=claimed))
-    tracemalloc.start()
     try:
-        run = _run_bounded(via_proxy)
-        peak = tracemalloc.get_traced_memory()[1]
+        run, peak = _run_with_peak_memory(via_proxy)
     finally:
-        tracemalloc.stop()
         proxy.shared.stop.set()
     assert run.code == 8, run.text
     assert "Marketplace answered something unexpected: an answer" in run.text
@@ -109,12 +115,7 @@ def test_a_compressed_answer_is_capped_by_its_decoded_size(
     bomb = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(100)) + packer.flush()
     headers = (("Content-Type", "application/json"), ("Content-Encoding", "gzip"))
     proxy.add(Rule("GET", PARENTS, rewrite=lambda a: Answer(200, headers, bomb)))
-    tracemalloc.start()
-    try:
-        run = _run_bounded(via_proxy)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    run, peak = _run_with_peak_memory(via_proxy)
     assert run.code == 8, run.text
     assert f"an answer larger than {MAX_ANSWER_BYTES} bytes" in run.text
     assert peak < 3 * MAX_ANSWER_BYTES, f"{peak} bytes allocated for one refused answer"

@@ -13,6 +13,7 @@ import pytest
 from publisher.connection import Connection, Credentials
 from publisher.errors import UnavailableError
 from publisher.marketplace import Marketplace
+from tests.support.replies import reply_json
 
 Seen = list[tuple[int, str, str | None]]
 
@@ -23,11 +24,7 @@ def serve(pages: dict[str, dict[str, object]], seen: Seen) -> ThreadingHTTPServe
             port = self.server.server_address[1]
             seen.append((port, self.path, self.headers.get("Authorization")))
             body = json.dumps(pages.get(self.path.split("?")[0] + _cursor(self.path), {})).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply_json(self, 200, body)
 
         def log_message(self, *args: object) -> None:
             pass

@@ -23,6 +23,7 @@ from publisher.concurrency import side_by_side
 from publisher.connection import Connection, Credentials
 from publisher.marketplace import Marketplace
 from publisher.prewarm import idle_tls_open
+from tests.support.replies import reply_json
 
 BOUND = 10.0  # seconds any wait here may take before the test fails
 
@@ -65,11 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.requests += 1
         self.server.together.wait()  # every request of the round is in flight at once
         body = b'{"errors": [{"status": "404", "code": "NOT_FOUND", "title": "Not found"}]}'
-        self.send_response(404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply_json(self, 404, body)
 
     def log_message(self, *args: object) -> None:
         pass

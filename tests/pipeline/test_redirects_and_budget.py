@@ -13,6 +13,7 @@ from publisher.apierrors import ApiRejectedError
 from publisher.connection import Connection, Credentials
 from publisher.ledger import Limits, UploadLedger
 from publisher.marketplace import Marketplace
+from tests.support.replies import reply_json
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -26,11 +27,7 @@ class Recorder(BaseHTTPRequestHandler):
             self.send_header("Location", self.location + self.path)
             self.end_headers()
         else:
-            body = b'{"id": "x", "buildNumber": 1}'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply_json(self, 200, b'{"id": "x", "buildNumber": 1}')
 
     def log_message(self, *args: object) -> None:
         pass
