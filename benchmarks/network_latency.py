@@ -6,17 +6,16 @@ real CLI publishes to the sandbox (its own process) through `LatencyProxy` (benc
 latency_proxy.py), once with no delay and once with DELAY seconds each way. The extra wall time
 divided by the round-trip time (2 x DELAY) is the number of round trips the run waited for.
 
-The lower bound is the longest chain of requests that must follow one another (`BOUNDS` below):
-one round trip to open the first connection, then each request that needs an answer of another
-(the app software id before its version, the live version before its artifact's checksum, the
-artifact id and the product build numbers before the version is created, the version before its
-listing). Requests that need nothing of each other can share a round trip. Each connection the
-client opens costs a handshake round trip too (the proxy models TCP's; TLS adds more on a real
-network), so a step that needs more connections in parallel than are open pays one more; the
-bound counts only the first (the publisher opens the connections later rounds need during the
-first one: publisher/prewarm.py). Read-backs that only verify a write (reading a created version or
-listing) are not counted, so the bound is what a client that overlaps everything it safely can,
-and trusts a 201, would achieve.
+The lower bound is the longest chain of requests that must follow one another (`BOUNDS` below): one
+round trip to open the first connection, then each request that needs an answer of another (the app
+software id before its version, the live version before its artifact's checksum, the artifact id and
+the product build numbers before the version is created, the version before its listing). Requests
+that need nothing of each other can share a round trip. Each connection the client opens costs a
+handshake round trip too (the proxy models TCP's; TLS adds more on a real network), so a step that
+needs more connections in parallel than are open pays one more; the bound counts only the first (the
+publisher opens the connections later rounds need during the first one: marketplace/prewarm.py).
+Read-backs that only verify a write (reading a created version or listing) are not counted, so the
+bound is what a client that overlaps everything it safely can, and trusts a 201, would achieve.
 
 `--trace` prints each case's requests and connections on a time line in round trips (from the
 sandbox's request journal and the proxy's accept times): where the round trips above the bound
@@ -233,10 +232,10 @@ def latency(delay: float, rounds: int, tls: bool) -> None:
 
 def throughput(rate_mbps: float, size_mb: float, delay: float) -> None:
     from benchmarks.publish_memory import make_jar
-    from publisher.connection import Connection, Credentials
-    from publisher.httpsession import Timeouts
-    from publisher.marketplace import Marketplace
-    from publisher.uploads import artifact_content_type, send_file
+    from publisher.marketplace.client import Marketplace
+    from publisher.marketplace.connection import Connection, Credentials
+    from publisher.marketplace.session import Timeouts
+    from publisher.marketplace.uploads import artifact_content_type, send_file
 
     curl = shutil.which("curl")
     rate = rate_mbps * 1e6

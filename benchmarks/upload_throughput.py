@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     from benchmarks.publish_memory import make_jar
     from benchmarks.sandbox_process import sandbox_process
-    from publisher.connection import Connection, Credentials
-    from publisher.httpsession import Timeouts
-    from publisher.marketplace import Marketplace
-    from publisher.uploads import artifact_content_type, send_file
+    from publisher.marketplace.client import Marketplace
+    from publisher.marketplace.connection import Connection, Credentials
+    from publisher.marketplace.session import Timeouts
+    from publisher.marketplace.uploads import artifact_content_type, send_file
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=float, default=200)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from publisher.diagnostics import Diagnostic
-from publisher.weblinks import is_real_marketplace, marketplace_page
+from publisher.marketplace.weblinks import is_real_marketplace, marketplace_page
 
 
 @dataclass(frozen=True)

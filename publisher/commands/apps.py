@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from publisher import events as ev
-from publisher.apierrors import ApiError, ApiRejectedError
+from publisher.commands.developer import developer_id
 from publisher.commands.session import Session, api_hint
-from publisher.developer import developer_id
 from publisher.errors import ExitCode
-from publisher.marketplace import Json
+from publisher.marketplace.client import Json
+from publisher.marketplace.errors import ApiError, ApiRejectedError
 from publisher.report.document import CommandReport, md_table
 
 

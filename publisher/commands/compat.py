@@ -9,15 +9,15 @@ from functools import partial
 from typing import Any
 
 from publisher import events as ev
+from publisher.commands.live import AppSoftware, HostNames, app_software
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
-from publisher.livestate import AppSoftware, HostNames, app_software
-from publisher.marketplace import Json
+from publisher.marketplace.client import Json
+from publisher.publish.resolve import Resolver
 from publisher.report.document import CommandReport, md_table
-from publisher.resolve import Resolver
 
 
 @dataclass(frozen=True)

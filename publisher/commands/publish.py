@@ -8,30 +8,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from publisher import events as ev
-from publisher.apierrors import ApiError
-from publisher.artifactguard import refuse_artifact_swap
 from publisher.commands.validate import ConfigOptions, load
 from publisher.concurrency import LIMIT, serialized
 from publisher.config.model import Release
-from publisher.connection import Connection
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.exits import StoppedError
-from publisher.httpsession import Timeouts
-from publisher.journal import Journal
-from publisher.ledger import Limits, UploadLedger
-from publisher.liveimages import image_swaps
-from publisher.marketplace import Json, Marketplace
-from publisher.notes import notes_html
+from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.connection import Connection
+from publisher.marketplace.errors import ApiError
+from publisher.marketplace.retry import RetryPolicy
+from publisher.marketplace.session import Timeouts
+from publisher.marketplace.transfer import Deadlines
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
-from publisher.payloads import release_key
-from publisher.plan import DocumentPlan, Plan, PlanChoices, Planner
+from publisher.publish.artifactguard import refuse_artifact_swap
+from publisher.publish.execute import Execution, Executor, budget_problem
+from publisher.publish.liveimages import image_swaps
+from publisher.publish.notes import notes_html
+from publisher.publish.payloads import release_key
+from publisher.publish.plan import DocumentPlan, Plan, PlanChoices, Planner
 from publisher.report.render import human_size
-from publisher.retry import RetryPolicy
-from publisher.statedir import check_state_dir, state_dir
-from publisher.statekeys import account_key
-from publisher.steps import Execution, Executor, budget_problem
-from publisher.transfer import Deadlines
+from publisher.state.directory import check_state_dir, state_dir
+from publisher.state.journal import Journal
+from publisher.state.keys import account_key
+from publisher.state.ledger import Limits, UploadLedger
 from publisher.words import plural
 
 

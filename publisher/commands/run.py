@@ -14,15 +14,15 @@ from typing import Any
 from publisher import events as ev
 from publisher.commands.publish import PublishOptions, Seams, publish
 from publisher.commands.validate import ConfigOptions
-from publisher.connection import Connection, Credentials, api_root, credentials
 from publisher.diagnostics import error
 from publisher.errors import ExitCode, PublisherError
-from publisher.httpsession import Timeouts
-from publisher.ledger import Limits
+from publisher.marketplace.connection import Connection, Credentials, api_root, credentials
+from publisher.marketplace.session import Timeouts
+from publisher.marketplace.transfer import deadlines_from
 from publisher.outcome import RunReport
-from publisher.plan import PlanChoices
+from publisher.publish.plan import PlanChoices
 from publisher.secrets import Redactor, secret_forms
-from publisher.transfer import deadlines_from
+from publisher.state.ledger import Limits
 
 WithReporter = Callable[
     [argparse.Namespace, Mapping[str, str], Redactor, Callable[[Callable[..., None]], int]], int

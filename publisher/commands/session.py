@@ -9,16 +9,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from publisher import events as ev
-from publisher.apierrors import ApiError
 from publisher.commands.run import WithReporter, _seams
 from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
-from publisher.connection import Connection, api_root, credentials
 from publisher.diagnostics import error
 from publisher.errors import ConfigError, PublisherError
-from publisher.marketplace import Marketplace
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.connection import Connection, api_root, credentials
+from publisher.marketplace.errors import ApiError
+from publisher.marketplace.retry import RetryPolicy
 from publisher.report.document import CommandReport
-from publisher.retry import RetryPolicy
 from publisher.secrets import Redactor, secret_forms
 
 

@@ -10,22 +10,22 @@ from functools import partial
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.session import Session, load_release
-from publisher.commands.validate import ConfigOptions
-from publisher.config.model import Release
-from publisher.errors import ExitCode, RejectedError
-from publisher.journal import Journal
-from publisher.livestate import (
+from publisher.commands.live import (
     AppSoftware,
     HostNames,
     app_software,
     approval_words,
     newest_versions,
 )
-from publisher.marketplace import Json
-from publisher.plan import HostingPlan, Plan, Planner
+from publisher.commands.session import Session, load_release
+from publisher.commands.validate import ConfigOptions
+from publisher.config.model import Release
+from publisher.errors import ExitCode, RejectedError
+from publisher.marketplace.client import Json
+from publisher.publish.plan import HostingPlan, Plan, Planner
 from publisher.report.document import CommandReport, md_table
-from publisher.statedir import state_dir
+from publisher.state.directory import state_dir
+from publisher.state.journal import Journal
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from typing import Any
 import jsonpatch
 
 from publisher import events as ev
+from publisher.commands.live import AppSoftware, app_software
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode, RejectedError
-from publisher.livestate import AppSoftware, app_software
-from publisher.marketplace import Json
-from publisher.payloads import comparable_listing
+from publisher.marketplace.client import Json
+from publisher.marketplace.revise import put_revised
+from publisher.publish.payloads import comparable_listing
 from publisher.report.document import CommandReport, md_table
-from publisher.revise import put_revised
 
 ONLY_PUBLIC_RULE = (
     "Transitioning from PUBLIC to PRIVATE is not allowed when the version is the only public "

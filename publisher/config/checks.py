@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from publisher import localfiles
-from publisher.config import artifact as artifacts
-from publisher.config import images
 from publisher.config.changelog import ChangelogError, section_for
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.config.yamldoc import YamlDocument, format_path
 from publisher.diagnostics import Diagnostic, error, warning
+from publisher.files import artifact as artifacts
+from publisher.files import images, regular
 
 MAX_NOTES_FILE = 5_000_000
 
@@ -33,7 +32,7 @@ class Checker:
     allow_outside: bool
     found: list[Diagnostic] = field(default_factory=list)
     paths: dict[KeyPath, Path] = field(default_factory=dict)  # resolved, checked files
-    checked: dict[KeyPath, localfiles.CheckedFile] = field(default_factory=dict)
+    checked: dict[KeyPath, regular.CheckedFile] = field(default_factory=dict)
     notes: str | None = None
 
     def problem(self, key: KeyPath, message: str, *, at_key: bool = False) -> None:
@@ -67,12 +66,12 @@ class Checker:
             )
             return None
         try:
-            checked = localfiles.check(candidate, None if self.allow_outside else self.workspace)
+            checked = regular.check(candidate, None if self.allow_outside else self.workspace)
         except FileNotFoundError:
             self.problem(key, f"no such file: {value} (paths are relative to {self.base_dir})")
         except PermissionError:
             self.problem(key, f"'{value}' is not readable (permissions)")
-        except localfiles.UnusableFile as exc:
+        except regular.UnusableFile as exc:
             self.problem(key, f"'{value}' {exc}")
         except OSError as exc:
             self.problem(key, f"cannot read '{value}': {exc.strerror or exc}")
@@ -131,7 +130,7 @@ def _check_artifact(checker: Checker, data: dict[str, Any]) -> None:
     framework = data.get("framework", "plugin")
     try:
         info = artifacts.inspect(path, framework if isinstance(framework, str) else "plugin")
-    except (artifacts.ArtifactProblem, localfiles.UnusableFile) as exc:
+    except (artifacts.ArtifactProblem, regular.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
         return
     except OSError as exc:
@@ -199,7 +198,7 @@ def _check_images(checker: Checker, listing: Any) -> None:
         try:
             problem = images.image_problem(path)
             mismatch = None if problem else images.extension_mismatch(path)
-        except localfiles.UnusableFile as exc:
+        except regular.UnusableFile as exc:
             checker.problem(key, f"'{value}' {exc}")
             continue
         except OSError as exc:
@@ -283,7 +282,7 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
         checker.notes = section_for(raw.decode("utf-8"), version)
     except UnicodeDecodeError:
         checker.problem(key, f"'{value}' is not UTF-8 text")
-    except (ChangelogError, localfiles.UnusableFile) as exc:
+    except (ChangelogError, regular.UnusableFile) as exc:
         checker.problem(key, f"'{value}' {exc}")
     except OSError as exc:
         checker.problem(key, f"cannot read '{value}': {exc.strerror or exc}")

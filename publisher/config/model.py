@@ -9,7 +9,7 @@ from typing import Literal
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.config.yamldoc import YamlDocument
 from publisher.diagnostics import Location
-from publisher.localfiles import CheckedFile
+from publisher.files.regular import CheckedFile
 
 ImageType = Literal["screenshot", "screenshot-thumbnail", "hero"]
 

@@ -9,8 +9,8 @@ import json
 from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
-from publisher.liveimages import image_swaps
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
+from publisher.publish.liveimages import image_swaps
 from publisher.report.document import CommandReport
 from publisher.report.render import human_size, identity
 from publisher.words import plural

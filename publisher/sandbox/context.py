@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.sandbox.calllog import Journal
 from publisher.sandbox.catalogue import Catalogue
 from publisher.sandbox.faults import FaultBook
-from publisher.sandbox.journal import Journal
 from publisher.sandbox.settings import SandboxSettings
 from publisher.sandbox.state import Store
 

@@ -42,7 +42,7 @@ class Upload:
         return self.outcome == "ok"
 
 
-class UploadLedger:
+class SandboxUploadLimits:
     def __init__(
         self,
         spacing: float,

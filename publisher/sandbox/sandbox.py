@@ -12,10 +12,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from publisher.sandbox.calllog import Journal
 from publisher.sandbox.catalogue import Catalogue
 from publisher.sandbox.context import Context
 from publisher.sandbox.faults import Fault, FaultBook
-from publisher.sandbox.journal import Journal
 from publisher.sandbox.routes import MarketplaceApp
 from publisher.sandbox.seed import Seed, load_seed
 from publisher.sandbox.server import SandboxHTTPServer

@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from publisher.sandbox.calllog import redact_headers
 from publisher.sandbox.envelope import error_response
 from publisher.sandbox.faults import Fault
-from publisher.sandbox.journal import redact_headers
 from publisher.sandbox.phrasing import Phrasing
 from publisher.sandbox.routes import MarketplaceApp
 from publisher.sandbox.streams import (

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from publisher.sandbox.limits import UploadLedger
+from publisher.sandbox.limits import SandboxUploadLimits
 from publisher.sandbox.seed import HOSTINGS, Seed, app_software_id
 from publisher.sandbox.settings import SandboxSettings
 
@@ -40,7 +40,7 @@ class Store:
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock
-        self.ledger = UploadLedger(
+        self.ledger = SandboxUploadLimits(
             settings.upload_spacing,
             settings.budget_bytes,
             settings.budget_window,

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from publisher.config.artifact import ArtifactProblem, inspect
+from publisher.files.artifact import ArtifactProblem, inspect
 from tests.support.artifacts import connect_bytes, jar_bytes, obr_bytes
 
 SAMPLES = {"app.jar": jar_bytes(), "app.obr": obr_bytes(), "app.json": connect_bytes()}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
-from publisher.config.artifact import inspect
+from publisher.files.artifact import inspect
 from tests.support.artifacts import (
     PLUGIN_XML,
     connect_bytes,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher import localfiles
 from publisher.config import load_release
+from publisher.files import regular
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -25,16 +25,16 @@ def test_notes_file_swapped_after_its_check_never_reads_the_outside_file(
     notes.symlink_to(project / "real-changelog.md")
     outside = tmp_path / "secret.md"
     outside.write_text("## 2.4.0\n- SECRET-FROM-OUTSIDE\n")
-    real_check = localfiles.check
+    real_check = regular.check
 
-    def check_then_swap(path: Path, workspace: Path | None) -> localfiles.CheckedFile:
+    def check_then_swap(path: Path, workspace: Path | None) -> regular.CheckedFile:
         checked = real_check(path, workspace)
         if path == notes:  # the race: the link changes right after the workspace check
             notes.unlink()
             notes.symlink_to(outside)
         return checked
 
-    monkeypatch.setattr(localfiles, "check", check_then_swap)
+    monkeypatch.setattr(regular, "check", check_then_swap)
     result = load_release(project / "release.yml", env={})
     rendered = [d.render() for d in result.diagnostics]
     assert result.release is None, rendered

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
-from publisher.localfiles import UnusableFile, open_regular
+from publisher.files.regular import UnusableFile, open_regular
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from publisher.concurrency import LIMIT, side_by_side
-from publisher.marketplace import Marketplace
+from publisher.marketplace.client import Marketplace
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher
 from tests.support.hostile import HostileServer, Rule, hostile_proxy

@@ -14,10 +14,10 @@ from typing import Any
 from publisher import events as ev
 from publisher.commands.publish import PublishOptions, Seams, publish
 from publisher.commands.validate import ConfigOptions
-from publisher.connection import Connection, Credentials
 from publisher.errors import ExitCode
-from publisher.ledger import Limits
+from publisher.marketplace.connection import Connection, Credentials
 from publisher.sandbox import Sandbox
+from publisher.state.ledger import Limits
 from tests.e2e.conftest import SPACING, Release
 from tests.support.artifacts import JPEG, png_bytes
 

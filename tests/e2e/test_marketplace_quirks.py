@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.apierrors import parse_entries
+from publisher.marketplace.errors import parse_entries
 from publisher.sandbox import Fault
 from publisher.sandbox.state import AppSoftware
 from tests.e2e.conftest import Publisher, Release

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.notes import notes_html
+from publisher.publish.notes import notes_html
 from tests.e2e.conftest import Publisher, Release, versions
 
 

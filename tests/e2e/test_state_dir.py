@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher.journal import Journal
 from publisher.sandbox import Sandbox, SandboxSettings
+from publisher.state.journal import Journal
 from tests.e2e.conftest import SPACING, Publisher, Release, listings, versions
 
 BUILD = 2004000

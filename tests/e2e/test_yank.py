@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher.apierrors import ApiError
+from publisher.marketplace.errors import ApiError
 from tests.e2e.aftercare import call, document, writes
 from tests.e2e.conftest import Publisher, listings
 from tests.support.artifacts import jar_bytes
@@ -96,8 +96,8 @@ def test_yank_checks_the_replacement_is_public_first(publisher: Publisher) -> No
 
 def test_the_sandbox_refuses_the_only_public_version_too(publisher: Publisher) -> None:
     """The rule the command checks first is the server's: the sandbox's PUT says the same."""
-    from publisher.connection import Connection, Credentials
-    from publisher.marketplace import Marketplace
+    from publisher.marketplace.client import Marketplace
+    from publisher.marketplace.connection import Connection, Credentials
 
     assert publisher("publish").code == 0
     user, token = publisher.sandbox.credentials

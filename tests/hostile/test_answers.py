@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from publisher.answers import UnexpectedAnswer, conform, parse
+from publisher.marketplace.answers import UnexpectedAnswer, conform, parse
 from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import Answer, HostileServer, Rule
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from publisher.checksums import same_sha512
-from publisher.connection import DEFAULT_API_URL, api_root
 from publisher.errors import UsageError
+from publisher.marketplace.connection import DEFAULT_API_URL, api_root
+from publisher.publish.checksums import same_sha512
 from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import HostileServer
 

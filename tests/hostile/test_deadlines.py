@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from publisher.connection import Connection, Credentials
-from publisher.marketplace import Marketplace
-from publisher.transfer import MAX_ANSWER_BYTES, DeadlineError, Deadlines
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.connection import Connection, Credentials
+from publisher.marketplace.transfer import MAX_ANSWER_BYTES, DeadlineError, Deadlines
 from tests.e2e.conftest import Publisher, Run
 from tests.support.hostile import Answer, HostileServer, Rule, capture_server
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from publisher.answers import UnexpectedAnswer
-from publisher.links import cursor_pages, next_page
+from publisher.marketplace.answers import UnexpectedAnswer
+from publisher.marketplace.paging import cursor_pages, next_page
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher
 from tests.support.hostile import HostileServer, capture_server

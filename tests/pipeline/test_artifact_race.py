@@ -1,6 +1,6 @@
 """Another run created the version between our plan and our create, with its own upload: the
 version document we write keeps the live artifact when it has our bytes, and refuses (exit 10)
-to swap in different bytes unless --replace-artifact (publisher.artifactguard)."""
+to swap in different bytes unless --replace-artifact (publisher.publish.artifactguard)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from publisher.artifactguard import keep_same_artifact
 from publisher.config import load_release
 from publisher.config.model import Release
 from publisher.errors import ArtifactDiffersError, ExitCode
+from publisher.publish.artifactguard import keep_same_artifact
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OURS = "sha512:" + "ab" * 64

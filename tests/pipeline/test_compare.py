@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from publisher.apierrors import ErrorEntry
-from publisher.plan import listing_plan, version_plan
+from publisher.marketplace.errors import ErrorEntry
+from publisher.publish.plan import listing_plan, version_plan
 
 DESIRED_LISTING = {
     "state": "PUBLIC",

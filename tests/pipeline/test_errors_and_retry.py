@@ -5,13 +5,19 @@ from pathlib import Path
 
 import pytest
 
-from publisher.apierrors import ApiAuthError, ApiError, ApiRejectedError, api_error, parse_entries
 from publisher.config import load_release
-from publisher.connection import api_root, credentials
 from publisher.errors import CredentialsError, ExitCode, UsageError
-from publisher.marketplace import TransportError
-from publisher.payloads import release_key
-from publisher.retry import RetryPolicy
+from publisher.marketplace.client import TransportError
+from publisher.marketplace.connection import api_root, credentials
+from publisher.marketplace.errors import (
+    ApiAuthError,
+    ApiError,
+    ApiRejectedError,
+    api_error,
+    parse_entries,
+)
+from publisher.marketplace.retry import RetryPolicy
+from publisher.publish.payloads import release_key
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

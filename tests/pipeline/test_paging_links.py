@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from publisher.connection import Connection, Credentials
 from publisher.errors import UnavailableError
-from publisher.marketplace import Marketplace
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.connection import Connection, Credentials
 from tests.support.replies import reply_json
 
 Seen = list[tuple[int, str, str | None]]
@@ -106,7 +106,7 @@ def test_pages_are_bounded(two_servers: tuple, monkeypatch: pytest.MonkeyPatch) 
             "items": [{"appKey": str(n)}],
             "links": {"next": f"{APPS}?cursor={n + 1}"},
         }
-    monkeypatch.setattr("publisher.links.MAX_PAGES", 4)
+    monkeypatch.setattr("publisher.marketplace.paging.MAX_PAGES", 4)
     with pytest.raises(UnavailableError, match="more than 4 pages"):
         list(client(root).developer_apps("d"))
     assert len(seen) == 4
@@ -121,8 +121,8 @@ def test_a_v2_leftover_link_is_not_followed(two_servers: tuple) -> None:
 
 
 def test_newest_versions_take_the_highest_builds_whatever_the_order(two_servers: tuple) -> None:
-    from publisher.livestate import newest_versions
-    from publisher.retry import RetryPolicy
+    from publisher.commands.live import newest_versions
+    from publisher.marketplace.retry import RetryPolicy
 
     pages, _, root, _ = two_servers
     path = "/rest/3/app-software/s/versions"

@@ -20,9 +20,9 @@ import pytest
 from urllib3.util.wait import wait_for_read
 
 from publisher.concurrency import side_by_side
-from publisher.connection import Connection, Credentials
-from publisher.marketplace import Marketplace
-from publisher.prewarm import idle_tls_open
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.connection import Connection, Credentials
+from publisher.marketplace.prewarm import idle_tls_open
 from tests.support.replies import reply_json
 
 BOUND = 10.0  # seconds any wait here may take before the test fails

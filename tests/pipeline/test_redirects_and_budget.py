@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.apierrors import ApiRejectedError
-from publisher.connection import Connection, Credentials
-from publisher.ledger import Limits, UploadLedger
-from publisher.marketplace import Marketplace
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.connection import Connection, Credentials
+from publisher.marketplace.errors import ApiRejectedError
+from publisher.state.ledger import Limits, UploadLedger
 from tests.support.replies import reply_json
 
 

@@ -10,11 +10,11 @@ from typing import Any
 from publisher import events as ev
 from publisher.commands.publish import Seams
 from publisher.config import load_release
-from publisher.journal import Journal
-from publisher.ledger import Limits, UploadLedger
-from publisher.plan import Planner
-from publisher.retry import RetryPolicy
-from publisher.steps import Executor
+from publisher.marketplace.retry import RetryPolicy
+from publisher.publish.execute import Executor
+from publisher.publish.plan import Planner
+from publisher.state.journal import Journal
+from publisher.state.ledger import Limits, UploadLedger
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.config.images import upload_name
+from publisher.files.images import upload_name
 
 
 @pytest.mark.parametrize(

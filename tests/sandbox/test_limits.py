@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from publisher.sandbox.limits import RateLimited, UploadLedger
+from publisher.sandbox.limits import RateLimited, SandboxUploadLimits
 from tests.support.api import Api, check
 from tests.support.artifacts import jar_bytes
 from tests.support.openapi import validate_schema
@@ -26,8 +26,8 @@ class FakeClock:
 
 def ledger(
     clock: FakeClock, spacing: float = 10.0, budget: int = 750, window: float = 7200.0
-) -> UploadLedger:
-    return UploadLedger(spacing, budget, window, threading.RLock(), clock)
+) -> SandboxUploadLimits:
+    return SandboxUploadLimits(spacing, budget, window, threading.RLock(), clock)
 
 
 def test_spacing_runs_from_the_end_of_the_previous_upload() -> None:

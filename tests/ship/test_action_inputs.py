@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from publisher.statecache import main as state_cache_main
-from publisher.statecache import state_cache_key
+from publisher.commands.cachekey import main as state_cache_main
+from publisher.commands.cachekey import state_cache_key
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.journal import Journal
+from publisher.state.journal import Journal
 
 SHA = "sha512:" + "ab" * 64
 BROKEN = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from publisher.ledger import Limits, UploadLedger
+from publisher.state.ledger import Limits, UploadLedger
 
 NOW = 1_000_000.0
 
@@ -115,10 +115,10 @@ def test_a_publish_after_a_clock_step_back_waits_at_most_the_spacing_and_says_so
     from publisher import events as ev
     from publisher.config import load_release
     from publisher.diagnostics import warning
-    from publisher.journal import Journal
-    from publisher.plan import Planner
-    from publisher.retry import RetryPolicy
-    from publisher.steps import Executor
+    from publisher.marketplace.retry import RetryPolicy
+    from publisher.publish.execute import Executor
+    from publisher.publish.plan import Planner
+    from publisher.state.journal import Journal
     from tests.pipeline.test_spacing import EXAMPLES, FakeClock, UploadOnlyMarketplace
 
     clock = FakeClock()
@@ -149,9 +149,9 @@ def test_an_artifact_larger_than_the_whole_budget_is_a_clear_problem_not_a_crash
     tmp_path: Path,
 ) -> None:
     from publisher.config import load_release
-    from publisher.plan import Planner
-    from publisher.retry import RetryPolicy
-    from publisher.steps import budget_problem
+    from publisher.marketplace.retry import RetryPolicy
+    from publisher.publish.execute import budget_problem
+    from publisher.publish.plan import Planner
     from tests.pipeline.test_spacing import EXAMPLES
 
     release = load_release(EXAMPLES / "release.yml", env={}).release

@@ -1,6 +1,6 @@
 """The only module that speaks HTTP to Marketplace: one session, Basic auth, v3 paths, errors.
 
-No retries happen here (that is publisher.retry's single policy); every failure is raised as a
+No retries happen here (that is the single policy of retry.py); every failure is raised as a
 typed error that says whether the request may have been processed, so a write is never blindly
 repeated.
 """
@@ -20,16 +20,16 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-from publisher import answers
-from publisher.answers import UnexpectedAnswer, conform, document, items, parse
-from publisher.apierrors import ApiRejectedError, api_error
 from publisher.concurrency import LIMIT
-from publisher.connection import Connection
 from publisher.errors import UnavailableError
-from publisher.httpsession import Timeouts, make_session
-from publisher.links import cursor_pages
-from publisher.prewarm import prewarm
-from publisher.transfer import DeadlineError, Deadlines, Watchdog, read_body
+from publisher.marketplace import answers
+from publisher.marketplace.answers import UnexpectedAnswer, conform, document, items, parse
+from publisher.marketplace.connection import Connection
+from publisher.marketplace.errors import ApiRejectedError, api_error
+from publisher.marketplace.paging import cursor_pages
+from publisher.marketplace.prewarm import prewarm
+from publisher.marketplace.session import Timeouts, make_session
+from publisher.marketplace.transfer import DeadlineError, Deadlines, Watchdog, read_body
 
 Json = dict[str, Any]
 MAX_REDIRECTS = 5
@@ -75,7 +75,7 @@ class Marketplace:
 
     def warm_up(self, count: int = LIMIT) -> threading.Thread | None:
         """Open `count` connections in the background, beside the first requests (see
-        publisher.prewarm); the thread is returned for tests to wait on."""
+        publisher.marketplace.prewarm); the thread is returned for tests to wait on."""
         return prewarm(self.session, self._url("/"), count, self.timeouts.connect)
 
     def close(self) -> None:
@@ -103,7 +103,7 @@ class Marketplace:
         limit: int | None = 50,
     ) -> Iterator[Json]:
         """Every entry in `field` of a cursor-paged listing; links.next is followed safely
-        (same origin, repaired or refused, bounded: see publisher.links). `limit` None: the
+        (same origin, repaired or refused, bounded: see paging.py). `limit` None: the
         server's own page size."""
         yield from cursor_pages(
             lambda url, query: self._send("GET", url, params=query),

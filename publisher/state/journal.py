@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from publisher.statedir import Warn, ignore, locked, read_json, write_json
-from publisher.statekeys import api_root_key
+from publisher.state.directory import Warn, ignore, locked, read_json, write_json
+from publisher.state.keys import api_root_key
 
 SECTIONS = ("artifacts", "images", "steps")
 

@@ -1,7 +1,7 @@
 """What every step of a publish shares: the run's seams and state, and its events.
 
-An execution (publisher.steps.Executor) is built from the upload steps (publisher.uploadsteps)
-and the document steps (publisher.documentsteps); both stand on this base: the plan, the client,
+An execution (execute.Executor) is built from the upload steps (upload_steps.py)
+and the document steps (document_steps.py); both stand on this base: the plan, the client,
 the retry policy, the ledger and journal, the clock, the result so far, and the events (steps
 open, and lines a helper thread holds back so they are shown in an order a person can follow).
 """
@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from publisher import events as ev
-from publisher.journal import Journal
-from publisher.ledger import UploadLedger
-from publisher.marketplace import Json, Marketplace
+from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.retry import RetryPolicy
 from publisher.outcome import DocumentChange, Upload
-from publisher.plan import ImagePlan, Plan
-from publisher.retry import RetryPolicy
+from publisher.publish.plan import ImagePlan, Plan
+from publisher.state.journal import Journal
+from publisher.state.ledger import UploadLedger
 
 
 @dataclass
@@ -64,7 +64,7 @@ class StepBase:
         self._open: dict[str, str] = {}  # steps started and not finished yet (key -> title)
 
     def _upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
-        raise NotImplementedError  # publisher.uploadsteps.UploadSteps
+        raise NotImplementedError  # publisher.publish.upload_steps.UploadSteps
 
     # -- events ----------------------------------------------------------------------------------
 

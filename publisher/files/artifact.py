@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from publisher.config.descriptor import DescriptorProblem, plugin_identity
-from publisher.localfiles import open_regular
+from publisher.files.descriptor import DescriptorProblem, plugin_identity
+from publisher.files.regular import open_regular
 
 MAX_ARTIFACT_BYTES = 250_000_000  # "Maximum individual artifact size: 250 MB" (read as 10^6 bytes)
 MAX_DESCRIPTOR = 2_000_000

@@ -1,5 +1,5 @@
-"""Executing a plan, step by step: the images beside the artifact (publisher.uploadsteps), then
-per hosting, side by side, the version and its listing (publisher.documentsteps). Every step
+"""Executing a plan, step by step: the images beside the artifact (upload_steps.py), then
+per hosting, side by side, the version and its listing (document_steps.py). Every step
 emits events; nothing here prints."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from functools import partial
 from publisher import events as ev
 from publisher.concurrency import side_by_side, started
 from publisher.config.yamldoc import Path as KeyPath
-from publisher.documentsteps import DocumentSteps
 from publisher.errors import PartialPublishError, PublisherError, RateLimitError
-from publisher.plan import HostingPlan
-from publisher.stepbase import Execution
-from publisher.uploadsteps import UploadSteps, budget_problem
+from publisher.publish.document_steps import DocumentSteps
+from publisher.publish.plan import HostingPlan
+from publisher.publish.stepbase import Execution
+from publisher.publish.upload_steps import UploadSteps, budget_problem
 
 __all__ = ["Execution", "Executor", "budget_problem"]
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from functools import partial
 
 from publisher import events as ev
-from publisher.apierrors import ApiError
-from publisher.documentsteps import _revision_mismatch
 from publisher.errors import RejectedError
-from publisher.marketplace import Json
-from publisher.retry import RetryPolicy
+from publisher.marketplace.client import Json
+from publisher.marketplace.errors import ApiError
+from publisher.marketplace.retry import RetryPolicy
+from publisher.publish.document_steps import _revision_mismatch
 
 Change = Callable[[Json], Json | None]  # the PUT body for a live document; None: nothing to do
 

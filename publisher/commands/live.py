@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from publisher.marketplace import Json, Marketplace
-from publisher.retry import RetryPolicy
+from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.retry import RetryPolicy
 
 APPROVAL_WORDS = {
     "UNINITIATED": "auto-approved (UNINITIATED: no review needed)",

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from publisher.config.model import Listing
 from publisher.config.yamldoc import Path as KeyPath
-from publisher.payloads import listing_document, merged_listing
+from publisher.publish.payloads import listing_document, merged_listing
 
 ImagesChoice = Literal["keep", "upload"]
 IMAGES_CHOICES: tuple[ImagesChoice, ...] = ("keep", "upload")

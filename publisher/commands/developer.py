@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping
 
 from publisher.errors import RejectedError, UsageError
-from publisher.marketplace import Marketplace
-from publisher.retry import RetryPolicy
+from publisher.marketplace.client import Marketplace
+from publisher.marketplace.retry import RetryPolicy
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 ADVICE = (

@@ -24,9 +24,9 @@ from tenacity import (
 )
 
 from publisher import events as ev
-from publisher.apierrors import ApiError
-from publisher.marketplace import TransportError
-from publisher.transfer import DeadlineError
+from publisher.marketplace.client import TransportError
+from publisher.marketplace.errors import ApiError
+from publisher.marketplace.transfer import DeadlineError
 
 T = TypeVar("T")
 

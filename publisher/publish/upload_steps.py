@@ -8,26 +8,26 @@ import math
 from datetime import datetime
 from functools import partial
 
-from publisher import answers
 from publisher import events as ev
-from publisher.answers import conform
-from publisher.apierrors import ApiError
-from publisher.checksums import same_sha512
 from publisher.concurrency import side_by_side
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import error, warning
 from publisher.errors import VerificationError
-from publisher.ledger import MAX_ARTIFACT_BYTES, UploadLedger
-from publisher.outcome import Upload
-from publisher.plan import ArtifactPlan, ImagePlan, Plan, Planner
-from publisher.stepbase import StepBase
-from publisher.uploads import (
+from publisher.marketplace import answers
+from publisher.marketplace.answers import conform
+from publisher.marketplace.errors import ApiError
+from publisher.marketplace.uploads import (
     IMAGE_BY_CONTENT,
     Sent,
     artifact_content_type,
     data_center_refusal,
     send_file,
 )
+from publisher.outcome import Upload
+from publisher.publish.checksums import same_sha512
+from publisher.publish.plan import ArtifactPlan, ImagePlan, Plan, Planner
+from publisher.publish.stepbase import StepBase
+from publisher.state.ledger import MAX_ARTIFACT_BYTES, UploadLedger
 from publisher.words import plural
 
 

@@ -13,7 +13,7 @@ words (and under the retry policy); this module never reports an error.
 TLS 1.3 servers send session tickets just after the handshake. On a connection that has not yet
 carried a request nobody reads them, so the idle socket looks readable, and urllib3 (which takes
 a readable idle socket for one the server closed) would throw every prewarmed connection away
-and open a new one. `idle_tls_open` tells the two apart; publisher.transfer's TLS connection
+and open a new one. `idle_tls_open` tells the two apart; transfer.py's TLS connection
 class uses it.
 
 urllib3 has no public call to open connections into a pool, so this uses the pool's own

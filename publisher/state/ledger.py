@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from publisher.statedir import Warn, ignore, locked, read_json, write_json
+from publisher.state.directory import Warn, ignore, locked, read_json, write_json
 
 SPACING_SECONDS = 10.0
 BUDGET_BYTES = 750_000_000

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from publisher.apierrors import ApiRejectedError
 from publisher.concurrency import side_by_side
 from publisher.config.model import Compatibility, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
 from publisher.errors import ConfigError, RejectedError
-from publisher.marketplace import Json, Marketplace
-from publisher.payloads import ResolvedCompatibility
-from publisher.retry import RetryPolicy
+from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.errors import ApiRejectedError
+from publisher.marketplace.retry import RetryPolicy
+from publisher.publish.payloads import ResolvedCompatibility
 
 _PRODUCT_ALIASES = {
     "jsm": "jira service management",

@@ -12,7 +12,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from publisher.connection import AUTH_ADVICE
 from publisher.errors import (
     CredentialsError,
     PublisherError,
@@ -20,6 +19,7 @@ from publisher.errors import (
     RejectedError,
     UnavailableError,
 )
+from publisher.marketplace.connection import AUTH_ADVICE
 
 # Two forms: the spec's "Invalid value for appName. Cannot ..." and, seen live,
 # "Invalid value for field 'supportedPaymentModel': must be ..." (or without the colon).

@@ -1,11 +1,11 @@
 """The runner-cache key of the state directory, for the GitHub Action (action.yml).
 
-`python -m publisher.statecache release.yml` prints `dir=`, `key=` and `restore-key=` lines for
-$GITHUB_OUTPUT. The key names the app, its hostings and the API root, so two apps (or a sandbox
+`python -m publisher.commands.cachekey release.yml` prints `dir=`, `key=` and `restore-key=` lines
+for $GITHUB_OUTPUT. The key names the app, its hostings and the API root, so two apps (or a sandbox
 rehearsal and the real Marketplace) never share a ledger. It ends in the run id and the time,
-because a cache entry is immutable; `restore-key` (the key without them) finds the newest entry.
-It never fails the job: an unreadable release.yml gets a key from its path, and the publish step
-that follows reports the problem at its line.
+because a cache entry is immutable; `restore-key` (the key without them) finds the newest entry. It
+never fails the job: an unreadable release.yml gets a key from its path, and the publish step that
+follows reports the problem at its line.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.config import load_release
-from publisher.connection import DEFAULT_API_URL
-from publisher.statedir import state_dir
+from publisher.marketplace.connection import DEFAULT_API_URL
+from publisher.state.directory import state_dir
 
 PREFIX = "mpac-publisher-state-v1"
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from publisher.config.images import sniff, upload_name
 from publisher.errors import ConfigError
-from publisher.localfiles import CheckedFile, UnusableFile, open_regular
-from publisher.marketplace import Json, Marketplace
+from publisher.files.images import sniff, upload_name
+from publisher.files.regular import CheckedFile, UnusableFile, open_regular
+from publisher.marketplace.client import Json, Marketplace
 
 CHUNK = 1 << 16
 

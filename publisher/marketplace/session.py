@@ -1,6 +1,6 @@
 """The one HTTP session the client uses: Basic auth, a user agent, no hidden urllib3 retries (the
-retry policy is publisher.retry's alone), pools whose connections answer to each request's
-deadline (publisher.transfer), room for the requests a publish sends side by side, and request
+retry policy is retry.py's alone), pools whose connections answer to each request's
+deadline (transfer.py), room for the requests a publish sends side by side, and request
 bodies sent in large blocks."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from requests.adapters import HTTPAdapter
 
 from publisher import __version__
 from publisher.concurrency import LIMIT
-from publisher.connection import Connection
-from publisher.transfer import watch_pools
+from publisher.marketplace.connection import Connection
+from publisher.marketplace.transfer import watch_pools
 
 UPLOAD_BLOCK = 1 << 18
 POOL_SIZE = 4 * LIMIT  # kept open: side-by-side calls, their `started` companions, the prewarm

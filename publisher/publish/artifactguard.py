@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 
-from publisher.checksums import same_sha512
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ArtifactDiffersError
-from publisher.marketplace import Json
+from publisher.marketplace.client import Json
+from publisher.publish.checksums import same_sha512
 
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
 

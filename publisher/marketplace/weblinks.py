@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from publisher.connection import DEFAULT_API_URL
+from publisher.marketplace.connection import DEFAULT_API_URL
 
 WEBSITE = "https://marketplace.atlassian.com"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from publisher.config.model import Listing, Release
 from publisher.config.yamldoc import Path as KeyPath
-from publisher.notes import notes_html
+from publisher.publish.notes import notes_html
 
 Json = dict[str, Any]
 

@@ -11,16 +11,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from publisher.checksums import same_sha512
-from publisher.compare import settled_patch
 from publisher.concurrency import side_by_side
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
-from publisher.duplicates import needs_check, other_builds, refuse
-from publisher.journal import Journal
-from publisher.liveimages import ImagesChoice, live_ids
-from publisher.marketplace import Json, Marketplace
-from publisher.payloads import (
+from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.retry import RetryPolicy
+from publisher.marketplace.uploads import file_sha512
+from publisher.publish.checksums import same_sha512
+from publisher.publish.compare import settled_patch
+from publisher.publish.duplicate_versions import needs_check, other_builds, refuse
+from publisher.publish.liveimages import ImagesChoice, live_ids
+from publisher.publish.payloads import (
     ResolvedCompatibility,
     comparable_listing,
     comparable_version,
@@ -29,9 +30,8 @@ from publisher.payloads import (
     merged_version,
     version_document,
 )
-from publisher.resolve import Resolver
-from publisher.retry import RetryPolicy
-from publisher.uploads import file_sha512
+from publisher.publish.resolve import Resolver
+from publisher.state.journal import Journal
 from publisher.words import plural
 
 Action = Literal["create", "update", "unchanged", "skip"]

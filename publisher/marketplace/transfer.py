@@ -20,9 +20,9 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager
 
-from publisher.answers import UnexpectedAnswer
 from publisher.errors import UnavailableError, UsageError
-from publisher.prewarm import idle_tls_open
+from publisher.marketplace.answers import UnexpectedAnswer
+from publisher.marketplace.prewarm import idle_tls_open
 
 MAX_ANSWER_BYTES = 8 << 20  # the largest real answer (a listing with every field) is ~100 KB
 READ_CHUNK = 1 << 16

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from functools import partial
 
 from publisher import events as ev
-from publisher.apierrors import ApiError
-from publisher.artifactguard import keep_same_artifact
 from publisher.concurrency import started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
-from publisher.journal import content_hash
-from publisher.marketplace import Json
+from publisher.marketplace.client import Json
+from publisher.marketplace.errors import ApiError
 from publisher.outcome import DocumentChange
-from publisher.payloads import listing_document, version_document
-from publisher.plan import DocumentPlan, HostingPlan, listing_plan, version_plan
-from publisher.stepbase import StepBase
+from publisher.publish.artifactguard import keep_same_artifact
+from publisher.publish.payloads import listing_document, version_document
+from publisher.publish.plan import DocumentPlan, HostingPlan, listing_plan, version_plan
+from publisher.publish.stepbase import StepBase
+from publisher.state.journal import content_hash
 
 
 @dataclass(frozen=True)

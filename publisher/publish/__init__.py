@@ -1,0 +1,1 @@
+"""Plan and execute a publish: Release + live state -> Plan -> Execution -> RunReport."""
