@@ -81,6 +81,8 @@ def _rewrite_imports(text: str, modules: dict[str, str], names: dict[str, str]) 
 
 def _rewrite_dotted(text: str, modules: dict[str, str]) -> str:
     """One pass, longest name first, so a replacement is never replaced again."""
+    if not modules:
+        return text
     spellings = {old: new for old, new in modules.items()}
     spellings |= {
         f"{old.replace('.', '/')}.py": f"{new.replace('.', '/')}.py" for old, new in modules.items()

@@ -10,7 +10,7 @@ from publisher import events as ev
 from publisher.commands.developer import developer_id
 from publisher.commands.session import Session, api_hint
 from publisher.errors import ExitCode
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError, ApiRejectedError
 from publisher.report.document import CommandReport, md_table
 

@@ -17,7 +17,7 @@ from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
 from publisher.errors import ExitCode, UsageError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import put_revised
 from publisher.publish.payloads import comparable_version
 from publisher.report.document import CommandReport, md_table

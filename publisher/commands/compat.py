@@ -15,7 +15,7 @@ from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.publish.resolve import Resolver
 from publisher.report.document import CommandReport, md_table
 

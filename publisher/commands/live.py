@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 
 APPROVAL_WORDS = {

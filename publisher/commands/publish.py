@@ -14,7 +14,8 @@ from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
 from publisher.exits import StoppedError
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.retry import RetryPolicy

@@ -21,7 +21,7 @@ from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.errors import ExitCode, RejectedError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.publish.plan import HostingPlan, Plan, Planner
 from publisher.report.document import CommandReport, md_table
 from publisher.state.directory import state_dir

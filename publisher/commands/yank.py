@@ -18,7 +18,7 @@ from publisher.commands.live import AppSoftware, app_software
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode, RejectedError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import put_revised
 from publisher.publish.payloads import comparable_listing
 from publisher.report.document import CommandReport, md_table

@@ -10,27 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from publisher.errors import UnavailableError
+from publisher.marketplace.errors import UnexpectedAnswer
 
 T = TypeVar("T")
-Json = dict[str, Any]
+Json = dict[str, Any]  # a JSON object, as Marketplace sends and takes it (the one definition)
 MAX_DEPTH = 64  # Marketplace documents nest about 6 deep; deeper is hostile (RecursionError)
 _KINDS = {dict: "an object", list: "a list", str: "a string", int: "an integer", bool: "a boolean"}
-
-
-class UnexpectedAnswer(UnavailableError):
-    """A 2xx answer that is not what the API promises (wrong type, too big, too deep, bad link)."""
-
-    title = "Marketplace answered something unexpected"
-
-    def __init__(self, what: str, where: str) -> None:
-        self.what = what
-        self.where = where
-        super().__init__(
-            f"Marketplace answered something unexpected: {what} ({where})",
-            advice="nothing was changed by this answer; re-run later, and if it persists "
-            "check that MPAC_API_URL is the Marketplace API root and report it",
-        )
 
 
 def parse(content: bytes, where: str) -> Any:

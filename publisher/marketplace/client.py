@@ -21,17 +21,21 @@ import requests
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
 from publisher.concurrency import LIMIT
-from publisher.errors import UnavailableError
 from publisher.marketplace import answers
-from publisher.marketplace.answers import UnexpectedAnswer, conform, document, items, parse
+from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
-from publisher.marketplace.errors import ApiRejectedError, api_error
+from publisher.marketplace.errors import (
+    ApiRejectedError,
+    DeadlineError,
+    TransportError,
+    UnexpectedAnswer,
+    api_error,
+)
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import prewarm
 from publisher.marketplace.session import Timeouts, make_session
-from publisher.marketplace.transfer import DeadlineError, Deadlines, Watchdog, read_body
+from publisher.marketplace.transfer import Deadlines, Watchdog, read_body
 
-Json = dict[str, Any]
 MAX_REDIRECTS = 5
 
 
@@ -39,18 +43,6 @@ class Readable(Protocol):
     """What an upload streams from: a file, or a wrapper that hashes as it reads."""
 
     def read(self, size: int = -1, /) -> bytes: ...
-
-
-class TransportError(UnavailableError):
-    """No HTTP answer. `maybe_processed` is True when the request may have reached the server."""
-
-    def __init__(self, request: str, reason: str, *, maybe_processed: bool) -> None:
-        self.request = request
-        self.maybe_processed = maybe_processed
-        super().__init__(
-            f"{request} failed: {reason}",
-            advice="check the network and MPAC_API_URL, then re-run: completed steps are kept",
-        )
 
 
 class Marketplace:

@@ -1,4 +1,6 @@
-"""Marketplace error responses -> our error types, each with what to do next.
+"""Every way the wire can fail, each with what to do next: Marketplace's error responses (our
+error types), no answer at all (TransportError), an answer too slow (DeadlineError), and a 2xx
+answer that is not what the API promises (UnexpectedAnswer).
 
 v3 answers with `{"errors": [{"id", "status", "code", "title", "detail"}]}`; `status` is a string
 on some endpoints and an integer on others, and many 401/403/404/500s have no body at all. The
@@ -167,3 +169,43 @@ def _advice_for(entries: tuple[ErrorEntry, ...]) -> str | None:
             "fix the release.yml key Marketplace names (see the errors at their lines) and re-run"
         )
     return None
+
+
+class TransportError(UnavailableError):
+    """No HTTP answer. `maybe_processed` is True when the request may have reached the server."""
+
+    def __init__(self, request: str, reason: str, *, maybe_processed: bool) -> None:
+        self.request = request
+        self.maybe_processed = maybe_processed
+        super().__init__(
+            f"{request} failed: {reason}",
+            advice="check the network and MPAC_API_URL, then re-run: completed steps are kept",
+        )
+
+
+class DeadlineError(UnavailableError):
+    """A request (or the run) took longer than its deadline; the answer was abandoned."""
+
+    def __init__(self, request: str, why: str) -> None:
+        self.request = request
+        self.maybe_processed = True  # a write may have reached Marketplace before we gave up
+        super().__init__(
+            f"{request} abandoned: {why}",
+            advice="Marketplace (or a proxy) answered too slowly; re-run later: completed steps "
+            "are kept. MPAC_REQUEST_DEADLINE and MPAC_RUN_DEADLINE set the limits.",
+        )
+
+
+class UnexpectedAnswer(UnavailableError):
+    """A 2xx answer that is not what the API promises (wrong type, too big, too deep, bad link)."""
+
+    title = "Marketplace answered something unexpected"
+
+    def __init__(self, what: str, where: str) -> None:
+        self.what = what
+        self.where = where
+        super().__init__(
+            f"Marketplace answered something unexpected: {what} ({where})",
+            advice="nothing was changed by this answer; re-run later, and if it persists "
+            "check that MPAC_API_URL is the Marketplace API root and report it",
+        )

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from publisher.marketplace.answers import Json, UnexpectedAnswer, describe, document, expect, items
+from publisher.marketplace.answers import Json, describe, document, expect, items
+from publisher.marketplace.errors import UnexpectedAnswer
 
 MAX_PAGES = 200  # 200 pages of 50 entries is far beyond any real listing
 API = "/rest/3"

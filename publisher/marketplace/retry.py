@@ -24,9 +24,7 @@ from tenacity import (
 )
 
 from publisher import events as ev
-from publisher.marketplace.client import TransportError
-from publisher.marketplace.errors import ApiError
-from publisher.marketplace.transfer import DeadlineError
+from publisher.marketplace.errors import ApiError, DeadlineError, TransportError
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from functools import partial
 
 from publisher import events as ev
 from publisher.errors import RejectedError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.document_steps import _revision_mismatch

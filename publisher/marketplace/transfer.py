@@ -20,8 +20,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager
 
-from publisher.errors import UnavailableError, UsageError
-from publisher.marketplace.answers import UnexpectedAnswer
+from publisher.errors import UsageError
+from publisher.marketplace.errors import UnexpectedAnswer
 from publisher.marketplace.prewarm import idle_tls_open
 
 MAX_ANSWER_BYTES = 8 << 20  # the largest real answer (a listing with every field) is ~100 KB
@@ -53,19 +53,6 @@ def deadlines_from(env: Mapping[str, str]) -> Deadlines:
                 advice=f"e.g. {name}=600, or unset it for the default",
             )
     return Deadlines(**values)
-
-
-class DeadlineError(UnavailableError):
-    """A request (or the run) took longer than its deadline; the answer was abandoned."""
-
-    def __init__(self, request: str, why: str) -> None:
-        self.request = request
-        self.maybe_processed = True  # a write may have reached Marketplace before we gave up
-        super().__init__(
-            f"{request} abandoned: {why}",
-            advice="Marketplace (or a proxy) answered too slowly; re-run later: completed steps "
-            "are kept. MPAC_REQUEST_DEADLINE and MPAC_RUN_DEADLINE set the limits.",
-        )
 
 
 class Watchdog:

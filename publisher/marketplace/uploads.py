@@ -14,7 +14,8 @@ from typing import IO, BinaryIO
 from publisher.errors import ConfigError
 from publisher.files.images import sniff, upload_name
 from publisher.files.regular import CheckedFile, UnusableFile, open_regular
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 
 CHUNK = 1 << 16
 

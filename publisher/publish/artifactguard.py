@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ArtifactDiffersError
-from publisher.marketplace.client import Json
-from publisher.publish.checksums import same_sha512
+from publisher.marketplace.answers import Json
+from publisher.publish.compare import same_sha512
 
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
 

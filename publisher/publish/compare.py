@@ -1,13 +1,19 @@
-"""Whether a live document already says what release.yml says, robust to a normalising server.
+"""Whether what is live already says what we say: documents and artifact checksums, robust to a
+normalising server.
 
 Marketplace may answer a GET with more than was sent (defaults such as `bonTermsSupported:
 false`, empty lists, nulls) and with text trimmed. Diffing the raw answer against the request
 would plan a PUT on every run, so both sides are compared only on what release.yml sets, with
 nulls and empties dropped and surrounding whitespace ignored.
+
+Checksums: ours is `sha512:<lowercase hex>`; Marketplace may write `sha512:`, `SHA512=`, or bare
+hex, in either case. Another algorithm, or none, cannot be compared: the caller warns and relies
+on the plugin key and version Marketplace read from the artifact instead.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonpatch
@@ -43,3 +49,18 @@ def settled_patch(live: dict[str, Any], wanted: dict[str, Any]) -> list[dict[str
         normalised(projected(live, target)), target
     ).patch
     return patch
+
+
+_SHA512 = re.compile(r"^(?:sha-?512\s*[:=]\s*)?([0-9a-f]{128})$", re.IGNORECASE)
+
+
+def sha512_hex(checksum: str | None) -> str | None:
+    """The lowercase hex digest of a sha512 checksum in any spelling; None if it is not one."""
+    found = _SHA512.match((checksum or "").strip())
+    return found.group(1).lower() if found else None
+
+
+def same_sha512(reported: str | None, ours: str) -> bool | None:
+    """True or False when Marketplace reported a sha512; None when it reported none we can read."""
+    theirs = sha512_hex(reported)
+    return None if theirs is None else theirs == sha512_hex(ours)

@@ -15,7 +15,7 @@ from publisher.concurrency import started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
-from publisher.marketplace.client import Json
+from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact

@@ -6,7 +6,8 @@ from __future__ import annotations
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import RejectedError
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 
 OPT_IN = "--allow-duplicate-version"

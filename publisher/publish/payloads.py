@@ -11,13 +11,11 @@ import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from publisher.config.model import Listing, Release
 from publisher.config.yamldoc import Path as KeyPath
+from publisher.marketplace.answers import Json
 from publisher.publish.notes import notes_html
-
-Json = dict[str, Any]
 
 # Fields of the version update request (AppSoftwareVersionUpdateRequest); the rest is server-owned.
 VERSION_FIELDS = (

@@ -10,7 +10,8 @@ from publisher.config.model import Compatibility, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
 from publisher.errors import ConfigError, RejectedError
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 from publisher.marketplace.errors import ApiRejectedError
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.payloads import ResolvedCompatibility

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from publisher import events as ev
-from publisher.marketplace.client import Json, Marketplace
+from publisher.marketplace.answers import Json
+from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 from publisher.outcome import DocumentChange, Upload
 from publisher.publish.plan import ImagePlan, Plan

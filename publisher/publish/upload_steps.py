@@ -24,7 +24,7 @@ from publisher.marketplace.uploads import (
     send_file,
 )
 from publisher.outcome import Upload
-from publisher.publish.checksums import same_sha512
+from publisher.publish.compare import same_sha512
 from publisher.publish.plan import ArtifactPlan, ImagePlan, Plan, Planner
 from publisher.publish.stepbase import StepBase
 from publisher.state.ledger import MAX_ARTIFACT_BYTES, UploadLedger

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from publisher.marketplace.answers import UnexpectedAnswer, conform, parse
+from publisher.marketplace.answers import conform, parse
+from publisher.marketplace.errors import UnexpectedAnswer
 from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import Answer, HostileServer, Rule
 

@@ -11,7 +11,7 @@ import pytest
 
 from publisher.errors import UsageError
 from publisher.marketplace.connection import DEFAULT_API_URL, api_root
-from publisher.publish.checksums import same_sha512
+from publisher.publish.compare import same_sha512
 from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import HostileServer
 

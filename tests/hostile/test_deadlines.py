@@ -12,7 +12,8 @@ import pytest
 
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection, Credentials
-from publisher.marketplace.transfer import MAX_ANSWER_BYTES, DeadlineError, Deadlines
+from publisher.marketplace.errors import DeadlineError
+from publisher.marketplace.transfer import MAX_ANSWER_BYTES, Deadlines
 from tests.e2e.conftest import Publisher, Run
 from tests.support.hostile import Answer, HostileServer, Rule, capture_server
 

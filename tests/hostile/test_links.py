@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from publisher.marketplace.answers import UnexpectedAnswer
+from publisher.marketplace.errors import UnexpectedAnswer
 from publisher.marketplace.paging import cursor_pages, next_page
 from publisher.sandbox import Sandbox
 from tests.e2e.conftest import Publisher

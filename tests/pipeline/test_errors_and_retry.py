@@ -7,12 +7,12 @@ import pytest
 
 from publisher.config import load_release
 from publisher.errors import CredentialsError, ExitCode, UsageError
-from publisher.marketplace.client import TransportError
 from publisher.marketplace.connection import api_root, credentials
 from publisher.marketplace.errors import (
     ApiAuthError,
     ApiError,
     ApiRejectedError,
+    TransportError,
     api_error,
     parse_entries,
 )
