@@ -18,7 +18,7 @@ from publisher.commands.validate import ConfigOptions
 from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
-from publisher.marketplace.revise import put_revised
+from publisher.marketplace.revise import VERSION_SERVER_FIELDS, put_revised, with_server_fields
 from publisher.publish.payloads import comparable_version
 from publisher.report.document import CommandReport, md_table
 
@@ -108,11 +108,11 @@ def raised(targets: dict[str, int], current: Json) -> Json | None:
             changed = True
     if not changed:
         return None
-    return {**doc, "state": current.get("state"), "revision": current.get("revision")}
+    return with_server_fields(doc, current, VERSION_SERVER_FIELDS)
 
 
 def _patch(live: Json, body: Json) -> list[dict[str, Any]]:
-    after = {k: v for k, v in body.items() if k not in ("state", "revision")}
+    after = {k: v for k, v in body.items() if k not in VERSION_SERVER_FIELDS}
     return list(jsonpatch.make_patch(comparable_version(live), after).patch)
 
 

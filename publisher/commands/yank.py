@@ -19,7 +19,7 @@ from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode, RejectedError
 from publisher.marketplace.answers import Json
-from publisher.marketplace.revise import put_revised
+from publisher.marketplace.revise import LISTING_SERVER_FIELDS, put_revised, with_server_fields
 from publisher.publish.payloads import comparable_listing
 from publisher.report.document import CommandReport, md_table
 
@@ -145,12 +145,8 @@ def _private(current: Json) -> Json | None:
     """The listing PUT body with state PRIVATE; approvalStatus and revision as they are."""
     if current.get("state") != "PUBLIC":
         return None
-    return {
-        **comparable_listing(current),
-        "state": "PRIVATE",
-        "approvalStatus": current.get("approvalStatus"),
-        "revision": current.get("revision"),
-    }
+    hidden = {**comparable_listing(current), "state": "PRIVATE"}
+    return with_server_fields(hidden, current, LISTING_SERVER_FIELDS)
 
 
 def _check_replacement(entry: AppSoftware, replacement: int | None, session: Session) -> None:

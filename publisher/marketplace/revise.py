@@ -1,9 +1,11 @@
-"""One change to one live document: GET, change, PUT with its `revision`, re-reading once when
-someone else changed it meanwhile (REVISION_MISMATCH). Used by `compat bump` and `yank`."""
+"""The one way a live document changes: GET, change, PUT with its `revision`, re-reading once when
+someone else changed it meanwhile (REVISION_MISMATCH). v3 has no PATCH for versions or listings,
+so `publish`, `compat bump` and `yank` all update through `put_revised`; the PUT body keeps the
+fields the server owns as the live document has them (`with_server_fields`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from publisher import events as ev
@@ -11,9 +13,26 @@ from publisher.errors import RejectedError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.retry import RetryPolicy
-from publisher.publish.document_steps import _revision_mismatch
 
 Change = Callable[[Json], Json | None]  # the PUT body for a live document; None: nothing to do
+
+# What a PUT sends back unchanged: a version's state is changed only on Marketplace (or by yank,
+# which sets it on a listing), approval is Marketplace's, and the revision guards the write.
+VERSION_SERVER_FIELDS = ("state", "revision")
+LISTING_SERVER_FIELDS = ("approvalStatus", "revision")
+
+
+def with_server_fields(body: Json, current: Json, fields: Iterable[str]) -> Json:
+    """`body` with `fields` as the live document `current` has them: a PUT never changes them."""
+    return {**body, **{name: current.get(name) for name in fields}}
+
+
+def revision_mismatch(exc: ApiError) -> bool:
+    """Marketplace refused the PUT because the document changed since it was read."""
+    return exc.status in (400, 409) and (
+        "REVISION_MISMATCH" in exc.codes
+        or any("revision" in f"{e.detail} {e.title}".lower() for e in exc.entries)
+    )
 
 
 def put_revised(
@@ -43,7 +62,7 @@ def put_revised(
             policy.write(f"update {title}", partial(_sent, put, body), settled)
             return body
         except ApiError as exc:
-            if attempt == 2 or not _revision_mismatch(exc):
+            if attempt == 2 or not revision_mismatch(exc):
                 raise
             emit(ev.Retrying(f"update {title}", 1, "revision changed meanwhile: re-read", 0.0))
             live = policy.read(f"re-read {title}", read)

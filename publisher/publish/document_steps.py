@@ -1,6 +1,6 @@
 """The document steps of a publish: per hosting, the version and then its listing, each
-created (POST, then read back: a 201 has no body) or brought in line (GET, diff, PUT with its
-revision; one re-read on a stale revision), never changing `state` or `approvalStatus`."""
+created (POST, then read back: a 201 has no body) or brought in line (diff, then
+marketplace/revise.py's PUT with its revision), never changing `state` or `approvalStatus`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
+from publisher.marketplace.revise import (
+    LISTING_SERVER_FIELDS,
+    VERSION_SERVER_FIELDS,
+    Change,
+    put_revised,
+    with_server_fields,
+)
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
 from publisher.publish.payloads import listing_document, version_document
@@ -35,6 +42,18 @@ class _Document:
     post: Callable[[], None]
     put: Callable[[Json], None]
     diff: Callable[[Json | None, Json], DocumentPlan]
+    server_fields: tuple[str, ...]
+
+    def change(self, desired: Json) -> Change:
+        """The PUT body bringing a live document to `desired`, None when it already says it."""
+
+        def body(current: Json) -> Json | None:
+            plan = self.diff(current, desired)
+            if plan.action != "update":
+                return None
+            return with_server_fields(plan.desired or {}, current, self.server_fields)
+
+        return body
 
 
 class DocumentSteps(StepBase):
@@ -120,18 +139,14 @@ class DocumentSteps(StepBase):
                 self.replace_artifact,
             )
 
-        def put(current: Json) -> None:
-            body = version_plan(current, wanted(current)).desired or {}
-            state = {"state": current.get("state"), "revision": current.get("revision")}
-            self.client.update_version(app_id, build, {**body, **state})  # never change state
-
         document = _Document(
             f"version:{hosting.hosting}",
             f"{hosting.hosting} version {self.release.version}",
             partial(self.client.get_version, app_id, build),
             partial(self.client.create_version, app_id, desired),
-            put,
+            partial(self.client.update_version, app_id, build),
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
+            VERSION_SERVER_FIELDS,
         )
         live = hosting.version.live if hosting.version.action != "create" else None
         return self._apply(document, live, desired, beside)
@@ -148,21 +163,14 @@ class DocumentSteps(StepBase):
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.release.build
 
-        def put(current: Json) -> None:
-            body = listing_plan(current, desired).desired or {}
-            keep = {
-                "approvalStatus": current.get("approvalStatus"),
-                "revision": current.get("revision"),
-            }
-            self.client.update_listing(app_id, build, {**body, **keep})
-
         document = _Document(
             f"listing:{hosting.hosting}",
             f"{hosting.hosting} listing",
             partial(self.client.get_listing, app_id, build),
             partial(self.client.create_listing, app_id, build, desired),
-            put,
+            partial(self.client.update_listing, app_id, build),
             listing_plan,
+            LISTING_SERVER_FIELDS,
         )
         live = hosting.listing.live if not version_created else None
         if live is None and not version_created and hosting.listing.action != "create":
@@ -189,7 +197,9 @@ class DocumentSteps(StepBase):
             if change.action == "update":
                 if not created:
                     self._start(doc.key, f"update {doc.title}")
-                self._put(doc.title, live, doc.read, doc.put, doc.diff, desired)
+                put_revised(
+                    self.policy, self.emit, doc.title, doc.read, doc.change(desired), doc.put, live
+                )
             self.journal.record_step(doc.key, content_hash(desired), "done")
             if created or change.action == "update":
                 if not created:
@@ -235,41 +245,6 @@ class DocumentSteps(StepBase):
             raise
         return live, waiting
 
-    def _put(
-        self,
-        title: str,
-        live: Json,
-        read: Callable[[], Json | None],
-        put: Callable[[Json], None],
-        diff: Callable[[Json | None, Json], DocumentPlan],
-        desired: Json,
-    ) -> Json:
-        """GET -> apply -> PUT with the current revision; one re-read and retry on a stale one."""
-
-        def settled() -> Json | None:
-            current = read()
-            return (
-                current
-                if current is not None and diff(current, desired).action == "unchanged"
-                else None
-            )
-
-        for attempt in (1, 2):
-            try:
-                self.policy.write(f"update {title}", partial(_put_then, put, live), settled)
-                return live
-            except ApiError as exc:
-                if attempt == 2 or not _revision_mismatch(exc):
-                    raise
-                self.emit(
-                    ev.Retrying(f"update {title}", 1, "revision changed meanwhile: re-read", 0.0)
-                )
-                fresh = self.policy.read(f"re-read {title}", read)
-                if fresh is None:
-                    raise
-                live = fresh
-        raise AssertionError("unreachable")
-
 
 def _already_exists(exc: BaseException) -> bool:
     return isinstance(exc, ApiError) and exc.status in (400, 409) and exc.mentions("already exists")
@@ -283,21 +258,9 @@ def _unknown_image(exc: ApiError) -> bool:
     )
 
 
-def _revision_mismatch(exc: ApiError) -> bool:
-    return exc.status in (400, 409) and (
-        "REVISION_MISMATCH" in exc.codes
-        or any("revision" in f"{e.detail} {e.title}".lower() for e in exc.entries)
-    )
-
-
 def _posted(post: Callable[[], None]) -> bool:
     post()
     return True
-
-
-def _put_then(put: Callable[[Json], None], live: Json) -> Json:
-    put(live)
-    return live
 
 
 def _nothing() -> None:
