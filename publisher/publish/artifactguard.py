@@ -88,3 +88,18 @@ def keep_same_artifact(
         return desired
     refuse_artifact_swap(release, {hosting: live}, our_id, f"this run uploaded {ours}", lookup)
     return desired  # not reached: refuse_artifact_swap raised
+
+
+def data_center_refusal(response: Json, hostings: tuple[str, ...]) -> str | None:
+    """Why an uploaded artifact cannot become a datacenter version, from Marketplace's answer.
+
+    Only Marketplace knows `details.dataCenterCompatible`; a version created on an artifact it
+    reports as incompatible would be published for Data Center anyway (issue #15.8).
+    """
+    details = response.get("details") or {}
+    if "datacenter" not in hostings or details.get("dataCenterCompatible") is not False:
+        return None
+    return (
+        "Marketplace reports the artifact as not Data Center compatible "
+        "(details.dataCenterCompatible: false), and hosting includes datacenter"
+    )

@@ -14,10 +14,10 @@ from typing import Any, Literal
 from publisher.concurrency import side_by_side
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
+from publisher.files.hashing import file_sha512
 from publisher.marketplace.answers import Json
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
-from publisher.marketplace.uploads import file_sha512
 from publisher.publish.compare import same_sha512, settled_patch
 from publisher.publish.duplicate_versions import needs_check, other_builds, refuse
 from publisher.publish.liveimages import ImagesChoice, live_ids

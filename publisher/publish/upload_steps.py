@@ -16,14 +16,9 @@ from publisher.errors import VerificationError
 from publisher.marketplace import answers
 from publisher.marketplace.answers import conform
 from publisher.marketplace.errors import ApiError
-from publisher.marketplace.uploads import (
-    IMAGE_BY_CONTENT,
-    Sent,
-    artifact_content_type,
-    data_center_refusal,
-    send_file,
-)
+from publisher.marketplace.uploads import IMAGE_BY_CONTENT, Sent, artifact_content_type, send_file
 from publisher.outcome import Upload
+from publisher.publish.artifactguard import data_center_refusal
 from publisher.publish.compare import same_sha512
 from publisher.publish.plan import ArtifactPlan, ImagePlan, Plan, Planner
 from publisher.publish.stepbase import StepBase
