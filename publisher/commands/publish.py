@@ -25,9 +25,10 @@ from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.publish.artifactguard import refuse_artifact_swap
 from publisher.publish.execute import Execution, Executor, budget_problem
 from publisher.publish.liveimages import image_swaps
+from publisher.publish.model import DocumentPlan, Plan, PlanChoices
 from publisher.publish.notes import notes_html
 from publisher.publish.payloads import release_key
-from publisher.publish.plan import DocumentPlan, Plan, PlanChoices, Planner
+from publisher.publish.plan import Planner
 from publisher.report.render import human_size
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal

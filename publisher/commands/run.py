@@ -20,7 +20,7 @@ from publisher.marketplace.connection import Connection, Credentials, api_root, 
 from publisher.marketplace.session import Timeouts
 from publisher.marketplace.transfer import deadlines_from
 from publisher.outcome import RunReport
-from publisher.publish.plan import PlanChoices
+from publisher.publish.model import PlanChoices
 from publisher.secrets import Redactor, secret_forms
 from publisher.state.ledger import Limits
 

@@ -26,8 +26,9 @@ from publisher.marketplace.revise import (
 )
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
+from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
-from publisher.publish.plan import DocumentPlan, HostingPlan, listing_plan, version_plan
+from publisher.publish.plan import listing_plan, version_plan
 from publisher.publish.stepbase import StepBase
 from publisher.state.journal import content_hash
 

@@ -12,7 +12,7 @@ from publisher.concurrency import side_by_side, started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.errors import PartialPublishError, PublisherError, RateLimitError
 from publisher.publish.document_steps import DocumentSteps
-from publisher.publish.plan import HostingPlan
+from publisher.publish.model import HostingPlan
 from publisher.publish.stepbase import Execution
 from publisher.publish.upload_steps import UploadSteps, budget_problem
 

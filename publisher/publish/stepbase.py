@@ -18,7 +18,7 @@ from publisher.marketplace.answers import Json
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 from publisher.outcome import DocumentChange, Upload
-from publisher.publish.plan import ImagePlan, Plan
+from publisher.publish.model import ImagePlan, Plan
 from publisher.state.journal import Journal
 from publisher.state.ledger import UploadLedger
 

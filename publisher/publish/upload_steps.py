@@ -20,7 +20,8 @@ from publisher.marketplace.uploads import IMAGE_BY_CONTENT, Sent, artifact_conte
 from publisher.outcome import Upload
 from publisher.publish.artifactguard import data_center_refusal
 from publisher.publish.compare import same_sha512
-from publisher.publish.plan import ArtifactPlan, ImagePlan, Plan, Planner
+from publisher.publish.model import ArtifactPlan, ImagePlan, Plan
+from publisher.publish.plan import Planner
 from publisher.publish.stepbase import StepBase
 from publisher.state.ledger import MAX_ARTIFACT_BYTES, UploadLedger
 from publisher.words import plural
