@@ -12,8 +12,9 @@ uploads) are sent together. The rules:
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -61,6 +62,27 @@ def started(call: Callable[[], T]) -> Callable[[], T]:
         return box["result"]  # type: ignore[no-any-return]
 
     return result
+
+
+@contextlib.contextmanager
+def awaited(waiting: Callable[[], object]) -> Iterator[None]:
+    """If the block fails, wait for `waiting` (quietly: the block's failure is the news) before
+    the failure goes on, so nothing started beside it is left running behind it."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            waiting()
+        raise
+
+
+@contextlib.contextmanager
+def beside(call: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `call` beside the block and yield its waiter: the block (or the code after it)
+    takes the result; a failing block waits for it first (`awaited`)."""
+    waiting = started(call)
+    with awaited(waiting):
+        yield waiting
 
 
 def serialized(emit: ev.Emit) -> ev.Emit:

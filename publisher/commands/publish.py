@@ -23,7 +23,8 @@ from publisher.marketplace.session import Timeouts
 from publisher.marketplace.transfer import Deadlines
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.publish.artifactguard import refuse_artifact_swap
-from publisher.publish.execute import Execution, Executor, budget_problem
+from publisher.publish.context import Execution
+from publisher.publish.execute import Executor
 from publisher.publish.liveimages import image_swaps
 from publisher.publish.model import DocumentPlan, Plan, PlanChoices
 from publisher.publish.notes import notes_html
@@ -33,7 +34,7 @@ from publisher.report.render import human_size
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
-from publisher.state.ledger import Limits, UploadLedger
+from publisher.state.ledger import Limits, UploadLedger, budget_problem
 from publisher.words import plural
 
 
@@ -213,7 +214,7 @@ class _Run:
             )
             if hosting.listing.action != "skip":
                 self._show_document(f"{hosting.hosting} listing", hosting.listing)
-        problem = budget_problem(plan, self.ledger)
+        problem = budget_problem(self.ledger, plan.artifact.source, plan.artifact.upload_size)
         if problem:
             self.emit(ev.Problem(warning(problem)))
         elif plan.artifact.action == "upload":

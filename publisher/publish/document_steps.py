@@ -4,14 +4,13 @@ marketplace/revise.py's PUT with its revision), never changing `state` or `appro
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from publisher import events as ev
-from publisher.concurrency import started
+from publisher.concurrency import awaited, started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
@@ -26,10 +25,11 @@ from publisher.marketplace.revise import (
 )
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
+from publisher.publish.context import StepContext
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
 from publisher.publish.plan import listing_plan, version_plan
-from publisher.publish.stepbase import StepBase
+from publisher.publish.upload_steps import UploadSteps
 from publisher.state.journal import content_hash
 
 
@@ -57,15 +57,22 @@ class _Document:
         return body
 
 
-class DocumentSteps(StepBase):
+class DocumentSteps:
+    """Per hosting, the version and its listing; `images` re-sends images Marketplace lost."""
+
+    def __init__(self, ctx: StepContext, *, images: UploadSteps) -> None:
+        self.ctx = ctx
+        self.images = images
+        self._artifacts_read: dict[str, Json | None] = {}
+
     # -- version and listing ---------------------------------------------------------------------
 
-    def _hosting(
+    def hosting(
         self, hosting: HostingPlan, artifact_id: str, image_ids: dict[KeyPath, str]
     ) -> None:
-        compat = list(self.plan.compatibilities)
+        compat = list(self.ctx.plan.compatibilities)
         image_ids = {**image_ids, **dict(hosting.kept_images)}
-        desired = version_document(self.release, artifact_id, compat)
+        desired = version_document(self.ctx.release, artifact_id, compat)
         listing_done: list[DocumentChange] = []
         listing_failed: list[PublisherError] = []
 
@@ -80,36 +87,39 @@ class DocumentSteps(StepBase):
         # version's read-back instead of after it; its lines are shown after the version's.
         held: list[ev.Event] = []
         beside = (
-            partial(self._holding, held, partial(listing, True))
-            if self.release.listing is not None
+            partial(self.ctx.events.holding, held, partial(listing, True))
+            if self.ctx.release.listing is not None
             else None
         )
         try:
             version = self._version(hosting, desired, beside)
         finally:
             for event in held:
-                self.emit(event)
-        self.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
-        if self.release.listing is not None and not listing_done and not listing_failed:
+                self.ctx.events.emit(event)
+        self.ctx.result.changes[hosting.hosting] = (version, None)  # kept if the listing fails
+        if self.ctx.release.listing is not None and not listing_done and not listing_failed:
             listing(False)
         if listing_failed:
             raise listing_failed[0]
-        self.result.changes[hosting.hosting] = (version, listing_done[0] if listing_done else None)
+        self.ctx.result.changes[hosting.hosting] = (
+            version,
+            listing_done[0] if listing_done else None,
+        )
 
     def _listing_with_known_images(
         self, hosting: HostingPlan, image_ids: dict[KeyPath, str], version_created: bool
     ) -> DocumentChange:
         """The listing write; if Marketplace does not know image ids recalled from the journal
         (it lost them: a sandbox restarted), they are forgotten, uploaded again, and re-sent."""
-        listing = self.release.listing
+        listing = self.ctx.release.listing
         assert listing is not None
         try:
             return self._listing(hosting, listing_document(listing, image_ids), version_created)
         except ApiError as exc:
-            recalled = [i for i in self.plan.images if i.reuse_id in image_ids.values()]
+            recalled = [i for i in self.ctx.plan.images if i.reuse_id in image_ids.values()]
             if not recalled or not _unknown_image(exc):
                 raise
-        self.emit(
+        self.ctx.events.emit(
             ev.Problem(
                 warning(
                     f"Marketplace does not know {len(recalled)} image ids recalled from the "
@@ -117,35 +127,35 @@ class DocumentSteps(StepBase):
                 )
             )
         )
-        self.journal.forget_images({str(i.reuse_id) for i in recalled})
+        self.ctx.journal.forget_images({str(i.reuse_id) for i in recalled})
         for image in recalled:
-            fresh, upload = self._upload_image(image)
-            self.result.uploads.append(upload)
+            fresh, upload = self.images.upload_image(image)
+            self.ctx.result.uploads.append(upload)
             image_ids.update({key: fresh for key in image.keys})
         return self._listing(hosting, listing_document(listing, image_ids), version_created)
 
     def _version(
         self, hosting: HostingPlan, desired: Json, beside: Callable[[], None] | None
     ) -> DocumentChange:
-        app_id, build = hosting.app_software_id, self.release.build
+        app_id, build = hosting.app_software_id, self.ctx.release.build
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
             return keep_same_artifact(
-                self.release,
+                self.ctx.release,
                 hosting.hosting,
                 live,
                 desired,
-                self._artifact_sha512,
+                self.ctx.result.artifact_sha512,
                 self._artifact_details,
-                self.replace_artifact,
+                self.ctx.replace_artifact,
             )
 
         document = _Document(
             f"version:{hosting.hosting}",
-            f"{hosting.hosting} version {self.release.version}",
-            partial(self.client.get_version, app_id, build),
-            partial(self.client.create_version, app_id, desired),
-            partial(self.client.update_version, app_id, build),
+            f"{hosting.hosting} version {self.ctx.release.version}",
+            partial(self.ctx.client.get_version, app_id, build),
+            partial(self.ctx.client.create_version, app_id, desired),
+            partial(self.ctx.client.update_version, app_id, build),
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
             VERSION_SERVER_FIELDS,
         )
@@ -155,27 +165,27 @@ class DocumentSteps(StepBase):
     def _artifact_details(self, artifact_id: str) -> Json | None:
         """GET /artifacts/{id}, once per id in a run."""
         if artifact_id not in self._artifacts_read:
-            read = partial(self.client.get_artifact, artifact_id)
-            self._artifacts_read[artifact_id] = self.policy.read("read artifact", read)
+            read = partial(self.ctx.client.get_artifact, artifact_id)
+            self._artifacts_read[artifact_id] = self.ctx.policy.read("read artifact", read)
         return self._artifacts_read[artifact_id]
 
     def _listing(
         self, hosting: HostingPlan, desired: Json, version_created: bool
     ) -> DocumentChange:
-        app_id, build = hosting.app_software_id, self.release.build
+        app_id, build = hosting.app_software_id, self.ctx.release.build
 
         document = _Document(
             f"listing:{hosting.hosting}",
             f"{hosting.hosting} listing",
-            partial(self.client.get_listing, app_id, build),
-            partial(self.client.create_listing, app_id, build, desired),
-            partial(self.client.update_listing, app_id, build),
+            partial(self.ctx.client.get_listing, app_id, build),
+            partial(self.ctx.client.create_listing, app_id, build, desired),
+            partial(self.ctx.client.update_listing, app_id, build),
             listing_plan,
             LISTING_SERVER_FIELDS,
         )
         live = hosting.listing.live if not version_created else None
         if live is None and not version_created and hosting.listing.action != "create":
-            live = self.policy.read("read listing", document.read)
+            live = self.ctx.policy.read("read listing", document.read)
         return self._apply(document, live, desired)
 
     def _apply(
@@ -190,33 +200,38 @@ class DocumentSteps(StepBase):
         this document's own step is journaled and finished."""
         created = live is None
         waiting: Callable[[], None] = _nothing
-        try:
-            if live is None:
-                self._start(doc.key, f"create {doc.title}")
-                live, waiting = self._create(doc.title, doc.post, doc.read, beside)
-            change = doc.diff(live, desired)
-            if change.action == "update":
-                if not created:
-                    self._start(doc.key, f"update {doc.title}")
-                put_revised(
-                    self.policy, self.emit, doc.title, doc.read, doc.change(desired), doc.put, live
-                )
-            self.journal.record_step(doc.key, content_hash(desired), "done")
-            if created or change.action == "update":
-                if not created:
-                    self._written.append(f"{doc.title} updated")
-                self._finish(doc.key, doc.title, "created" if created else "updated")
-                action = "create" if created else "update"
-            else:
-                self._finish(doc.key, doc.title, "unchanged", "skipped")
-                action = "unchanged"
-        except BaseException:
-            with contextlib.suppress(Exception):  # waited for; this failure is the news
-                waiting()
-            raise
+        if live is None:
+            self.ctx.events.start(doc.key, f"create {doc.title}")
+            live, waiting = self._create(doc.title, doc.post, doc.read, beside)
+        with awaited(waiting):
+            change = self._bring_in_line(doc, live, desired, created)
         waiting()
         patch = () if created else change.patch
-        return DocumentChange(action, patch, desired if created else None, done=True)
+        return DocumentChange(change.action, patch, desired if created else None, done=True)
+
+    def _bring_in_line(
+        self, doc: _Document, live: Json, desired: Json, created: bool
+    ) -> DocumentPlan:
+        """PUT when the live document differs, then journal and finish the step; the returned
+        plan's action says what happened (a created document is "create")."""
+        change = doc.diff(live, desired)
+        if change.action == "update":
+            if not created:
+                self.ctx.events.start(doc.key, f"update {doc.title}")
+            put = doc.change(desired)
+            put_revised(
+                self.ctx.policy, self.ctx.events.emit, doc.title, doc.read, put, doc.put, live
+            )
+        self.ctx.journal.record_step(doc.key, content_hash(desired), "done")
+        if created:
+            self.ctx.events.finish(doc.key, doc.title, "created")
+            return replace(change, action="create")
+        if change.action == "update":
+            self.ctx.result.written.append(f"{doc.title} updated")
+            self.ctx.events.finish(doc.key, doc.title, "updated")
+            return change
+        self.ctx.events.finish(doc.key, doc.title, "unchanged", "skipped")
+        return replace(change, action="unchanged")
 
     def _create(
         self,
@@ -231,19 +246,15 @@ class DocumentSteps(StepBase):
         def exists() -> bool | None:
             return True if read() is not None else None
 
-        self.policy.write(
+        self.ctx.policy.write(
             f"create {title}", partial(_posted, post), exists, already_done=_already_exists
         )
-        self._written.append(f"{title} created")  # from here on, a failure is a partial publish
+        self.ctx.result.written.append(f"{title} created")  # from here, a failure is partial
         waiting = started(beside) if beside is not None else _nothing
-        try:
-            live = self.policy.read(f"read the new {title}", read)
+        with awaited(waiting):
+            live = self.ctx.policy.read(f"read the new {title}", read)
             if live is None:
                 raise VerificationError(f"{title} was created but cannot be read back")
-        except BaseException:
-            with contextlib.suppress(Exception):
-                waiting()
-            raise
         return live, waiting
 
 

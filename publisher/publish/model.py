@@ -29,6 +29,11 @@ class ArtifactPlan:
     reuse_id: str | None = None
     reason: str = ""
 
+    @property
+    def upload_size(self) -> int | None:
+        """The bytes an upload will send (counted against Marketplace's limits); None: no upload."""
+        return self.size if self.action == "upload" else None
+
 
 @dataclass(frozen=True)
 class ImagePlan:

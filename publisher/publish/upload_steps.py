@@ -5,7 +5,6 @@ re-checked inside the upload slot, verified, and journaled before the ledger."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from functools import partial
 
 from publisher import events as ev
@@ -20,79 +19,72 @@ from publisher.marketplace.uploads import IMAGE_BY_CONTENT, Sent, artifact_conte
 from publisher.outcome import Upload
 from publisher.publish.artifactguard import data_center_refusal
 from publisher.publish.compare import same_sha512
-from publisher.publish.model import ArtifactPlan, ImagePlan, Plan
+from publisher.publish.context import StepContext
+from publisher.publish.model import ArtifactPlan, ImagePlan
 from publisher.publish.plan import Planner
-from publisher.publish.stepbase import StepBase
-from publisher.state.ledger import MAX_ARTIFACT_BYTES, UploadLedger
 from publisher.words import plural
 
 
-def budget_problem(plan: Plan, ledger: UploadLedger) -> str | None:
-    """Why the artifact cannot be uploaded now (size or the 2-hour budget), or None."""
-    size = plan.artifact.size
-    if plan.artifact.action != "upload" or size is None:
-        return None
-    if size > MAX_ARTIFACT_BYTES:
-        return f"{plan.artifact.source} is {size} bytes; Marketplace accepts at most 250 MB"
-    frees = ledger.frees_at(size)
-    if frees is None:
-        return None
-    if not math.isfinite(frees):  # larger than the whole budget: it never frees
-        return f"{plan.artifact.source} is {size} bytes, more than the whole upload budget"
-    used = ledger.used()
-    when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
-    return (
-        f"uploading {size} bytes would exceed Marketplace's ~750 MB per 2 hours "
-        f"({used} bytes already uploaded from this machine); the budget frees at {when}"
-    )
+class UploadSteps:
+    """The images and the artifact of one publish; `upload_image` also serves the document
+    steps, which re-send images Marketplace lost."""
 
+    def __init__(self, ctx: StepContext) -> None:
+        self.ctx = ctx
 
-class UploadSteps(StepBase):
     # -- images ----------------------------------------------------------------------------------
 
-    def _images(self) -> dict[KeyPath, str]:
+    def images(self) -> dict[KeyPath, str]:
         ids: dict[KeyPath, str] = {}
-        if not self.plan.images:
+        if not self.ctx.plan.images:
             return ids
-        fresh = [i for i in self.plan.images if i.reuse_id is None and not i.kept]
+        fresh = [i for i in self.ctx.plan.images if i.reuse_id is None and not i.kept]
         if fresh:
-            self._start("images", f"upload {plural(len(fresh), 'listing image')}")
+            self.ctx.events.start("images", f"upload {plural(len(fresh), 'listing image')}")
         # Side by side: they need nothing of each other (publisher.concurrency).
-        sent = side_by_side([partial(self._upload_image, i) for i in fresh])
+        sent = side_by_side([partial(self.upload_image, i) for i in fresh])
         uploaded = dict(zip(fresh, sent, strict=True))
-        for image in self.plan.images:
+        for image in self.ctx.plan.images:
             if image.kept:  # each hosting keeps its live image (HostingPlan.kept_images)
-                self.result.uploads.append(_reused(image, None))
+                self.ctx.result.uploads.append(_reused(image, None))
                 continue
             if image in uploaded:
                 image_id, upload = uploaded[image]
-                self.result.uploads.append(upload)  # in release.yml's order, not finishing order
+                self.ctx.result.uploads.append(
+                    upload
+                )  # in release.yml's order, not finishing order
             else:
                 assert image.reuse_id is not None
                 image_id = image.reuse_id
-                self.result.uploads.append(_reused(image, image_id))
+                self.ctx.result.uploads.append(_reused(image, image_id))
             ids.update({key: image_id for key in image.keys})
-        kept = len(self.plan.images) - len(fresh)
+        kept = len(self.ctx.plan.images) - len(fresh)
         detail = f"{kept} more already on Marketplace" if kept else ""
         if fresh:
-            self._finish("images", f"{plural(len(fresh), 'listing image')} uploaded", detail)
+            self.ctx.events.finish(
+                "images", f"{plural(len(fresh), 'listing image')} uploaded", detail
+            )
         else:
-            self._finish("images", "listing images", f"{kept} already on Marketplace", "skipped")
+            self.ctx.events.finish(
+                "images", "listing images", f"{kept} already on Marketplace", "skipped"
+            )
         return ids
 
-    def _upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
+    def upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
         endpoint = f"/assets/images/{image.image_type}"
-        checked = self.release.checked(image.path)
+        checked = self.ctx.release.checked(image.path)
         # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
-        sent = self.policy.read(
+        sent = self.ctx.policy.read(
             f"upload {image.path.name}",
-            lambda: send_file(self.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked),
+            lambda: send_file(
+                self.ctx.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked
+            ),
         )
         answer = conform(sent.response, answers.IMAGE, f"the {endpoint} answer", required=("id",))
         image_id = str(answer["id"])
         if not image_id:
             raise VerificationError(f"Marketplace returned no id for image {image.path.name}")
-        self.journal.record_image(image.sha512, image.image_type, image_id)
+        self.ctx.journal.record_image(image.sha512, image.image_type, image_id)
         upload = Upload(
             "image",
             image.source or str(image.path),
@@ -105,27 +97,29 @@ class UploadSteps(StepBase):
 
     # -- artifact --------------------------------------------------------------------------------
 
-    def _artifact(self) -> str:
-        artifact = self.plan.artifact
+    def artifact(self) -> str:
+        artifact = self.ctx.plan.artifact
         if artifact.action == "reuse":
             return self._reuse(artifact)
         verb = "fetch" if artifact.action == "fetch" else "upload"
-        self._start("artifact", f"{verb} artifact {artifact.source}")
-        done = self.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
+        self.ctx.events.start("artifact", f"{verb} artifact {artifact.source}")
+        done = self.ctx.policy.read(f"{verb} artifact", partial(self._send_artifact, artifact))
         if isinstance(done, ArtifactPlan):  # another run uploaded it while we waited for the slot
             return self._reuse(done)
         artifact_id, sent = done
-        self._artifact_sha512 = sent.sha512 or self._artifact_sha512
-        self.result.uploads.append(
+        self.ctx.result.artifact_sha512 = sent.sha512 or self.ctx.result.artifact_sha512
+        self.ctx.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
         )
-        self._finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
+        self.ctx.events.finish("artifact", f"artifact {artifact.source}", f"id {artifact_id}")
         return artifact_id
 
     def _reuse(self, artifact: ArtifactPlan) -> str:
         assert artifact.reuse_id is not None
-        self._finish("artifact", f"artifact {artifact.source}", artifact.reason, "skipped")
-        self.result.uploads.append(
+        self.ctx.events.finish(
+            "artifact", f"artifact {artifact.source}", artifact.reason, "skipped"
+        )
+        self.ctx.result.uploads.append(
             Upload(
                 "artifact",
                 artifact.source,
@@ -142,25 +136,25 @@ class UploadSteps(StepBase):
         uploaded it meanwhile, then wait out the spacing, send, verify and record (in the slot,
         so the next run sees the record). The journal records the artifact before the ledger:
         a ledger problem cannot lose it."""
-        with self.ledger.slot() as waited:
+        with self.ctx.ledger.slot() as waited:
             again = self._uploaded_meanwhile(waited)
             if again.action == "reuse":
                 return again
-            self._wait(self.ledger.wait_needed())
-            started = self.clock()
+            self._wait(self.ctx.ledger.wait_needed())
+            started = self.ctx.clock()
             refused = False
             try:
                 sent = self._transfer(artifact)
                 artifact_id = self._verify_artifact(artifact, sent)
                 key = sent.sha512 if artifact.path else artifact.source
-                self.journal.record_artifact(key, artifact_id)
+                self.ctx.journal.record_artifact(key, artifact_id)
                 return artifact_id, sent
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened
                 raise
             finally:
                 if not refused:
-                    self.ledger.record(started, self.clock(), artifact.size or 0)
+                    self.ctx.ledger.record(started, self.ctx.clock(), artifact.size or 0)
 
     def _uploaded_meanwhile(self, waited: bool) -> ArtifactPlan:
         """The plan's artifact decision made again on fresh state (journal and live versions),
@@ -168,39 +162,39 @@ class UploadSteps(StepBase):
         (`waited`), or it recorded an artifact in the journal. Otherwise no request is spent: a
         run on another machine is caught when it creates the version ("already exists" is
         verified by reading the version back)."""
-        if not self.plan.online:  # nothing live was read to plan it: nothing to re-check
-            return self.plan.artifact
-        known = self.journal.artifact_records()
-        self.journal.refresh()
-        if not waited and self.journal.artifact_records() == known:
-            return self.plan.artifact
-        build = self.release.build
+        if not self.ctx.plan.online:  # nothing live was read to plan it: nothing to re-check
+            return self.ctx.plan.artifact
+        known = self.ctx.journal.artifact_records()
+        self.ctx.journal.refresh()
+        if not waited and self.ctx.journal.artifact_records() == known:
+            return self.ctx.plan.artifact
+        build = self.ctx.release.build
         lives = [
-            self.policy.read(
-                "re-read version", partial(self.client.get_version, h.app_software_id, build)
+            self.ctx.policy.read(
+                "re-read version", partial(self.ctx.client.get_version, h.app_software_id, build)
             )
-            for h in self.plan.hostings
+            for h in self.ctx.plan.hostings
         ]
-        planner = Planner(self.release, self.client, self.policy, self.journal)
+        planner = Planner(self.ctx.release, self.ctx.client, self.ctx.policy, self.ctx.journal)
         return planner.artifact_plan([v for v in lives if v])
 
     def _transfer(self, artifact: ArtifactPlan) -> Sent:
         if artifact.url:
-            response = self.client.fetch_artifact(artifact.url)
+            response = self.ctx.client.fetch_artifact(artifact.url)
             info = response.get("fileInfo") or {}
             return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
         assert artifact.path is not None
         return send_file(
-            self.client,
+            self.ctx.client,
             "/artifacts",
             artifact.path,
             artifact_content_type(artifact.path),
             self._progress,
-            checked=self.release.checked(artifact.path),
+            checked=self.ctx.release.checked(artifact.path),
         )
 
     def _progress(self, done: int, total: int) -> None:
-        self.emit(ev.Progress("artifact", done, total))
+        self.ctx.events.emit(ev.Progress("artifact", done, total))
 
     def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
         where = f"the answer to the artifact {'upload' if artifact.path else 'fetch'}"
@@ -213,25 +207,27 @@ class UploadSteps(StepBase):
         same = same_sha512(checksum, sent.sha512) if artifact.path is not None else True
         if same is None:
             note = f"Marketplace reported no sha512 checksum for {artifact.source} ({checksum})"
-            self.emit(ev.Problem(warning(f"{note}; relying on the plugin key and version it read")))
+            self.ctx.events.emit(
+                ev.Problem(warning(f"{note}; relying on the plugin key and version it read"))
+            )
         if same is False:
             raise VerificationError(
                 f"Marketplace stored {artifact.source} with checksum {checksum}, but the file "
                 f"sent has {sent.sha512}: the upload was corrupted",
                 advice="re-run; if it happens again, check the proxies between you and Marketplace",
             )
-        refusal = data_center_refusal(response, self.release.hostings)
+        refusal = data_center_refusal(response, self.ctx.release.hostings)
         if refusal:  # before any version exists: nothing half-done
             raise VerificationError(
                 refusal,
                 advice="declare atlassian-data-center-status=compatible in plugin-info, or "
                 "remove datacenter from hosting",
-                diagnostics=(error(refusal, self.release.locate(("hosting",)), "hosting"),),
+                diagnostics=(error(refusal, self.ctx.release.locate(("hosting",)), "hosting"),),
             )
         details = response.get("details") or {}
         for field_name, expected, key in (
-            ("key", self.release.app, ("app",)),
-            ("version", self.release.version, ("version",)),
+            ("key", self.ctx.release.app, ("app",)),
+            ("version", self.ctx.release.version, ("version",)),
         ):
             found = details.get(field_name)
             if found is not None and str(found) != expected:
@@ -242,7 +238,7 @@ class UploadSteps(StepBase):
                 raise VerificationError(
                     message,
                     advice="build the artifact for this release, or fix release.yml",
-                    diagnostics=(error(message, self.release.locate(key), key[0]),),
+                    diagnostics=(error(message, self.ctx.release.locate(key), key[0]),),
                 )
         return artifact_id
 
@@ -250,16 +246,16 @@ class UploadSteps(StepBase):
         """Wait out the upload spacing: a countdown (one event per second), never longer."""
         if seconds <= 0:
             return
-        deadline = self.clock() + seconds
+        deadline = self.ctx.clock() + seconds
         for _ in range(math.ceil(seconds) + 2):  # bounded even if the clock misbehaves
-            remaining = deadline - self.clock()
+            remaining = deadline - self.ctx.clock()
             if remaining <= 0:
                 break
-            self.emit(
+            self.ctx.events.emit(
                 ev.Waiting("Marketplace allows one artifact upload every 10 s", remaining, seconds)
             )
-            self.sleep(min(1.0, remaining))
-        self.result.waited += seconds
+            self.ctx.sleep(min(1.0, remaining))
+        self.ctx.result.waited += seconds
 
 
 def _reused(image: ImagePlan, image_id: str | None) -> Upload:

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,23 @@ def _parse(entry: Any) -> UploadRecord | None:
     if not all(math.isfinite(v) for v in values) or values[2] < 0:
         return None
     return UploadRecord(values[0], values[1], int(values[2]))
+
+
+def budget_problem(ledger: UploadLedger, source: str, size: int | None) -> str | None:
+    """Why an artifact of `size` bytes cannot be uploaded now (too large, or the 2-hour budget is
+    spent), or None; `size` None: nothing is to be uploaded."""
+    if size is None:
+        return None
+    if size > MAX_ARTIFACT_BYTES:
+        return f"{source} is {size} bytes; Marketplace accepts at most 250 MB"
+    frees = ledger.frees_at(size)
+    if frees is None:
+        return None
+    if not math.isfinite(frees):  # larger than the whole budget: it never frees
+        return f"{source} is {size} bytes, more than the whole upload budget"
+    used = ledger.used()
+    when = datetime.fromtimestamp(frees).astimezone().strftime("%H:%M:%S %Z")
+    return (
+        f"uploading {size} bytes would exceed Marketplace's ~750 MB per 2 hours "
+        f"({used} bytes already uploaded from this machine); the budget frees at {when}"
+    )

@@ -67,7 +67,7 @@ def _publish_artifact(
     executor = Executor(
         plan, client, policy, ledger, journal, events.append, clock=clock, sleep=clock.sleep
     )  # type: ignore[arg-type]
-    executor._artifact()
+    executor.uploads.artifact()
 
 
 def test_back_to_back_publishes_wait_exactly_the_spacing(tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ def test_a_publish_after_a_clock_step_back_waits_at_most_the_spacing_and_says_so
     executor = Executor(
         plan, client, policy, ledger, journal, events.append, clock=clock, sleep=clock.sleep
     )  # type: ignore[arg-type]
-    executor._artifact()
+    executor.uploads.artifact()
     assert executor.result.waited <= Limits().spacing
     assert client.uploads and client.uploads[0][0] <= 1_000_000.0 + Limits().spacing
     assert any(isinstance(e, ev.Problem) for e in events), "the skewed record is reported"
@@ -150,15 +150,18 @@ def test_an_artifact_larger_than_the_whole_budget_is_a_clear_problem_not_a_crash
 ) -> None:
     from publisher.config import load_release
     from publisher.marketplace.retry import RetryPolicy
-    from publisher.publish.execute import budget_problem
     from publisher.publish.plan import Planner
+    from publisher.state.ledger import budget_problem
     from tests.pipeline.test_spacing import EXAMPLES
 
     release = load_release(EXAMPLES / "release.yml", env={}).release
     assert release is not None
     plan = Planner(release, None, RetryPolicy(), None).plan()
     ledger = UploadLedger(tmp_path / "u.json", "a", limits=Limits(budget_bytes=100))
-    problem = budget_problem(plan, ledger)  # used to raise OverflowError (a timestamp of inf)
+    artifact = plan.artifact
+    problem = budget_problem(
+        ledger, artifact.source, artifact.upload_size
+    )  # used to raise OverflowError (a timestamp of inf)
     assert problem is not None and "more than the whole upload budget" in problem
 
 
