@@ -25,7 +25,6 @@ from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.publish.artifactguard import refuse_artifact_swap
 from publisher.publish.context import Execution
 from publisher.publish.execute import Executor
-from publisher.publish.liveimages import image_swaps
 from publisher.publish.model import DocumentPlan, Plan, PlanChoices
 from publisher.publish.notes import notes_html
 from publisher.publish.payloads import release_key
@@ -35,7 +34,7 @@ from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
 from publisher.state.ledger import Limits, UploadLedger, budget_problem
-from publisher.words import plural
+from publisher.words import image_swaps, plural
 
 
 @dataclass(frozen=True)

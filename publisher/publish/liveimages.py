@@ -54,25 +54,6 @@ def live_ids(listing: Listing, live: Mapping[str, Any] | None) -> dict[KeyPath, 
     return {key_of[v]: found[slot] for slot, v in merged.items() if v in key_of}
 
 
-def is_image_path(pointer: str) -> bool:
-    """A JSON Patch path that points at an image id (or a whole image slot)."""
-    parts = pointer.strip("/").split("/")
-    return parts[0] == "heroImage" or parts[-1] in ("imageId", "thumbnail")
-
-
-def image_swaps(patch: tuple[Mapping[str, Any], ...]) -> str:
-    """ ", 3 of them only image ids" for a patch that replaces image ids, else ""."""
-    swaps = sum(
-        1 for op in patch if op.get("op") == "replace" and is_image_path(str(op.get("path")))
-    )
-    if not swaps:
-        return ""
-    them = "it" if len(patch) == 1 else ("all of them" if swaps == len(patch) else f"{swaps}")
-    return (
-        f"; {them} only image ids (images uploaded again: new ids, the pictures are not compared)"
-    )
-
-
 def _items(listing: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     value = listing.get(name)
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []

@@ -10,10 +10,9 @@ from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
-from publisher.publish.liveimages import image_swaps
 from publisher.report.document import CommandReport
 from publisher.report.render import human_size, identity
-from publisher.words import plural
+from publisher.words import image_swaps, plural
 
 _HEADINGS = {
     "created": "✅ Published",
