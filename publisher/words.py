@@ -1,5 +1,5 @@
-"""Phrases shared by messages: counted nouns ("1 operation", "5 operations") and what a JSON
-Patch that only swaps image ids is ("; all of them only image ids ...")."""
+"""Phrases shared by messages: sizes ("1.3 kB"), counted nouns ("1 operation", "5 operations")
+and what a JSON Patch that only swaps image ids is ("; all of them only image ids ...")."""
 
 from __future__ import annotations
 
@@ -28,3 +28,12 @@ def image_swaps(patch: tuple[Mapping[str, Any], ...]) -> str:
     return (
         f"; {them} only image ids (images uploaded again: new ids, the pictures are not compared)"
     )
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"

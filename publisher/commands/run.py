@@ -12,17 +12,16 @@ from functools import partial
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.publish import PublishOptions, Seams, publish
+from publisher.commands.publish import PublishOptions, publish
+from publisher.commands.seams import seams_from
 from publisher.commands.validate import ConfigOptions
 from publisher.diagnostics import error
 from publisher.errors import ExitCode, PublisherError
 from publisher.marketplace.connection import Connection, Credentials, api_root, credentials
-from publisher.marketplace.session import Timeouts
 from publisher.marketplace.transfer import deadlines_from
 from publisher.outcome import RunReport
 from publisher.publish.model import PlanChoices
 from publisher.secrets import Redactor, secret_forms
-from publisher.state.ledger import Limits
 
 WithReporter = Callable[
     [argparse.Namespace, Mapping[str, str], Redactor, Callable[[Callable[..., None]], int]], int
@@ -52,7 +51,7 @@ def run_publish(
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
         choices = PlanChoices(args.images, args.allow_duplicate_version)
-        seams = dataclasses.replace(_seams(env, connection), deadlines=deadlines)
+        seams = dataclasses.replace(seams_from(env, connection), deadlines=deadlines)
         options = PublishOptions(
             config,
             connection,
@@ -114,30 +113,6 @@ def _scratch(wanted: bool) -> Iterator[str | None]:
         return
     with tempfile.TemporaryDirectory() as directory:
         yield directory
-
-
-def _seams(env: Mapping[str, str], connection: Connection) -> Seams:
-    """Test-only knobs (shorter spacing and timeouts), honoured only against a loopback API."""
-    if not connection.is_loopback:
-        return Seams()
-    limits, timeouts = Limits(), Timeouts()
-    spacing = _number(env.get("MPAC_UPLOAD_SPACING"))
-    if spacing is not None:
-        limits = Limits(spacing=spacing)
-    timeout = _number(env.get("MPAC_HTTP_TIMEOUT"))
-    if timeout is not None:
-        timeouts = Timeouts(connect=timeout, read=timeout, upload_read=timeout)
-    initial = _number(env.get("MPAC_RETRY_INITIAL"))
-    return Seams(
-        limits=limits, timeouts=timeouts, retry_initial=1.0 if initial is None else initial
-    )
-
-
-def _number(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
 
 
 def _refused(exc: PublisherError, args: argparse.Namespace, dry_run: bool, emit: ev.Emit) -> int:

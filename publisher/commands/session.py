@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from publisher import events as ev
-from publisher.commands.run import WithReporter, _seams
+from publisher.commands.run import WithReporter
+from publisher.commands.seams import seams_from
 from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
 from publisher.diagnostics import error
@@ -54,7 +55,7 @@ def run_command(
         redact.add(connection.credentials.secrets)  # before the reporter prints anything
 
     def go(emit: ev.Emit) -> int:
-        seams = _seams(env, connection)
+        seams = seams_from(env, connection)
         client = Marketplace(connection, timeouts=seams.timeouts)
         policy = RetryPolicy(attempts=seams.retry_attempts, initial=seams.retry_initial, emit=emit)
         try:

@@ -125,6 +125,10 @@ class Marketplace:
             raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
         return found
 
+    def version_url(self, app_software_id: str, build: int) -> str:
+        """The version's API URL, as the result document and the step outputs show it."""
+        return self._url(f"/app-software/{_seg(app_software_id)}/versions/{build}")
+
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
         path = f"/app-software/{_seg(app_software_id)}/versions/{build}/listing"
         return self._json_or_none(path, answers.LISTING)

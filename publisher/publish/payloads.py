@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from publisher.config.model import Listing, Release
 from publisher.config.yamldoc import Path as KeyPath
+from publisher.diagnostics import Diagnostic, error
 from publisher.marketplace.answers import Json
+from publisher.marketplace.errors import ApiError
 from publisher.publish.notes import notes_html
 
 # Fields of the version update request (AppSoftwareVersionUpdateRequest); the rest is server-owned.
@@ -274,6 +276,20 @@ def release_key(field: str, release: Release) -> KeyPath | None:
             return key[:star] + ((indices[0], *key[star + 1 :]) if indices else ())
         return key
     return None
+
+
+def located_api_errors(exc: ApiError, release: Release) -> list[Diagnostic]:
+    """Marketplace's complaints about request fields, each at the release.yml line it came from
+    (the one place API errors are mapped to lines)."""
+    found = []
+    for entry in exc.entries:
+        key = release_key(entry.field, release) if entry.field else None
+        if key is None:
+            continue
+        dotted = ".".join(str(k) for k in key)
+        message = f"Marketplace rejected {entry.field} (from `{dotted}`): {entry.detail}"
+        found.append(error(message, release.locate(key), dotted))
+    return found
 
 
 def _drop_none(values: Json) -> Json:

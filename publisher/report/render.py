@@ -1,4 +1,4 @@
-"""Text that every human-facing reporter shares: sizes, the closing lines of a run."""
+"""Text that every human-facing reporter shares: the closing lines of a run."""
 
 from __future__ import annotations
 
@@ -12,15 +12,6 @@ _RESULT_WORDS = {
     "unchanged": "already published, nothing to do",
     "planned": "planned (dry run: nothing was written)",
 }
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
 
 
 def identity(report: RunReport) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from publisher.diagnostics import Diagnostic, count_summary
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.document import CommandReport
-from publisher.report.render import human_size, identity
-from publisher.words import image_swaps, plural
+from publisher.report.render import identity
+from publisher.words import human_size, image_swaps, plural
 
 _HEADINGS = {
     "created": "✅ Published",

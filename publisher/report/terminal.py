@@ -27,8 +27,9 @@ from rich.text import Text
 
 from publisher import events as ev
 from publisher.outcome import RunReport
-from publisher.report.render import final_lines, human_size
+from publisher.report.render import final_lines
 from publisher.secrets import Redactor
+from publisher.words import human_size
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2", "bold": "1"}
 _MARKS = {"done": ("✓", "green"), "skipped": ("–", "dim"), "failed": ("✗", "red")}

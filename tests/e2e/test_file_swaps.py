@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.publish import PublishOptions, Seams, publish
+from publisher.commands.publish import PublishOptions, publish
+from publisher.commands.seams import Seams
 from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode
 from publisher.marketplace.connection import Connection, Credentials

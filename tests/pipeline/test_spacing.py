@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.publish import Seams
+from publisher.commands.seams import Seams
 from publisher.config import load_release
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.execute import Executor
