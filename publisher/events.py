@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from publisher.diagnostics import Diagnostic
+from publisher.outcome import CommandReport, RunReport
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ class StepFinished:
 
 @dataclass(frozen=True)
 class Finished:
-    """The end of a command: its result document (see publisher.outcome.RunReport)."""
+    """The end of a command: its result document (publisher.outcome)."""
 
-    report: Any
+    report: RunReport | CommandReport
 
 
 Event = (

@@ -12,7 +12,8 @@ from publisher.commands.session import Session, api_hint
 from publisher.errors import ExitCode
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError, ApiRejectedError
-from publisher.report.document import CommandReport, md_table
+from publisher.outcome import CommandReport
+from publisher.report.document import md_table
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import VERSION_SERVER_FIELDS, put_revised, with_server_fields
+from publisher.outcome import CommandReport
 from publisher.publish.payloads import comparable_version
-from publisher.report.document import CommandReport, md_table
+from publisher.report.document import md_table
 
 
 @dataclass(frozen=True)

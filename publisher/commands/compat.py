@@ -16,8 +16,9 @@ from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
 from publisher.marketplace.answers import Json
+from publisher.outcome import CommandReport
 from publisher.publish.resolve import Resolver
-from publisher.report.document import CommandReport, md_table
+from publisher.report.document import md_table
 
 
 @dataclass(frozen=True)

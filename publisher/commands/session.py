@@ -19,7 +19,7 @@ from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection, api_root, credentials
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.retry import RetryPolicy
-from publisher.report.document import CommandReport
+from publisher.outcome import CommandReport
 from publisher.secrets import Redactor, secret_forms
 
 

@@ -22,9 +22,10 @@ from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
 from publisher.errors import ExitCode, RejectedError
 from publisher.marketplace.answers import Json
+from publisher.outcome import CommandReport
 from publisher.publish.model import HostingPlan, Plan
 from publisher.publish.plan import Planner
-from publisher.report.document import CommandReport, md_table
+from publisher.report.document import md_table
 from publisher.state.directory import state_dir
 from publisher.state.journal import Journal
 

@@ -20,8 +20,9 @@ from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode, RejectedError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import LISTING_SERVER_FIELDS, put_revised, with_server_fields
+from publisher.outcome import CommandReport
 from publisher.publish.payloads import comparable_listing
-from publisher.report.document import CommandReport, md_table
+from publisher.report.document import md_table
 
 ONLY_PUBLIC_RULE = (
     "Transitioning from PUBLIC to PRIVATE is not allowed when the version is the only public "

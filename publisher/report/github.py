@@ -26,7 +26,7 @@ from actions_toolkit.file_command import prepare_key_value_message
 
 from publisher import events as ev
 from publisher.diagnostics import Diagnostic
-from publisher.outcome import RunReport
+from publisher.outcome import CommandReport, RunReport
 from publisher.report.summary import summary_markdown
 from publisher.report.terminal import TerminalReporter
 from publisher.report.workflow import CommandSafeStream
@@ -112,7 +112,7 @@ class GitHubReporter:
             self._command("endgroup", {}, "")
             self.group_open = False
 
-    def _write_outputs(self, report: RunReport) -> None:
+    def _write_outputs(self, report: RunReport | CommandReport) -> None:
         target = self.env.get("GITHUB_OUTPUT")
         if not target:
             return
@@ -120,7 +120,7 @@ class GitHubReporter:
             for name, value in report.outputs().items():
                 handle.write(self.redact(prepare_key_value_message(name, value)) + os.linesep)
 
-    def _write_summary(self, report: RunReport) -> None:
+    def _write_summary(self, report: RunReport | CommandReport) -> None:
         target = self.env.get("GITHUB_STEP_SUMMARY")
         if not target:
             return

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from publisher.diagnostics import count_summary
-from publisher.outcome import RunReport
-from publisher.report.document import CommandReport
+from publisher.outcome import CommandReport, RunReport
 
 _RESULT_WORDS = {
     "created": "published",

@@ -9,8 +9,7 @@ import json
 from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
-from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
-from publisher.report.document import CommandReport
+from publisher.outcome import CommandReport, DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.render import identity
 from publisher.words import human_size, image_swaps, plural
 

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from publisher import events as ev
-from publisher.outcome import RunReport
+from publisher.outcome import CommandReport, RunReport
 from publisher.report.render import final_lines
 from publisher.secrets import Redactor
 from publisher.words import human_size
@@ -267,7 +267,7 @@ class TerminalReporter:
             self._counting = False
             self._live = False
 
-    def _final(self, report: RunReport) -> None:
+    def _final(self, report: RunReport | CommandReport) -> None:
         lines = final_lines(report)
         if report.error in self._errors_shown and lines[:1] == [f"✗ {report.error}"]:
             lines[0] = f"✗ {report.command} failed: the error above"
