@@ -22,7 +22,23 @@ from publisher.report.jsonout import JsonReporter
 from publisher.report.workflow import neutralise
 from publisher.secrets import Redactor, secret_forms
 
-EPILOG = """\
+_EPILOG_WIDTH = 88  # the exit-code lines of --help wrap here
+
+
+def _exit_codes_paragraph() -> str:
+    """`exit codes: 0 ok, 1 unexpected, ...` from ExitCode's labels, so --help cannot drift from
+    the codes; lines break between entries, never inside one ("5 rate/quota limit")."""
+    entries = [f"{int(code)} {code.label}," for code in ExitCode]
+    entries[-1] = entries[-1].removesuffix(",")
+    lines = ["exit codes:"]
+    for entry in entries:
+        if len(lines[-1]) + 1 + len(entry) > _EPILOG_WIDTH:
+            lines.append(" ")  # the entry's own space makes the two-space indent
+        lines[-1] += f" {entry}"
+    return "\n".join(lines)
+
+
+EPILOG = f"""\
 environment:
   MPAC_USER      Atlassian account email
   MPAC_TOKEN     Atlassian API token (never a flag)
@@ -30,10 +46,7 @@ environment:
   MPAC_STATE_DIR upload ledger and resume journal (default: the user cache directory)
   NO_COLOR       non-empty: no colour on a terminal (CI, GITHUB_ACTIONS: plain lines)
 
-exit codes: 0 ok, 1 unexpected, 2 usage, 3 invalid release.yml, 4 authentication,
-  5 rate/quota limit, 6 rejected by Marketplace, 7 partial publish (re-run to finish),
-  8 Marketplace unavailable, 9 state directory unusable, 10 artifact differs,
-  11 compat behind, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
+{_exit_codes_paragraph()}
   with --json, every exit ends with one JSON document on stdout
 """
 

@@ -10,22 +10,101 @@ if TYPE_CHECKING:
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, distinct by cause (documented in the README)."""
+    """Process exit codes, distinct by cause. Each carries its meaning in three lengths, the one
+    place they are written: `label` for the `--help` list, `why` for a job summary's "Failed, ..."
+    heading, `meaning` for the README's table (a test holds the README to it). A signal ends the
+    process with 128 + its number."""
 
-    OK = 0
-    UNEXPECTED = 1  # a bug in mpac-publisher: please report it
-    USAGE = 2  # wrong command line
-    INVALID_CONFIG = 3  # release.yml (or a file it names) is invalid
-    AUTH = 4  # 401/403: credentials or app ownership
-    RATE_LIMITED = 5  # upload budget or rate limit: wait and re-run
-    REJECTED = 6  # Marketplace refused a request (4xx with a reason)
-    PARTIAL = 7  # some hostings/steps were done; a re-run finishes the rest
-    UNAVAILABLE = 8  # Marketplace unreachable or 5xx after retries; nothing was half-done
-    STATE_DIR = 9  # the state directory cannot be used (not a directory, read-only, full)
-    ARTIFACT_DIFFERS = 10  # an existing version has another artifact; --replace-artifact to swap
-    COMPAT_BEHIND = 11  # `compat check`: host versions were released above the live max
-    INTERRUPTED = 130  # SIGINT (Ctrl-C); SIGTERM ends with 143 (128 + signal number)
-    TERMINATED = 143
+    label: str
+    why: str
+    meaning: str
+
+    def __new__(cls, code: int, label: str, why: str, meaning: str) -> ExitCode:
+        member = int.__new__(cls, code)
+        member._value_ = code
+        member.label, member.why, member.meaning = label, why, meaning
+        return member
+
+    OK = 0, "ok", "", "done (or nothing to do)"
+    UNEXPECTED = (
+        1,
+        "unexpected",
+        "unexpected error (a bug)",
+        "unexpected error: a bug, please report it",
+    )
+    USAGE = 2, "usage", "wrong command line", "wrong command line or API root"
+    INVALID_CONFIG = (
+        3,
+        "invalid release.yml",
+        "invalid release.yml",
+        "release.yml (or a file it names) is invalid, or there is no release file at the path "
+        'given ("release file not found")',
+    )
+    AUTH = (
+        4,
+        "authentication",
+        "credentials refused",
+        "credentials refused, or the account may not act on this app (401/403)",
+    )
+    RATE_LIMITED = (
+        5,
+        "rate/quota limit",
+        "upload limit reached",
+        "upload budget or rate limit reached: wait and re-run",
+    )
+    REJECTED = (
+        6,
+        "rejected by Marketplace",
+        "rejected by Marketplace",
+        "Marketplace rejected a request (a 4xx with a reason; the message names the release.yml "
+        "key)",
+    )
+    PARTIAL = (
+        7,
+        "partial publish (re-run to finish)",
+        "stopped part-way",
+        "partially published (some hostings or steps were done): re-run the same command to finish",
+    )
+    UNAVAILABLE = (
+        8,
+        "Marketplace unavailable",
+        "Marketplace unavailable",
+        "Marketplace unreachable or answering 5xx after retries: nothing was half-done",
+    )
+    STATE_DIR = (
+        9,
+        "state directory unusable",
+        "state directory unusable",
+        "the state directory cannot be used (not a directory, read-only, full): checked before "
+        "anything is sent",
+    )
+    ARTIFACT_DIFFERS = (
+        10,
+        "artifact differs",
+        "the live version has another artifact",
+        "an existing version has another artifact (both checksums shown): nothing was sent; "
+        "`--replace-artifact` to swap it",
+    )
+    COMPAT_BEHIND = (
+        11,
+        "compat behind",
+        "host versions above the live max",
+        "`compat check`: the host product has versions above the live version's max",
+    )
+    INTERRUPTED = (
+        130,
+        "interrupted (SIGINT)",
+        "interrupted",
+        "interrupted (Ctrl-C / SIGINT): the run stopped cleanly where it was; what was done is "
+        "reported (result `interrupted`) and kept in the journal: re-run the same command to "
+        "finish",
+    )
+    TERMINATED = (
+        143,
+        "terminated (SIGTERM)",
+        "terminated",
+        "terminated (SIGTERM, e.g. a cancelled CI job or `docker stop`): handled exactly like 130",
+    )
 
 
 class PublisherError(Exception):

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
+from publisher.errors import ExitCode
 from publisher.outcome import CommandReport, DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.render import identity
 from publisher.words import human_size, image_swaps, plural
@@ -22,20 +23,7 @@ _HEADINGS = {
     "failed": "❌ Failed",
     "invalid": "❌ Failed",
 }
-_WHY = {  # publisher.errors.ExitCode, in the user's words
-    1: "unexpected error (a bug)",
-    2: "wrong command line",
-    3: "invalid release.yml",
-    4: "credentials refused",
-    5: "upload limit reached",
-    6: "rejected by Marketplace",
-    7: "stopped part-way",
-    8: "Marketplace unavailable",
-    9: "state directory unusable",
-    10: "the live version has another artifact",
-    130: "interrupted",
-    143: "terminated",
-}
+_WHY = {int(code): code.why for code in ExitCode if code.why}  # "❌ Failed, <why>"
 _LEADS = {
     "created": "The version was created on Marketplace.",
     "updated": "The live version was brought in line with release.yml.",

@@ -6,9 +6,10 @@ import re
 
 import pytest
 
+from publisher.errors import ExitCode
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.report.github import MAX_SUMMARY_BYTES
-from publisher.report.summary import CUT_NOTE, summary_markdown
+from publisher.report.summary import CUT_NOTE, outcome_heading, summary_markdown
 
 HEADINGS = {
     "published": "## ✅ Published: com.example.timesheets 2.4.0 (build 2004000)",
@@ -25,6 +26,13 @@ HEADINGS = {
 def test_the_summary_states_the_outcome_first(summaries: dict[str, str], outcome: str) -> None:
     assert summaries[outcome].startswith(HEADINGS[outcome])
     assert "None" not in summaries[outcome]
+
+
+@pytest.mark.parametrize("code", [code for code in ExitCode if code != ExitCode.OK])
+def test_every_failing_exit_code_says_why_in_the_heading(code: ExitCode) -> None:
+    report = RunReport(command="publish", config="release.yml", result="failed", exit_code=code)
+    assert outcome_heading(report) == f"## ❌ Failed, {code.why}: release.yml"
+    assert code.why and "exit code" not in code.why
 
 
 def test_an_invalid_release_yml_is_located_with_repository_paths(
