@@ -4,8 +4,9 @@ run to run (ports, temporary paths, durations, times) replaced by placeholders.
 A refactoring that must not change behaviour is checked by running this before and after it and
 comparing the two files byte for byte:
 
-    python scripts/transcript.py > /tmp/before.txt   # on the old commit
-    python scripts/transcript.py > /tmp/after.txt    # on the new one
+    git worktree add /tmp/old OLD_COMMIT
+    PYTHONPATH=/tmp/old python scripts/transcript.py > /tmp/before.txt   # the old tree's code
+    python scripts/transcript.py > /tmp/after.txt                        # this tree's
     cmp /tmp/before.txt /tmp/after.txt
 
 The runs: a publish whose listing write is refused once (a partial release, exit 7), the re-run
@@ -37,7 +38,9 @@ SPACING = 0.2
 def _normalise(text: str, work: Path, port: int) -> str:
     text = text.replace(str(work), "<work>")
     text = text.replace(f"127.0.0.1:{port}", "127.0.0.1:<port>")
+    text = re.sub(r" \(sent at [^)]*\)", "", text)  # shown only when the upload took long enough
     text = re.sub(r"\b\d+(\.\d+)? ?(ms|s)\b", "<t>", text)
+    text = text.replace("under <t>", "<t>")  # the footer says "under 1 s" for a quick run
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?", "<time>", text)
     text = re.sub(r"ghadelimiter_[0-9a-f-]+", "<delimiter>", text)
     text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", text)
@@ -114,6 +117,7 @@ def main() -> int:
                 port = int(sandbox.url.rsplit(":", 1)[1].split("/")[0])
                 env = {
                     "PATH": os.environ.get("PATH", ""),
+                    "PYTHONPATH": os.environ.get("PYTHONPATH", ""),  # to transcribe another tree
                     "MPAC_API_URL": sandbox.url,
                     "MPAC_USER": user,
                     "MPAC_TOKEN": token,
