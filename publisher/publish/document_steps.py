@@ -30,7 +30,7 @@ from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
 from publisher.publish.plan import listing_plan, version_plan
 from publisher.publish.upload_steps import UploadSteps
-from publisher.state.journal import content_hash
+from publisher.state.journal import content_hash, step_key
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class DocumentSteps:
             )
 
         document = _Document(
-            f"version:{hosting.hosting}",
+            step_key("version", hosting.hosting),
             f"{hosting.hosting} version {self.ctx.release.version}",
             partial(self.ctx.client.get_version, app_id, build),
             partial(self.ctx.client.create_version, app_id, desired),
@@ -175,7 +175,7 @@ class DocumentSteps:
         app_id, build = hosting.app_software_id, self.ctx.release.build
 
         document = _Document(
-            f"listing:{hosting.hosting}",
+            step_key("listing", hosting.hosting),
             f"{hosting.hosting} listing",
             partial(self.ctx.client.get_listing, app_id, build),
             partial(self.ctx.client.create_listing, app_id, build, desired),

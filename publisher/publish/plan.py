@@ -41,7 +41,7 @@ from publisher.publish.payloads import (
     version_document,
 )
 from publisher.publish.resolve import Resolver
-from publisher.state.journal import Journal
+from publisher.state.journal import Journal, step_key
 from publisher.words import plural
 
 
@@ -160,7 +160,7 @@ class Planner:
         read = partial(self.policy.read, f"read version {self.release.build}")
         version = partial(read, partial(self._get_version, app_id))
         if self.choices.allow_duplicate_version or (
-            self.journal and self.journal.step(f"version:{hosting}")
+            self.journal and self.journal.step(step_key("version", hosting))
         ):
             return app_id, version(), None
         builds = partial(other_builds, self.client, self.policy, app_id, self.release)

@@ -1,9 +1,13 @@
 """Resume records: what a run completed, so the next one after a crash does not repeat it.
 
-One small JSON file per (API root, app, build) in the state directory. It holds ids and content
-hashes, never credentials. It is a hint, not the truth: every record is checked against live
-Marketplace state before it is trusted, and a record that cannot be read (invalid JSON, a
-section of the wrong type) is treated as absent, with a warning.
+One small JSON file per (API root, app, build) in the state directory, named by a hash of the three
+(`keys.api_root_key` spells the root). Inside, three sections, each keyed here and nowhere else:
+`artifacts` by the file's sha512 (a URL Marketplace fetched: by its hash), `images` by `<image
+type>:<sha512>`, and `steps` by `step_key` ("version:datacenter", "listing:server"), which is also
+the step's id in the events. It holds ids and content hashes, never credentials. It is a hint, not
+the truth: every record is checked against live Marketplace state before it is trusted, and a record
+that cannot be read (invalid JSON, a section of the wrong type) is treated as absent, with a
+warning.
 """
 
 from __future__ import annotations
@@ -11,12 +15,17 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from publisher.state.directory import Warn, ignore, locked, read_json, write_json
 from publisher.state.keys import api_root_key
 
 SECTIONS = ("artifacts", "images", "steps")
+
+
+def step_key(document: Literal["version", "listing"], hosting: str) -> str:
+    """The journal's (and the events') key of one document step of a publish."""
+    return f"{document}:{hosting}"
 
 
 class Journal:
