@@ -145,3 +145,41 @@ def conform(value: Any, shape: Shape, where: str, *, required: tuple[str, ...] =
         elif field(doc, dotted, kind, where) is None and dotted in required:
             raise UnexpectedAnswer(f"{dotted} is missing", where)
     return doc
+
+
+# The nested fields the publisher reads from conformed answers, one spelling each; a missing
+# level is None (`conform` has already refused wrong types).
+
+
+def _at(doc: Json, *path: str) -> Any:
+    current: Any = doc
+    for key in path:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current
+
+
+def version_artifact_id(version: Json) -> str | None:
+    """frameworkDetails.attributes.artifactId: the artifact a live version is built on."""
+    found = _at(version, "frameworkDetails", "attributes", "artifactId")
+    return str(found) if found else None
+
+
+def artifact_checksum(artifact: Json) -> str | None:
+    """fileInfo.checksum, as Marketplace spells it (see publish/compare.py's sha512_hex)."""
+    found = _at(artifact, "fileInfo", "checksum")
+    return None if found is None else str(found)
+
+
+def artifact_size(artifact: Json) -> int:
+    return int(_at(artifact, "fileInfo", "size") or 0)
+
+
+def artifact_self_href(artifact: Json) -> str:
+    """_links.self.href: the artifact's own URL, whose last segment is its id."""
+    return str(_at(artifact, "_links", "self", "href") or "")
+
+
+def artifact_remote_href(artifact: Json) -> str | None:
+    """_links.remote.href: the URL Marketplace fetched the artifact from, if it fetched it."""
+    found = _at(artifact, "_links", "remote", "href")
+    return None if found is None else str(found)

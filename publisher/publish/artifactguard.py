@@ -14,16 +14,15 @@ from collections.abc import Callable, Mapping
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ArtifactDiffersError
-from publisher.marketplace.answers import Json
+from publisher.marketplace.answers import (
+    Json,
+    artifact_checksum,
+    artifact_remote_href,
+    version_artifact_id,
+)
 from publisher.publish.compare import same_sha512
 
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
-
-
-def artifact_id_of(version: Json) -> str | None:
-    attributes = (version.get("frameworkDetails") or {}).get("attributes") or {}
-    found = attributes.get("artifactId")
-    return str(found) if found else None
 
 
 def refuse_artifact_swap(
@@ -38,14 +37,14 @@ def refuse_artifact_swap(
     `ours` says what this run's artifact is ("target/app.jar is sha512:...").
     """
     for hosting, live in lives.items():
-        live_id = artifact_id_of(live) if live else None
+        live_id = version_artifact_id(live) if live else None
         if live is None or live_id is None:
             continue
         if chosen_id is not None and chosen_id.lower() == live_id.lower():
             continue
         details = lookup(live_id) or {}
-        theirs = (details.get("fileInfo") or {}).get("checksum") or "unknown checksum"
-        remote = ((details.get("_links") or {}).get("remote") or {}).get("href")
+        theirs = artifact_checksum(details) or "unknown checksum"
+        remote = artifact_remote_href(details)
         origin = f", fetched from {remote}" if remote else ""
         message = (
             f"the {hosting} version {release.version} (build {release.build}, state "
@@ -76,11 +75,11 @@ def keep_same_artifact(
     our create: its own upload of the same file has another id. Same bytes (sha512 `ours`): the
     live artifact is kept, so nothing is swapped. Other bytes: refused (exit 10) unless `replace`.
     """
-    live_id, our_id = artifact_id_of(live), artifact_id_of(desired)
+    live_id, our_id = version_artifact_id(live), version_artifact_id(desired)
     if not live_id or not our_id or live_id.lower() == our_id.lower():
         return desired
     details = lookup(live_id) or {}
-    if ours and same_sha512((details.get("fileInfo") or {}).get("checksum"), ours):
+    if ours and same_sha512(artifact_checksum(details), ours):
         kept = copy.deepcopy(desired)
         kept["frameworkDetails"]["attributes"]["artifactId"] = live_id
         return kept

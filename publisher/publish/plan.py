@@ -15,7 +15,12 @@ from publisher.concurrency import side_by_side
 from publisher.config.model import Image, Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.files.hashing import file_sha512
-from publisher.marketplace.answers import Json
+from publisher.marketplace.answers import (
+    Json,
+    artifact_checksum,
+    artifact_remote_href,
+    version_artifact_id,
+)
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.compare import same_sha512, settled_patch
@@ -242,12 +247,12 @@ class Planner:
         if artifact.url:
             plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
             found = self._reusable(
-                live_versions, lambda a: _remote(a) == artifact.url, artifact.url
+                live_versions, lambda a: artifact_remote_href(a) == artifact.url, artifact.url
             )
         else:
             assert artifact.path is not None
             # Hash before uploading only if something could be reused; the upload hashes anyway.
-            comparable = any(_artifact_id(v) for v in live_versions) or (
+            comparable = any(version_artifact_id(v) for v in live_versions) or (
                 self.journal is not None and self.journal.has_artifacts()
             )
             sha = file_sha512(artifact.path) if self.client and comparable else None
@@ -263,7 +268,7 @@ class Planner:
                 if sha is None
                 else self._reusable(
                     live_versions,
-                    lambda a: same_sha512((a.get("fileInfo") or {}).get("checksum"), sha) is True,
+                    lambda a: same_sha512(artifact_checksum(a), sha) is True,
                     sha,
                 )
             )
@@ -290,7 +295,7 @@ class Planner:
             return None
         client = self.client
         for live in live_versions:
-            artifact_id = _artifact_id(live)
+            artifact_id = version_artifact_id(live)
             if artifact_id:
                 details = self.policy.read(
                     "read artifact", partial(client.get_artifact, str(artifact_id))
@@ -327,11 +332,3 @@ def _shown(path: Path, config: Path) -> str:
         return str(path.relative_to(config.resolve().parent))
     except ValueError:
         return str(path)
-
-
-def _artifact_id(version: Json) -> str | None:
-    return ((version.get("frameworkDetails") or {}).get("attributes") or {}).get("artifactId")
-
-
-def _remote(artifact: Json) -> str | None:
-    return ((artifact.get("_links") or {}).get("remote") or {}).get("href")

@@ -13,7 +13,12 @@ from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import error, warning
 from publisher.errors import VerificationError
 from publisher.marketplace import answers
-from publisher.marketplace.answers import conform
+from publisher.marketplace.answers import (
+    artifact_checksum,
+    artifact_self_href,
+    artifact_size,
+    conform,
+)
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.uploads import IMAGE_BY_CONTENT, Sent, artifact_content_type, send_file
 from publisher.outcome import Upload
@@ -181,8 +186,8 @@ class UploadSteps:
     def _transfer(self, artifact: ArtifactPlan) -> Sent:
         if artifact.url:
             response = self.ctx.client.fetch_artifact(artifact.url)
-            info = response.get("fileInfo") or {}
-            return Sent(response, str(info.get("checksum", "")), int(info.get("size") or 0))
+            checksum = artifact_checksum(response) or ""
+            return Sent(response, checksum, artifact_size(response))
         assert artifact.path is not None
         return send_file(
             self.ctx.client,
@@ -199,11 +204,11 @@ class UploadSteps:
     def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
         where = f"the answer to the artifact {'upload' if artifact.path else 'fetch'}"
         response = conform(sent.response, answers.ARTIFACT, where, required=("_links.self.href",))
-        href = str(((response.get("_links") or {}).get("self") or {}).get("href") or "")
+        href = artifact_self_href(response)
         artifact_id = href.rstrip("/").rsplit("/", 1)[-1]
         if not artifact_id:
             raise VerificationError("Marketplace's artifact answer has no _links.self.href")
-        checksum = (response.get("fileInfo") or {}).get("checksum")
+        checksum = artifact_checksum(response)
         same = same_sha512(checksum, sent.sha512) if artifact.path is not None else True
         if same is None:
             note = f"Marketplace reported no sha512 checksum for {artifact.source} ({checksum})"
