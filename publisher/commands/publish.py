@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from publisher import events as ev
 from publisher.commands.seams import Seams
 from publisher.commands.validate import ConfigOptions, load
-from publisher.concurrency import LIMIT, serialized
+from publisher.concurrency import serialized
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, PartialPublishError, PublisherError
@@ -118,7 +118,7 @@ class _Run:
     def _go(self) -> int:
         try:
             if self.client is not None:
-                self.client.warm_up(LIMIT + 1)  # the images side by side, the artifact beside them
+                self.client.warm_up()  # the connections its widest round needs (prewarm.py)
             self.emit(ev.StageStarted("plan"))
             self.plan = Planner(
                 self.release, self.client, self.policy, self.journal, self.options.choices

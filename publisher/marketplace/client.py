@@ -20,7 +20,6 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-from publisher.concurrency import LIMIT
 from publisher.marketplace import answers
 from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
@@ -32,7 +31,7 @@ from publisher.marketplace.errors import (
     api_error,
 )
 from publisher.marketplace.paging import cursor_pages
-from publisher.marketplace.prewarm import prewarm
+from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
 from publisher.marketplace.session import Timeouts, make_session
 from publisher.marketplace.transfer import Deadlines, Watchdog, read_body
 
@@ -65,9 +64,9 @@ class Marketplace:
         self.requests_made = 0
         self._counting = threading.Lock()
 
-    def warm_up(self, count: int = LIMIT) -> threading.Thread | None:
+    def warm_up(self, count: int = PUBLISH_CONNECTIONS) -> threading.Thread | None:
         """Open `count` connections in the background, beside the first requests (see
-        publisher.marketplace.prewarm); the thread is returned for tests to wait on."""
+        prewarm.py); the thread is returned for tests to wait on."""
         return prewarm(self.session, self._url("/"), count, self.timeouts.connect)
 
     def close(self) -> None:

@@ -36,6 +36,12 @@ from requests.utils import select_proxy
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.util.wait import wait_for_read
 
+from publisher.concurrency import LIMIT
+
+# How many a publish opens before its first request: its widest round is the images side by
+# side (at most LIMIT) with the artifact upload beside them.
+PUBLISH_CONNECTIONS = LIMIT + 1
+
 
 def prewarm(
     session: requests.Session, url: str, count: int, timeout: float
