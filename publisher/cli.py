@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from publisher import __version__
 from publisher import events as ev
@@ -21,6 +21,9 @@ from publisher.report.controls import visible_controls
 from publisher.report.jsonout import JsonReporter
 from publisher.report.workflow import neutralise
 from publisher.secrets import Redactor, secret_forms
+
+if TYPE_CHECKING:
+    from publisher.commands.run import WithReporter
 
 _EPILOG_WIDTH = 88  # the exit-code lines of --help wrap here
 
@@ -146,11 +149,7 @@ def _account_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _publish_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--api-url", help="API root (default: $MPAC_API_URL or Marketplace)")
-    parser.add_argument("--user", help="account email (default: $MPAC_USER)")
-    parser.add_argument(
-        "--token-stdin", action="store_true", help="read the API token from standard input"
-    )
+    _account_arguments(parser)
     parser.add_argument(
         "--sandbox",
         action="store_true",
@@ -236,10 +235,6 @@ def _to_stderr(text: str, redact: Redactor) -> None:
     sys.stderr.flush()
 
 
-Runner = Callable[[Callable[..., None]], int]
-WithReporter = Callable[[argparse.Namespace, Mapping[str, str], Redactor, Runner], int]
-
-
 def _dispatch(
     args: argparse.Namespace, env: Mapping[str, str], redact: Redactor, with_reporter: WithReporter
 ) -> int:
@@ -250,7 +245,7 @@ def _dispatch(
     if args.command == "validate":
         from publisher.commands.validate import ConfigOptions, validate
 
-        options = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
+        options = ConfigOptions.from_args(args)
         return with_reporter(args, env, redact, lambda emit: validate(options, env, emit))
     if args.command in ("publish", "plan"):
         from publisher.commands.run import run_publish

@@ -17,7 +17,7 @@ def run_after(args: argparse.Namespace, env: Mapping[str, str], with_reporter: W
 
 
 def _config(args: argparse.Namespace) -> ConfigOptions:
-    return ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
+    return ConfigOptions.from_args(args)
 
 
 def _command(args: argparse.Namespace) -> tuple[str, Command]:

@@ -23,9 +23,8 @@ from publisher.outcome import RunReport
 from publisher.publish.model import PlanChoices
 from publisher.secrets import Redactor, secret_forms
 
-WithReporter = Callable[
-    [argparse.Namespace, Mapping[str, str], Redactor, Callable[[Callable[..., None]], int]], int
-]
+Runner = Callable[[Callable[..., None]], int]  # runs a command with a reporter's emit
+WithReporter = Callable[[argparse.Namespace, Mapping[str, str], Redactor, Runner], int]
 
 
 def run_publish(
@@ -38,7 +37,7 @@ def run_publish(
     user = args.user or env.get("MPAC_USER")
     redact = redact or Redactor()
     redact.add(secret_forms(user, env.get("MPAC_TOKEN")))  # in place: the caller's copy too
-    config = ConfigOptions(args.config, args.workspace, args.allow_outside_workspace)
+    config = ConfigOptions.from_args(args)
     with _sandbox(args.sandbox) as rehearsal, _scratch(args.sandbox) as scratch:
         if scratch is not None:  # a rehearsal leaves no ledger or journal behind
             env = {**env, "MPAC_STATE_DIR": scratch}

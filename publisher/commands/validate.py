@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ class ConfigOptions:
     config: Path
     workspace: Path | None = None
     allow_outside_workspace: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ConfigOptions:
+        """The release.yml options every command that reads one takes (cli.py's arguments)."""
+        return cls(args.config, args.workspace, args.allow_outside_workspace)
 
 
 def load(options: ConfigOptions, env: Mapping[str, str], emit: ev.Emit) -> LoadResult:

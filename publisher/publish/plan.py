@@ -6,6 +6,7 @@ bodies with placeholders where Marketplace would assign ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -311,18 +312,25 @@ class Planner:
 
 
 def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
-    if live is None:
-        return DocumentPlan("create", desired=desired)
-    merged = merged_version(live, desired)
-    patch = tuple(settled_patch(comparable_version(live), merged))
-    return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
+    return _document_plan(live, desired, merged_version, comparable_version)
 
 
 def listing_plan(live: Json | None, desired: Json) -> DocumentPlan:
+    return _document_plan(live, desired, merged_listing, comparable_listing)
+
+
+def _document_plan(
+    live: Json | None,
+    desired: Json,
+    merged_with: Callable[[Json, Json], Json],
+    comparable: Callable[[Json], Json],
+) -> DocumentPlan:
+    """Create when nothing is live; else the live document with ours laid over it, and the
+    JSON Patch from live to that (empty: unchanged)."""
     if live is None:
         return DocumentPlan("create", desired=desired)
-    merged = merged_listing(live, desired)
-    patch = tuple(settled_patch(comparable_listing(live), merged))
+    merged = merged_with(live, desired)
+    patch = tuple(settled_patch(comparable(live), merged))
     return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
 
 
