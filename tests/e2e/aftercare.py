@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.cli import main
 from publisher.report.document import schema
-from tests.e2e.conftest import Publisher, Run
+from tests.support.publisher import Publisher, Run
 
 JIRA = "jira"  # the sandbox's Jira: parent software ids are product keys, as live
 

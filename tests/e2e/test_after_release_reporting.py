@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 
 from publisher.report.document import schema
 from tests.e2e.aftercare import JIRA, call, document
-from tests.e2e.conftest import Publisher
 from tests.e2e.test_yank import RULE
+from tests.support.publisher import Publisher
 
 SCHEMAS = ("apps", "status", "compat-check", "compat-bump", "yank")
 

@@ -9,7 +9,7 @@ import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
 from tests.e2e.aftercare import call, document
-from tests.e2e.conftest import Publisher, Release
+from tests.support.publisher import Publisher, Release
 
 SEED = {
     "accounts": [

@@ -8,7 +8,7 @@ import pytest
 
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import JIRA, call, document, writes
-from tests.e2e.conftest import Publisher, versions
+from tests.support.publisher import Publisher, versions
 
 NEWEST_JIRA = "10.7.0"  # the sandbox catalogue's newest Jira release
 

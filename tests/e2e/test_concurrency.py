@@ -11,8 +11,8 @@ import pytest
 from publisher.concurrency import LIMIT, side_by_side
 from publisher.marketplace.client import Marketplace
 from publisher.sandbox import Sandbox
-from tests.e2e.conftest import Publisher
 from tests.support.hostile import HostileServer, Rule, hostile_proxy
+from tests.support.publisher import Publisher
 
 
 def _asked(proxy: HostileServer, method: str, prefix: str) -> list[str]:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 
 from benchmarks.publish_memory import make_jar
 from publisher.sandbox import Fault, Sandbox
-from tests.e2e.conftest import Publisher, listings, versions
+from tests.support.publisher import Publisher, listings, versions
 
 BUILD = 2004000
 Recorded = Callable[[dict[str, Any]], bool]  # a test on what the client's journal holds
@@ -64,14 +62,6 @@ def _client_journal(publisher: Publisher) -> dict[str, Any]:
     return merged
 
 
-def _start(publisher: Publisher) -> subprocess.Popen[str]:
-    env = {**os.environ, **publisher.env, "MPAC_HTTP_TIMEOUT": "30"}
-    argv = [sys.executable, "-m", "publisher", "publish", str(publisher.release.path)]
-    return subprocess.Popen(
-        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-
-
 def _wait_for(what: str, ready: Callable[[], bool], process: subprocess.Popen[str] | None) -> None:
     for _ in range(BOUND):
         if ready() or (process is not None and process.poll() is not None):
@@ -105,7 +95,7 @@ def test_killed_at_a_step_boundary_the_next_run_finishes(publisher: Publisher, p
     sandbox = publisher.sandbox
     sandbox.clear_journal()
     sandbox.add_fault(Fault(method=method, path=path, action="delay", seconds=3.0, times=1))
-    process = _start(publisher)
+    process = publisher.spawn()
     # Killed once the client has journaled the step AND the next request is in flight.
     _wait_for(
         f"the journal to record {point}",
@@ -144,7 +134,7 @@ def test_killed_mid_upload_the_next_run_uploads_once_and_finishes(publisher: Pub
     sandbox.add_fault(
         Fault(method="POST", path="/rest/3/artifacts", action="delay", seconds=3.0, times=1)
     )
-    process = _start(publisher)
+    process = publisher.spawn()
     _wait_for("the artifact upload to start", lambda: _received(sandbox), process)
     _kill(process)
     _wait_for(

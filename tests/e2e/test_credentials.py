@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Publisher, Release, github_env
 from tests.support.fileserver import file_server
+from tests.support.publisher import Publisher, Release, github_env
 
 TOKENISH = "ATATT3xFfGF0swapped-token-value-0123456789"
 

@@ -4,11 +4,9 @@ bugs, and SIGINT/SIGTERM, which stop a publish cleanly (130/143) with a resumabl
 from __future__ import annotations
 
 import json
-import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from publisher.cli import main
 from publisher.exits import Signals, Terminated
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher
+from tests.support.publisher import Publisher
 
 IMAGES = 6  # distinct images in examples/release.yml
 
@@ -52,19 +50,6 @@ def test_an_unusable_api_root_is_exit_2_with_one_document(publisher: Publisher, 
     assert publisher.sandbox.journal() == []
 
 
-def _start(publisher: Publisher) -> subprocess.Popen[str]:
-    env = {**os.environ, **publisher.env, "MPAC_HTTP_TIMEOUT": "30"}
-    argv = [sys.executable, "-m", "publisher", "publish", "--json", str(publisher.release.path)]
-    return subprocess.Popen(
-        argv,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
 def _wait_for_line(process: subprocess.Popen[str], needle: str) -> list[str]:
     """Read stderr until a line holds `needle` (bounded: 30 s); a thread keeps reading after."""
     assert process.stderr is not None
@@ -88,7 +73,7 @@ def test_a_signal_stops_the_publish_with_one_document_and_a_resumable_journal(
     sandbox = publisher.sandbox
     # The artifact upload waits on the server: the signal finds the publisher mid-request.
     sandbox.add_fault(Fault(method="POST", path="/rest/3/artifacts", action="delay", seconds=3.0))
-    with _start(publisher) as process:
+    with publisher.spawn("--json", separate_stderr=True) as process:
         try:
             seen = _wait_for_line(
                 process, f"{IMAGES} listing images uploaded"

@@ -19,8 +19,8 @@ from publisher.errors import ExitCode
 from publisher.marketplace.connection import Connection, Credentials
 from publisher.sandbox import Sandbox
 from publisher.state.ledger import Limits
-from tests.e2e.conftest import SPACING, Release
 from tests.support.artifacts import JPEG, png_bytes
+from tests.support.publisher import SPACING, Release
 
 
 def run_publish(

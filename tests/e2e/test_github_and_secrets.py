@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher, Release, Run, github_env
+from tests.support.publisher import Publisher, Release, Run, github_env
 
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from publisher.sandbox import Fault, Sandbox, SandboxSettings
-from tests.e2e.conftest import SPACING, Publisher, Release, listings, versions
 from tests.support.artifacts import jar_bytes
 from tests.support.fileserver import file_server
+from tests.support.publisher import SPACING, Publisher, Release, listings, versions
 
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"

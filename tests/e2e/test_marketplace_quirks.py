@@ -8,7 +8,7 @@ import pytest
 from publisher.marketplace.errors import parse_entries
 from publisher.sandbox import Fault
 from publisher.sandbox.state import AppSoftware
-from tests.e2e.conftest import Publisher, Release
+from tests.support.publisher import Publisher, Release
 
 ARCHIVED_ID = "00000000-0000-4000-8000-00000000a4c1"
 

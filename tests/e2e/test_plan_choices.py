@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Publisher, Release, Run, listings, versions
+from tests.support.publisher import Publisher, Release, Run, listings, versions
 
 BUILD = 2004000
 _fresh = itertools.count()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher, Release, listings, versions
+from tests.support.publisher import Publisher, Release, listings, versions
 
 BUILD = 2004000
 

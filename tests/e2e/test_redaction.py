@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from publisher.sandbox import Fault, Sandbox, SandboxSettings
-from tests.e2e.conftest import SPACING, Publisher, Release, github_env
+from tests.support.publisher import SPACING, Publisher, Release, github_env
 
 HOSTILE_TOKEN = 'q"uo\\te%25-tok-3n,with:colon'
 EMAIL = "quoted@example.com"

@@ -4,8 +4,8 @@ succeed), and an artifact Marketplace reports as not Data Center compatible."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Publisher, versions
 from tests.support.artifacts import zip_of
+from tests.support.publisher import Publisher, versions
 
 NOT_DC = b"""<atlassian-plugin key="com.example.timesheets" name="T" plugins-version="2">
     <plugin-info><version>2.4.0</version></plugin-info>

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from publisher.publish.notes import notes_html
-from tests.e2e.conftest import Publisher, Release, versions
+from tests.support.publisher import Publisher, Release, versions
 
 
 class _Tags(HTMLParser):

@@ -16,7 +16,7 @@ import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
 from publisher.state.journal import Journal
-from tests.e2e.conftest import SPACING, Publisher, Release, listings, versions
+from tests.support.publisher import SPACING, Publisher, Release, listings, versions
 
 BUILD = 2004000
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from publisher.sandbox import Sandbox, SandboxSettings
 from tests.e2e.aftercare import call, document, writes
-from tests.e2e.conftest import Publisher, Release
 from tests.support.artifacts import jar_bytes
+from tests.support.publisher import Publisher, Release
 
 
 def test_status_of_a_published_release_matches(publisher: Publisher) -> None:

@@ -13,8 +13,8 @@ import requests
 from requests_toolbelt import MultipartEncoder
 
 from publisher.sandbox import Sandbox, SandboxSettings
-from tests.e2e.conftest import SPACING, Publisher, Release
 from tests.support.artifacts import jar_bytes
+from tests.support.publisher import SPACING, Publisher, Release
 
 BUILD = 2004000
 ARCHIVED_TWIN = {

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from publisher.sandbox import Fault
-from tests.e2e.conftest import Publisher, Release, github_env
+from tests.support.publisher import Publisher, Release, github_env
 
 OURS = ("::add-mask::", "::group::", "::endgroup::", "::error title=", "::error file=")
 OURS += ("::warning title=", "::warning file=")

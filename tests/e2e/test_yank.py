@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from publisher.marketplace.errors import ApiError
 from tests.e2e.aftercare import call, document, writes
-from tests.e2e.conftest import Publisher, listings
 from tests.support.artifacts import jar_bytes
+from tests.support.publisher import Publisher, listings
 
 RULE = (
     "Transitioning from PUBLIC to PRIVATE is not allowed when the version is the only public "

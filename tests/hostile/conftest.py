@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Sandbox
-from tests.e2e.conftest import Publisher, Release, publisher, release, sandbox
+from tests.e2e.conftest import publisher, release, sandbox
 from tests.support.hostile import HostileServer, hostile_proxy
+from tests.support.publisher import Publisher, Release
 
 __all__ = ["publisher", "release", "sandbox"]
 

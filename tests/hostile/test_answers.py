@@ -10,8 +10,8 @@ import pytest
 
 from publisher.marketplace.answers import conform, parse
 from publisher.marketplace.errors import UnexpectedAnswer
-from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import Answer, HostileServer, Rule
+from tests.support.publisher import Publisher, Release
 
 UNEXPECTED = "Marketplace answered something unexpected"
 VERSION = r"^/rest/3/app-software/[^/]+/versions/2004000$"

@@ -12,8 +12,8 @@ import pytest
 from publisher.errors import UsageError
 from publisher.marketplace.connection import DEFAULT_API_URL, api_root
 from publisher.publish.compare import same_sha512
-from tests.e2e.conftest import Publisher, Release
 from tests.support.hostile import HostileServer
+from tests.support.publisher import Publisher, Release
 
 ARTIFACTS = r"^/rest/3/artifacts$"
 

@@ -4,34 +4,24 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from publisher.sandbox import Sandbox
-from tests.e2e.conftest import Publisher, listings, versions
 from tests.support.hostile import Answer, HostileServer, Rule
+from tests.support.publisher import Publisher, listings, versions
 
 BUILD = 2004000
 VERSION = rf"^/rest/3/app-software/[^/]+/versions/{BUILD}$"
 TAKEN = json.dumps({"errors": [{"status": "400", "detail": "Build number already exists"}]})
 
 
-def _start(publisher: Publisher) -> subprocess.Popen[str]:
-    env = {**os.environ, **publisher.env, "MPAC_HTTP_TIMEOUT": "30"}
-    argv = [sys.executable, "-m", "publisher", "publish", str(publisher.release.path)]
-    return subprocess.Popen(
-        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-
-
 def _together(
     one: Publisher, two: Publisher
 ) -> tuple[subprocess.Popen[str], subprocess.Popen[str], list[str]]:
     """Both publishes started at once and waited for (bounded); their outputs."""
-    first, second = _start(one), _start(two)
+    first, second = one.spawn(), two.spawn()
     try:
         outs = [p.communicate(timeout=60)[0] for p in (first, second)]
     finally:

@@ -14,8 +14,8 @@ from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection, Credentials
 from publisher.marketplace.errors import DeadlineError
 from publisher.marketplace.transfer import MAX_ANSWER_BYTES, Deadlines
-from tests.e2e.conftest import Publisher, Run
 from tests.support.hostile import Answer, HostileServer, Rule, capture_server
+from tests.support.publisher import Publisher, Run
 
 BOUND = 60.0  # seconds a run may take before the test calls it stuck (never reached when fixed)
 PARENTS = r"^/rest/3/parent-software\?"

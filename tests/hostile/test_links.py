@@ -11,8 +11,8 @@ import requests
 from publisher.marketplace.errors import UnexpectedAnswer
 from publisher.marketplace.paging import cursor_pages, next_page
 from publisher.sandbox import Sandbox
-from tests.e2e.conftest import Publisher
 from tests.support.hostile import HostileServer, capture_server
+from tests.support.publisher import Publisher
 
 PARENTS = r"^/rest/3/parent-software(\?|$)"
 

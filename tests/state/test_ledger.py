@@ -119,7 +119,7 @@ def test_a_publish_after_a_clock_step_back_waits_at_most_the_spacing_and_says_so
     from publisher.publish.execute import Executor
     from publisher.publish.plan import Planner
     from publisher.state.journal import Journal
-    from tests.pipeline.test_spacing import EXAMPLES, FakeClock, UploadOnlyMarketplace
+    from tests.state.test_spacing import EXAMPLES, FakeClock, UploadOnlyMarketplace
 
     clock = FakeClock()
     client = UploadOnlyMarketplace(clock, duration=1.0)
@@ -152,7 +152,7 @@ def test_an_artifact_larger_than_the_whole_budget_is_a_clear_problem_not_a_crash
     from publisher.marketplace.retry import RetryPolicy
     from publisher.publish.plan import Planner
     from publisher.state.ledger import budget_problem
-    from tests.pipeline.test_spacing import EXAMPLES
+    from tests.state.test_spacing import EXAMPLES
 
     release = load_release(EXAMPLES / "release.yml", env={}).release
     assert release is not None
