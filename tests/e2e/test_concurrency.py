@@ -10,6 +10,7 @@ import pytest
 
 from publisher.concurrency import LIMIT, side_by_side
 from publisher.marketplace.client import Marketplace
+from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS
 from publisher.sandbox import Sandbox
 from tests.support.hostile import HostileServer, Rule, hostile_proxy
 from tests.support.publisher import Publisher
@@ -124,7 +125,9 @@ def test_a_publish_opens_its_connections_before_its_first_request_and_closes_the
     calls: list[tuple[str, int]] = []
     warm_up, close = Marketplace.warm_up, Marketplace.close
 
-    def recording_warm_up(self: Marketplace, count: int = LIMIT) -> threading.Thread | None:
+    def recording_warm_up(
+        self: Marketplace, count: int = PUBLISH_CONNECTIONS
+    ) -> threading.Thread | None:
         calls.append(("warm_up", self.requests_made))
         assert count == LIMIT + 1, "the images side by side and the artifact beside them"
         return warm_up(self, count)
