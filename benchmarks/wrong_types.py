@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from publisher.sandbox import Sandbox, SandboxSettings  # noqa: E402
-from tests.e2e.conftest import Publisher, Release  # noqa: E402
 from tests.support.hostile import Answer, Rule, hostile_proxy  # noqa: E402
+from tests.support.publisher import Publisher, Release  # noqa: E402
 
 UPDATE = ("summary: Faster timesheet export", "summary: Even faster export")
 Key = tuple[str | int, ...]
