@@ -2,13 +2,13 @@
 
     python scripts/relocate.py MAP.json [--git-mv]
 
-MAP.json holds {"modules": {"old.dotted": "new.dotted"},
-"names": {"old.module:Name": "new.module"}}.
-With --git-mv, each module of "modules" is moved with `git mv` first (names move by hand). Every
-`from publisher.x import a, b` in publisher/, tests/, benchmarks/ and scripts/ is then split by
-where each name now lives, `from publisher import m` forms follow their module (keeping the local
-name with `as` when the module was renamed), and dotted mentions in strings, docstrings and
-action.yml follow too. Run `ruff check --fix` and `ruff format` afterwards for the import order.
+MAP.json holds {"modules": {"old.dotted": "new.dotted"}, "names": {"old.module:Name":
+"new.module"}}. With --git-mv, each module of "modules" is moved with `git mv` first, into packages
+that must already exist (names move by hand). Every `from publisher.x import a, b` in publisher/,
+tests/, benchmarks/ and scripts/ is then split by where each name now lives, `from publisher import
+m` forms follow their module (keeping the local name with `as` when the module was renamed), and
+dotted mentions in strings, docstrings and action.yml follow too. Run `ruff check --fix` and `ruff
+format` afterwards for the import order.
 """
 
 from __future__ import annotations
@@ -33,14 +33,9 @@ def _path(module: str) -> Path:
 def _git_mv(modules: dict[str, str]) -> None:
     for old, new in modules.items():
         target = _path(new)
-        for parent in reversed(target.relative_to(ROOT).parents[:-1]):
-            package = ROOT / parent
-            if not package.exists():
-                package.mkdir()
-            init = package / "__init__.py"
-            if not init.exists():
-                init.write_text('"""TODO: the room\'s docstring."""\n')
-                subprocess.run(["git", "add", str(init)], cwd=ROOT, check=True)
+        package = target.parent / "__init__.py"
+        if not package.exists():  # a room is named and described by a person, not by this script
+            raise SystemExit(f"create {package.relative_to(ROOT)} with the room's docstring first")
         subprocess.run(["git", "mv", str(_path(old)), str(target)], cwd=ROOT, check=True)
 
 

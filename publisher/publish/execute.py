@@ -39,9 +39,17 @@ class Executor:
         self.result = Execution(artifact_sha512=plan.artifact.sha512)
         self.events = StepEvents(emit)
         self.ctx = StepContext(
-            plan, client, policy, ledger, journal, self.events, self.result, clock, sleep,
-            replace_artifact,
-        )  # fmt: skip
+            plan=plan,
+            client=client,
+            policy=policy,
+            ledger=ledger,
+            journal=journal,
+            events=self.events,
+            result=self.result,
+            clock=clock,
+            sleep=sleep,
+            replace_artifact=replace_artifact,
+        )
         self.uploads = UploadSteps(self.ctx)
         self.documents = DocumentSteps(self.ctx, images=self.uploads)
 
