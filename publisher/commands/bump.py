@@ -12,10 +12,11 @@ from typing import Any
 import jsonpatch
 
 from publisher import events as ev
+from publisher.commands.bump_config import MaxEdits, plan_max_edits, write_max_edits
 from publisher.commands.compat import Lag, Reading, read_lags
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
-from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
+from publisher.config.edit import ScalarEdit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import VERSION_SERVER_FIELDS, put_revised, with_server_fields
@@ -36,12 +37,15 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
     targets = _targets(reading, options.to)
-    edits = _planned_edits(options, reading, targets)
+    planned = MaxEdits(str(options.config.config))  # release.yml edits: before any PUT
+    if options.write_config:
+        planned = plan_max_edits(options.config, reading, targets, session, options.dry_run)
+    edits = list(planned.edits)
     hostings = [
         _bump_hosting(lag_hosting, live, targets, reading, options, session)
         for lag_hosting, live in reading.lives.items()
     ]
-    _write_edits(options, reading, edits, session)
+    write_max_edits(planned, options.dry_run, _raised(hostings, targets, reading), session)
     changed = any(h["action"] != "unchanged" for h in hostings)
     result = "unchanged" if not changed else ("planned" if options.dry_run else "raised")
     return CommandReport(
@@ -148,37 +152,17 @@ def _names(reading: Reading, lag: Lag) -> set[str]:
     return {lag.product.lower(), lag.parent_id.lower(), written.lower()}
 
 
-def _planned_edits(
-    options: BumpOptions, reading: Reading, targets: list[tuple[Lag, Json]]
-) -> list[ScalarEdit]:
-    """release.yml's `max:` edits, planned before any write so a refusal leaves all as it was."""
-    if not options.write_config or not targets:
-        return []
-    release = reading.release
-    highest: dict[int, Json] = {}
-    for lag, t in targets:
-        if lag.key_index not in highest or t["buildNumber"] > highest[lag.key_index]["buildNumber"]:
-            highest[lag.key_index] = t
-    text = release.config_path.read_text("utf-8")
-    edits = []
-    for index, t in sorted(highest.items()):
-        written = release.compatibility[index].max
-        value = t["buildNumber"] if isinstance(written, int) else str(t["versionNumber"])
-        edit = plan_edit(text, ("compatibility", index, "max"), value, str(options.config.config))
-        if edit is not None:
-            edits.append(edit)
-    return edits
-
-
-def _write_edits(
-    options: BumpOptions, reading: Reading, edits: list[ScalarEdit], session: Session
-) -> None:
-    verb = "would change" if options.dry_run else "changed"
-    for edit in edits:
-        if not options.dry_run:
-            apply_edit(reading.release.config_path, edit)
-        shown = f"{edit.before.strip()} -> {edit.after.strip()}"
-        session.emit(ev.Info(f"{options.config.config}:{edit.line}: {verb} {shown}"))
+def _raised(
+    hostings: list[dict[str, Any]], targets: list[tuple[Lag, Json]], reading: Reading
+) -> list[str]:
+    """What this run made live, in words ("datacenter 2.4.0: Jira max 10.8.0")."""
+    done = {h["hosting"] for h in hostings if h["action"] == "raised"}
+    version = reading.release.version
+    return [
+        f"{lag.hosting} {version}: {lag.product} max {t['versionNumber']}"
+        for lag, t in targets
+        if lag.hosting in done
+    ]
 
 
 def _target_json(lag: Lag, target: Json) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class Session:
     policy: RetryPolicy
     env: Mapping[str, str]
     emit: ev.Emit
+    secrets: tuple[str, ...] = ()  # every form of the credentials: never written into a file
 
 
 Command = Callable[[Session], CommandReport]
@@ -59,7 +60,7 @@ def run_command(
         client = Marketplace(connection, timeouts=seams.timeouts)
         policy = RetryPolicy(attempts=seams.retry_attempts, initial=seams.retry_initial, emit=emit)
         try:
-            report = command(Session(client, policy, env, emit))
+            report = command(Session(client, policy, env, emit, redact.secrets))
         except PublisherError as exc:
             for d in exc.diagnostics:
                 emit(ev.Problem(d))

@@ -83,7 +83,7 @@ def load_release(
     unresolved = {d.key for d in problems}  # already reported: no second error for the same value
     found += [d for d in schema.validate(data, doc) if d.key not in unresolved]
     base = config.resolve().parent
-    checker = Checker(doc, base, _workspace(base, workspace, env), allow_outside_workspace)
+    checker = Checker(doc, base, workspace_root(base, workspace, env), allow_outside_workspace)
     run_checks(checker, data)
     found += checker.found
     found.sort(key=lambda d: (d.location.line, d.location.column) if d.location else (0, 0))
@@ -120,7 +120,7 @@ def _read(config: Path, shown: str) -> tuple[str, Diagnostic | None]:
         return "", error("the file is not UTF-8 text", Location(shown, line, 1))
 
 
-def _workspace(base: Path, given: Path | None, env: Mapping[str, str]) -> Path:
+def workspace_root(base: Path, given: Path | None, env: Mapping[str, str]) -> Path:
     """--workspace, else $GITHUB_WORKSPACE if it holds release.yml, else the git root, else base."""
     if given is not None:
         return Path(os.path.realpath(given))

@@ -8,6 +8,8 @@ crash (exit 1) and never blamed on release.yml.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from publisher.marketplace.errors import UnexpectedAnswer
@@ -84,7 +86,22 @@ def items(value: Any, what: str, where: str) -> list[Json]:
     return found
 
 
-Shape = dict[str, type]  # "a.b": the type of doc["a"]["b"] when present; "a[]": each entry of a
+@dataclass(frozen=True)
+class Text:
+    """A string field that must also read as `what` (the pattern, matched whole): a value the
+    publisher writes into a file has to be checked for more than its type."""
+
+    pattern: re.Pattern[str]
+    what: str
+
+
+# A product version as release.yml's schema accepts one ("10.8.0"); nothing a YAML or shell
+# reader could take for more than one word (issue #20: it is written into release.yml).
+PRODUCT_VERSION_NUMBER = Text(re.compile(r"[0-9]+(?:\.[0-9A-Za-z-]+)*"), "a version such as 10.8.0")
+MAX_TEXT = 100  # longer than any product version; a longer one is not shown whole
+
+# "a.b": the type of doc["a"]["b"] when present; "a[]": each entry of a
+Shape = dict[str, type | Text]
 
 # The fields of each answer the publisher reads, with their types (spec: docs/api).
 VERSION: Shape = {
@@ -128,7 +145,12 @@ ARTIFACT: Shape = {
 IMAGE: Shape = {"id": str}
 APP_SOFTWARE: Shape = {"appSoftwareId": str, "hosting": str}
 PARENT: Shape = {"id": str, "name": str}
-PARENT_VERSION: Shape = {"buildNumber": int, "versionNumber": str}
+PARENT_VERSION: Shape = {
+    "buildNumber": int,
+    "versionNumber": PRODUCT_VERSION_NUMBER,
+    "hosting": list,
+    "hosting[]": str,
+}
 DEVELOPER_ID: Shape = {"developerId": str}
 DEVELOPER_SPACE: Shape = {"id": str, "name": str, "status": str}
 
@@ -141,10 +163,32 @@ def conform(value: Any, shape: Shape, where: str, *, required: tuple[str, ...] =
         if dotted.endswith("[]"):
             entries = field(doc, dotted[:-2], list, where) or []
             for index, entry in enumerate(entries):
-                expect(entry, kind, f"{dotted[:-2]}[{index}]", where)
+                _check(entry, kind, f"{dotted[:-2]}[{index}]", where)
+        elif isinstance(kind, Text):
+            found = field(doc, dotted, str, where)
+            if found is not None:
+                _check(found, kind, dotted, where)
+            elif dotted in required:
+                raise UnexpectedAnswer(f"{dotted} is missing", where)
         elif field(doc, dotted, kind, where) is None and dotted in required:
             raise UnexpectedAnswer(f"{dotted} is missing", where)
     return doc
+
+
+def _check(value: Any, kind: type | Text, what: str, where: str) -> None:
+    if not isinstance(kind, Text):
+        expect(value, kind, what, where)
+        return
+    text = expect(value, str, what, where)
+    if len(text) > MAX_TEXT or kind.pattern.fullmatch(text) is None:
+        shown = repr(text) if len(text) <= MAX_TEXT else f"{len(text)} characters long"
+        raise UnexpectedAnswer(f"{what} is {shown}, expected {kind.what}", where)
+
+
+def product_version(value: Any, where: str) -> Json:
+    """One entry of a page of host product versions: an integer buildNumber and a versionNumber
+    that reads as a version (both are used, and the number may be written into release.yml)."""
+    return conform(value, PARENT_VERSION, where, required=("buildNumber", "versionNumber"))
 
 
 # The nested fields the publisher reads from conformed answers, one spelling each; a missing

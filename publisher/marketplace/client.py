@@ -137,8 +137,11 @@ class Marketplace:
         yield from self.pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
 
     def parent_versions(self, parent_id: str) -> Iterator[Json]:
-        """The host product's versions, newest first as Marketplace serves them."""
-        yield from self.pages(f"/parent-software/{_seg(parent_id)}/versions", "versions")
+        """The host product's versions, newest first as Marketplace serves them; every entry
+        shape-checked (answers.product_version), counted across pages in the error."""
+        path = f"/parent-software/{_seg(parent_id)}/versions"
+        for index, entry in enumerate(self.pages(path, "versions")):
+            yield answers.product_version(entry, f"GET /rest/3{path}: versions[{index}]")
 
     def listings(self, app_software_id: str, state: str | None = None) -> Iterator[Json]:
         params = {"state": state} if state else {}
