@@ -59,8 +59,8 @@ def plan_max_edits(
     text = read_source(target).text
     edits = []
     for index, value in sorted(wanted.items()):
-        _no_credential(value, session.secrets)
         key = ("compatibility", index, "max")
+        _no_credential(value, session.secrets, f"compatibility[{index}].max")
         edit = plan_edit(text, key, value, file, session.secrets)
         if edit is not None:
             edits.append(edit)
@@ -125,11 +125,12 @@ def _workspace(options: ConfigOptions, session: Session) -> Path | None:
     return workspace_root(base, options.workspace, session.env)
 
 
-def _no_credential(value: str | int, secrets: tuple[str, ...]) -> None:
+def _no_credential(value: str | int, secrets: tuple[str, ...], name: str) -> None:
     """A product version that contains a credential was echoed back: it is never written."""
     if any(s in str(value) for s in secrets):
         raise UnexpectedAnswer(
-            "a product version number contains a credential", "GET /rest/3/parent-software"
+            f"the product version to write as {name} contains a credential",
+            "GET /rest/3/parent-software/{id}/versions",
         )
 
 

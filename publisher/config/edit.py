@@ -111,7 +111,7 @@ def edited_file(path: Path, workspace: Path | None) -> Path:
         )
     if workspace is not None and not real.is_relative_to(workspace):
         raise ConfigError(
-            f"{path} is a symlink to {real}, outside the workspace {workspace}; nothing was sent",
+            f"{path} resolves to {real}, outside the workspace {workspace}; nothing was sent",
             advice="edit max: by hand, or pass --allow-outside-workspace to edit the target",
         )
     return real

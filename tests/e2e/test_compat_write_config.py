@@ -198,6 +198,20 @@ def test_a_symlink_to_a_release_yml_outside_the_workspace_is_refused_before_the_
     assert link.is_symlink() and outside.path.read_bytes() == before
 
 
+def test_allow_outside_workspace_edits_the_symlinks_target_outside_it(
+    current: Publisher, tmp_path: Path
+) -> None:
+    outside = Release(tmp_path / "elsewhere")
+    outside.edit("max: 10.3.0", f"max: {NEWEST_JIRA}")
+    link = current.release.path
+    link.unlink()
+    link.symlink_to(outside.path)
+    current.sandbox.add_parent_version(JIRA, 1008000, "10.8.0", ["datacenter"])
+    run, _ = bump(current, "--allow-outside-workspace")
+    assert run.code == 0, run.text
+    assert link.is_symlink() and "    max: 10.8.0\n" in outside.path.read_text()
+
+
 @contextlib.contextmanager
 def immutable(directory: Path) -> Iterator[None]:
     """No file can be created in or removed from `directory`, even by root (chattr +i)."""
