@@ -17,7 +17,7 @@ from publisher import events as ev
 from publisher.commands.live import AppSoftware, app_software
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
-from publisher.errors import ExitCode, RejectedError
+from publisher.errors import ExitCode, RejectedError, UsageError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import LISTING_SERVER_FIELDS, put_revised, with_server_fields
 from publisher.outcome import CommandReport
@@ -41,6 +41,11 @@ class YankOptions:
 def yank(options: YankOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     build = options.build or release.build
+    if options.replacement == build:  # Marketplace would find it public and let it be hidden
+        raise UsageError(
+            f"--replacement {build} is the build being hidden: a version cannot replace itself",
+            advice="name the newer public build that takes its place, or leave --replacement out",
+        )
     session.emit(ev.StageStarted("read"))
     checked = []  # every hosting is checked before any is changed: no half-done yank
     for entry in app_software(session.client, session.policy, release.app):

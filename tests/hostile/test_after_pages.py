@@ -24,7 +24,9 @@ def test_an_object_app_key_is_an_unexpected_answer_not_a_repr(
     via_proxy: Publisher, proxy: HostileServer
 ) -> None:
     _, vendor_id = via_proxy.sandbox.developer_ids()
-    proxy.rewrite_json("GET", APPS, lambda p: {**p, "items": _typed(p["items"], "appKey", {"k": 1})})
+    proxy.rewrite_json(
+        "GET", APPS, lambda p: {**p, "items": _typed(p["items"], "appKey", {"k": 1})}
+    )
     run = call(via_proxy, "apps", "--json", MPAC_VENDOR_ID=str(vendor_id))
     found = document(run, "apps")
     assert run.code == 8, run.text
@@ -40,7 +42,9 @@ def test_a_string_build_number_does_not_fool_the_only_public_check(
     check took for another build, so the dry run offered to hide the only public version."""
     assert via_proxy("publish").code == 0
     proxy.rewrite_json(
-        "GET", LISTINGS, lambda p: {**p, "versions": _typed(p["versions"], "buildNumber", "2004000")}
+        "GET",
+        LISTINGS,
+        lambda p: {**p, "versions": _typed(p["versions"], "buildNumber", "2004000")},
     )
     run = call(via_proxy, "yank", str(via_proxy.release.path), "--json")
     found = document(run, "yank")
