@@ -12,7 +12,7 @@ from typing import Any
 import jsonpatch
 
 from publisher import events as ev
-from publisher.commands.compat import Lag, Reading, read_lags
+from publisher.commands.compat import Lag, Reading, gap_warnings, read_lags
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
@@ -35,6 +35,9 @@ class BumpOptions:
 def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
+    warnings = gap_warnings(reading)  # a product without a range has no max to raise
+    for w in warnings:
+        session.emit(ev.Problem(w))
     targets = _targets(reading, options.to)
     edits = _planned_edits(options, reading, targets)
     hostings = [
@@ -61,6 +64,7 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         outputs_={"max": ", ".join(f"{lag.product} {t['versionNumber']}" for lag, t in targets)},
         dry_run=options.dry_run,
         requests=session.client.requests_made,
+        diagnostics=warnings,
     )
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import jsonpatch
 
 from publisher import events as ev
-from publisher.commands.live import AppSoftware, app_software
+from publisher.commands.after import release_hostings
+from publisher.commands.live import AppSoftware
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.errors import ExitCode, RejectedError, UsageError
@@ -48,12 +49,7 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
         )
     session.emit(ev.StageStarted("read"))
     checked = []  # every hosting is checked before any is changed: no half-done yank
-    for entry in app_software(session.client, session.policy, release.app):
-        if entry.hosting not in release.hostings:
-            continue
-        if entry.archived:
-            session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
-            continue
+    for entry in release_hostings(session, release.app, release).live:
         checked.append((entry, _check(entry, build, options, session)))
     session.emit(ev.StageFinished("read"))
     hostings = [_hide(entry, build, listing, options, session) for entry, listing in checked]
