@@ -15,6 +15,7 @@ import jsonpatch
 
 from publisher import events as ev
 from publisher.commands.after import release_hostings
+from publisher.commands.hosting_steps import HostingStep, Steps, ended, step_through
 from publisher.commands.live import AppSoftware
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
@@ -52,13 +53,20 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
     for entry in release_hostings(session, release.app, release).live:
         checked.append((entry, _check(entry, build, options, session)))
     session.emit(ev.StageFinished("read"))
-    hostings = [_hide(entry, build, listing, options, session) for entry, listing in checked]
-    return _report(release.app, build, options, hostings, session)
+    steps = step_through(
+        checked,
+        lambda pair: pair[0].hosting,
+        lambda pair: _hide(pair[0], build, pair[1], options, session),
+        session.policy,
+        lambda pair: {"state": pair[1].get("state"), "patch": []},
+    )
+    return ended(_report(release.app, build, options, steps, session), steps)
 
 
 def _report(
-    app: str, build: int, options: YankOptions, hostings: list[dict[str, Any]], session: Session
+    app: str, build: int, options: YankOptions, steps: Steps, session: Session
 ) -> CommandReport:
+    hostings = [s.to_json() for s in steps.done]
     actions = {h["action"] for h in hostings}
     result = (
         "hidden"
@@ -102,7 +110,7 @@ def _check(entry: AppSoftware, build: int, options: YankOptions, session: Sessio
 
 def _hide(
     entry: AppSoftware, build: int, listing: Json, options: YankOptions, session: Session
-) -> dict[str, Any]:
+) -> HostingStep:
     title = _title(entry, build)
     if listing.get("state") != "PUBLIC":
         session.emit(ev.Info(f"{title} is already {listing.get('state')}: nothing to do"))
@@ -118,15 +126,17 @@ def _hide(
     put = partial(session.client.update_listing, entry.id, build)
     sent = put_revised(session.policy, session.emit, title, read, _private, put, live=listing)
     session.emit(ev.Info(f"{title}: now PRIVATE" if sent else f"{title}: already PRIVATE"))
-    return _row(entry, "PRIVATE", "hidden" if sent else "already-private", patch)
+    return _row(entry, "PRIVATE", "hidden" if sent else "already-private", patch, bool(sent))
 
 
 def _title(entry: AppSoftware, build: int) -> str:
     return f"{entry.hosting} listing of build {build}"
 
 
-def _row(entry: AppSoftware, state: Any, action: str, patch: list[Any]) -> dict[str, Any]:
-    return {"hosting": entry.hosting, "state": state, "action": action, "patch": patch}
+def _row(
+    entry: AppSoftware, state: Any, action: str, patch: list[Any], written: bool = False
+) -> HostingStep:
+    return HostingStep(entry.hosting, action, written, {"state": state, "patch": patch})
 
 
 def _check_not_only_public(entry: AppSoftware, build: int, title: str, session: Session) -> None:
