@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,10 +118,10 @@ def test_a_bump_failing_on_the_second_hosting_is_partial_and_names_the_first(
     assert highs == {"datacenter": 1008000, "server": 1003000}
 
 
-def _spawn_yank(publisher: Publisher, api_url: str) -> subprocess.Popen[str]:
+def _spawn(publisher: Publisher, api_url: str, *args: str) -> subprocess.Popen[str]:
+    """`mpac-publisher ARGS release.yml --json` as a child process, SIGINT at its default."""
     env = {**os.environ, **publisher.env, "MPAC_API_URL": api_url, "MPAC_HTTP_TIMEOUT": "30"}
-    argv = [sys.executable, "-m", "publisher", "yank", str(publisher.release.path)]
-    argv += ["--build", "2004000", "--execute", "--json"]
+    argv = [sys.executable, "-m", "publisher", *args, str(publisher.release.path), "--json"]
     return subprocess.Popen(
         argv,
         env=env,
@@ -141,20 +142,42 @@ def test_a_signal_during_the_second_hosting_keeps_the_first_in_the_document(
     with hostile_proxy(publisher.sandbox.url) as proxy:
         held = proxy.add(Rule("PUT", rf"^/rest/3/app-software/{server}/versions/2004000/listing$"))
         held.hold = release
-        with _spawn_yank(publisher, proxy.url) as process:
-            try:
-                deadline = time.monotonic() + 30
-                while held.used == 0 and process.poll() is None and time.monotonic() < deadline:
-                    time.sleep(0.02)  # bounded: waits on the proxy's record of the held PUT
-                assert held.used == 1, "the server PUT never reached the proxy"
-                process.send_signal(signum)
-                assert process.wait(timeout=30) == code
-            finally:
-                release.set()
-                if process.poll() is None:
-                    process.kill()
-            assert process.stdout is not None
-            found = document(Run(code, process.stdout.read(), ""), "yank")
+        yank = ("yank", "--build", "2004000", "--execute")
+        found = _interrupted(_spawn(publisher, proxy.url, *yank), held, release, signum, "yank")
     assert found["exit_code"] == code and found["result"] == "interrupted"
     assert _by_hosting(found) == {"datacenter": "hidden", "server": "interrupted"}
     assert "after datacenter: hidden" in found["error"]
+
+
+def test_a_signal_before_any_write_is_the_commands_own_interrupted_document(
+    publisher: Publisher,
+) -> None:
+    assert publisher("publish").code == 0
+    release = threading.Event()
+    with hostile_proxy(publisher.sandbox.url) as proxy:
+        held = proxy.add(Rule("GET", r"^/rest/3/app-software/app-key/"))
+        held.hold = release
+        process = _spawn(publisher, proxy.url, "status")
+        found = _interrupted(process, held, release, signal.SIGINT, "status")
+    assert found["exit_code"] == 130 and found["result"] == "interrupted"
+    assert found["command"] == "status" and "SIGINT" in found["error"]
+
+
+def _interrupted(
+    process: subprocess.Popen[str], held: Rule, release: threading.Event, signum: int, name: str
+) -> dict[str, Any]:
+    """Signal the child once the proxy holds its request; its --json document, schema-checked."""
+    with process:
+        try:
+            deadline = time.monotonic() + 30
+            while held.used == 0 and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)  # bounded: waits on the proxy's record of the held request
+            assert held.used == 1, "the request never reached the proxy"
+            process.send_signal(signum)
+            code = process.wait(timeout=30)
+        finally:
+            release.set()
+            if process.poll() is None:
+                process.kill()
+        assert process.stdout is not None
+        return document(Run(code, process.stdout.read(), ""), name)
