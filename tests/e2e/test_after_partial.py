@@ -73,6 +73,24 @@ def test_a_yank_failing_on_the_second_hosting_is_partial_and_names_the_first(
     }
 
 
+def test_a_write_whose_outcome_stayed_unknown_counts_as_done(publisher: Publisher) -> None:
+    """server's PUT is answered by a dropped connection, and its re-read fails: that hosting's
+    step is `unknown`, and only that write stands: still partial (exit 7), as publish counts it."""
+    _superseded_on_both(publisher)
+    listing = f"/rest/3/app-software/{_app_id(publisher, 'server')}/versions/2004000/listing"
+    publisher.sandbox.add_fault(
+        Fault(method="PUT", path=listing, action="drop_response", times=None)
+    )
+    publisher.sandbox.add_fault(Fault(method="GET", path=listing, status=503, skip=1, times=None))
+    run = call(
+        publisher, "yank", str(publisher.release.path), "--build", "2004000", "--execute", "--json"
+    )
+    found = document(run, "yank")
+    assert run.code == 7, run.text
+    assert _by_hosting(found) == {"datacenter": "hidden", "server": "unknown"}
+    assert found["error"].startswith("datacenter: hidden; server: unknown; then ")
+
+
 def test_the_partial_yank_says_it_in_the_text_and_the_job_summary(
     publisher: Publisher, tmp_path: Path
 ) -> None:
