@@ -77,20 +77,22 @@ def ended(report: CommandReport, steps: Steps) -> CommandReport:
     if exc is None:
         return report
     before = "; ".join(f"{s.hosting}: {s.action}" for s in steps.written)
+    skipped = [s.hosting for s in steps.done if s.action == "not-reached"]
+    after = f" (not reached: {', '.join(skipped)})" if skipped else ""
     if isinstance(exc, KeyboardInterrupt):
         stopped = StoppedError(exc)
         message = stopped.message + (f" after {before}" if before else ", before any write")
-        return _stopped(report, "interrupted", stopped, message)
+        return _stopped(report, "interrupted", stopped, message + after)
     if steps.written:
         return _stopped(
             report,
             "partial",
             exc,
-            f"{before}; then {exc.message}",
+            f"{before}; then {exc.message}{after}",
             code=ExitCode.PARTIAL,
             advice="re-run the same command to finish: a hosting already done is left as it is",
         )
-    return _stopped(report, "failed", exc, exc.message)
+    return _stopped(report, "failed", exc, exc.message + after)
 
 
 def _stopped(

@@ -73,6 +73,23 @@ def test_a_yank_failing_on_the_second_hosting_is_partial_and_names_the_first(
     }
 
 
+def test_a_failure_on_the_first_hosting_is_no_partial_and_names_the_hosting_not_reached(
+    publisher: Publisher,
+) -> None:
+    _superseded_on_both(publisher)
+    listing = f"/rest/3/app-software/{_app_id(publisher, 'datacenter')}/versions/2004000/listing"
+    publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
+    run = call(
+        publisher, "yank", str(publisher.release.path), "--build", "2004000", "--execute", "--json"
+    )
+    found = document(run, "yank")
+    assert run.code == 8, run.text  # nothing was written: Marketplace unavailable, as before
+    assert found["result"] == "failed"
+    assert _by_hosting(found) == {"datacenter": "failed", "server": "not-reached"}
+    assert found["error"].endswith("(not reached: server)")
+    assert listings(publisher.sandbox.state(), "server")[2004000]["state"] == "PUBLIC"
+
+
 def test_a_write_whose_outcome_stayed_unknown_counts_as_done(publisher: Publisher) -> None:
     """server's PUT is answered by a dropped connection, and its re-read fails: that hosting's
     step is `unknown`, and only that write stands: still partial (exit 7), as publish counts it."""
