@@ -3,7 +3,9 @@ turning its listing PUBLIC -> PRIVATE (PUT with its revision). A dry run unless 
 
 Marketplace refuses the change when the version is the app's only public version, so that is
 checked first and refused in the rule's own words; the replacement, when named, must already be
-public. Already private is a notice, not an error. `approvalStatus` is sent back unchanged."""
+public. Already private is a notice, not an error. `approvalStatus` is sent back unchanged.
+Every hosting is checked before any is changed; a write that then fails on a later hosting is
+reported per hosting (hosting_steps.py), exit 7."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
             advice="name the newer public build that takes its place, or leave --replacement out",
         )
     session.emit(ev.StageStarted("read"))
-    checked = []  # every hosting is checked before any is changed: no half-done yank
+    checked = []  # every hosting is checked before any is changed
     for entry in release_hostings(session, release.app, release).live:
         checked.append((entry, _check(entry, build, options, session)))
     session.emit(ev.StageFinished("read"))
