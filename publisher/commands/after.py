@@ -1,14 +1,21 @@
-"""Parsed arguments -> the commands that follow a release: apps, status, compat, yank."""
+"""Parsed arguments -> the commands that follow a release (apps, status, compat, yank), and what
+they share: which live app software release.yml's hostings name (`release_hostings`)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from publisher import events as ev
+from publisher.commands.live import AppSoftware, app_software
 from publisher.commands.run import WithReporter
-from publisher.commands.session import Command, run_command
+from publisher.commands.session import Command, Session, run_command
 from publisher.commands.validate import ConfigOptions
+from publisher.config.model import Release
+from publisher.diagnostics import error
+from publisher.errors import RejectedError
 
 
 def run_after(args: argparse.Namespace, env: Mapping[str, str], with_reporter: WithReporter) -> int:
@@ -54,3 +61,55 @@ def _command(args: argparse.Namespace) -> tuple[str, Command]:
 def _is_file(target: Path) -> bool:
     """release.yml when it names a file (or looks like one); an app key otherwise."""
     return target.exists() or target.suffix in (".yml", ".yaml") or "/" in str(target)
+
+
+@dataclass(frozen=True)
+class Hostings:
+    """The app software of the hostings asked for, as Marketplace lists it; `live` is acted on."""
+
+    matching: tuple[AppSoftware, ...]
+
+    @property
+    def live(self) -> tuple[AppSoftware, ...]:
+        return tuple(e for e in self.matching if not e.archived)
+
+
+def release_hostings(session: Session, app_key: str, release: Release | None) -> Hostings:
+    """The app software of release.yml's hostings (every hosting without one), archived ones
+    said so. None at all, or none live for release.yml, is refused (exit 6): a command that
+    found nothing to look at must not report "current" or "nothing to do"."""
+    found = app_software(session.client, session.policy, app_key)
+    if not found:
+        raise RejectedError(
+            f"Marketplace has no app software for {app_key}",
+            advice="check the app key (release.yml's `app`), and that MPAC_USER's account owns it",
+        )
+    wanted = release.hostings if release else None
+    matching = Hostings(tuple(e for e in found if wanted is None or e.hosting in wanted))
+    for entry in matching.matching:
+        if entry.archived:
+            session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
+    if release is None:
+        return matching
+    listed = {e.hosting for e in found}
+    for hosting in release.hostings:
+        if hosting not in listed:
+            session.emit(ev.Info(f"{hosting}: Marketplace has no app software for it, skipped"))
+    if not matching.live:
+        raise _none_live(release, found)
+    return matching
+
+
+def _none_live(release: Release, found: list[AppSoftware]) -> RejectedError:
+    shown = ", ".join(f"{e.hosting}{' (archived)' if e.archived else ''}" for e in found)
+    message = (
+        f"{release.app}: no live app software for release.yml's hosting "
+        f"{', '.join(release.hostings)}; Marketplace lists {shown}"
+    )
+    where = error(message, release.locate(("hosting",)), "hosting")
+    return RejectedError(
+        message,
+        advice="set `hosting:` to a hosting Marketplace lists live (an archived app software "
+        "takes no changes)",
+        diagnostics=(where,),
+    )

@@ -13,7 +13,8 @@ import jsonpatch
 
 from publisher import events as ev
 from publisher.commands.bump_config import MaxEdits, plan_max_edits, write_max_edits
-from publisher.commands.compat import Lag, Reading, read_lags
+from publisher.commands.compat import Lag, Reading, gap_warnings, read_lags
+from publisher.commands.hosting_steps import HostingStep, ended, step_through
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.edit import ScalarEdit
@@ -36,19 +37,28 @@ class BumpOptions:
 def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
+    warnings = gap_warnings(reading)  # a product without a range has no max to raise
+    for w in warnings:
+        session.emit(ev.Problem(w))
     targets = _targets(reading, options.to)
     planned = MaxEdits(str(options.config.config))  # release.yml edits: before any PUT
     if options.write_config:
         planned = plan_max_edits(options.config, reading, targets, session, options.dry_run)
+    steps = step_through(
+        list(reading.lives.items()),
+        lambda pair: pair[0],
+        lambda pair: _bump_hosting(pair[0], pair[1], targets, reading, options, session),
+        session.policy,
+        lambda pair: {"patch": []},
+    )
+    hostings = [s.to_json() for s in steps.done]
+    if steps.stopped is not None:  # release.yml follows Marketplace only once every hosting did
+        planned = MaxEdits(planned.file)
     edits = list(planned.edits)
-    hostings = [
-        _bump_hosting(lag_hosting, live, targets, reading, options, session)
-        for lag_hosting, live in reading.lives.items()
-    ]
     write_max_edits(planned, options.dry_run, _raised(hostings, targets, reading), session)
     changed = any(h["action"] != "unchanged" for h in hostings)
     result = "unchanged" if not changed else ("planned" if options.dry_run else "raised")
-    return CommandReport(
+    report = CommandReport(
         "compat bump",
         result,
         int(ExitCode.OK),
@@ -65,7 +75,9 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         outputs_={"max": ", ".join(f"{lag.product} {t['versionNumber']}" for lag, t in targets)},
         dry_run=options.dry_run,
         requests=session.client.requests_made,
+        diagnostics=warnings,
     )
+    return ended(report, steps)
 
 
 def _bump_hosting(
@@ -75,22 +87,22 @@ def _bump_hosting(
     reading: Reading,
     options: BumpOptions,
     session: Session,
-) -> dict[str, Any]:
+) -> HostingStep:
     raise_to = {lag.parent_id: t["buildNumber"] for lag, t in targets if lag.hosting == hosting}
     change = partial(raised, raise_to)
     body = change(live)
     if body is None:
-        return {"hosting": hosting, "action": "unchanged", "patch": []}
+        return HostingStep(hosting, "unchanged", fields={"patch": []})
     patch = _patch(live, body)
     title = f"{hosting} version {reading.release.version}"
     session.emit(ev.Info(f"{title}: JSON Patch:"))
     for line in json.dumps(patch, indent=2).splitlines():
         session.emit(ev.Info("  " + line))
     if options.dry_run:
-        return {"hosting": hosting, "action": "planned", "patch": patch}
+        return HostingStep(hosting, "planned", fields={"patch": patch})
     app_id = next(lag.app_software_id for lag, _ in targets if lag.hosting == hosting)
     client, build = session.client, reading.release.build
-    put_revised(
+    sent = put_revised(
         session.policy,
         session.emit,
         title,
@@ -99,7 +111,9 @@ def _bump_hosting(
         partial(client.update_version, app_id, build),
         live=live,
     )
-    return {"hosting": hosting, "action": "raised", "patch": patch}
+    if sent is None:  # raised meanwhile, by someone else: nothing was written by this run
+        return HostingStep(hosting, "unchanged", fields={"patch": []})
+    return HostingStep(hosting, "raised", written=True, fields={"patch": patch})
 
 
 def raised(targets: dict[str, int], current: Json) -> Json | None:
@@ -200,6 +214,7 @@ def _markdown(
         for lag, t in targets
     ]
     parts = [md_table(["hosting", "product", "from", "to"], rows)] if rows else []
+    parts.append(md_table(["hosting", "action"], [[h["hosting"], h["action"]] for h in hostings]))
     for h in hostings:
         if h["patch"]:
             patch = json.dumps(h["patch"], indent=2)

@@ -9,7 +9,8 @@ from functools import partial
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.live import AppSoftware, HostNames, app_software
+from publisher.commands.after import release_hostings
+from publisher.commands.live import AppSoftware, HostNames
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
@@ -36,11 +37,22 @@ class Lag:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A product release.yml names that one hosting's live version has no range for at all."""
+
+    hosting: str
+    product: str
+    parent_id: str
+    key_index: int  # compatibility[i] in release.yml
+
+
+@dataclass(frozen=True)
 class Reading:
     release: Release
     lags: tuple[Lag, ...]
     lives: dict[str, Json]  # hosting -> the live version
     hosts: dict[str, list[Json]]  # parent software id -> its versions
+    gaps: tuple[Gap, ...] = ()
 
 
 def read_lags(session: Session, release: Release) -> Reading:
@@ -51,37 +63,50 @@ def read_lags(session: Session, release: Release) -> Reading:
     names = HostNames(client, policy)
     hosts: dict[str, list[Json]] = {}
     lags: list[Lag] = []
+    gaps: list[Gap] = []
     lives: dict[str, Json] = {}
-    for entry in app_software(client, policy, release.app):
-        if entry.hosting not in release.hostings:
-            continue
-        if entry.archived:
-            emit(ev.Info(f"{entry.hosting}: archived, skipped"))
-            continue
+    for entry in release_hostings(session, release.app, release).live:
         live = lives[entry.hosting] = _live(entry, release, session)
-        for c in live.get("compatibilities") or []:
-            pid, high = str(c.get("parentSoftwareId")), c.get("maxBuildNumber")
-            if pid in wanted and isinstance(high, int):
-                every = _known_versions(pid, hosts, names, session)
-                newer = sorted(
-                    (v for v in every if v["buildNumber"] > high and _on(v, entry.hosting)),
-                    key=lambda v: int(v["buildNumber"]),
-                )
-                product, version = names.product(pid), names.version(pid, high)
-                lags.append(
-                    Lag(
-                        entry.hosting,
-                        entry.id,
-                        product,
-                        pid,
-                        wanted[pid],
-                        high,
-                        version,
-                        tuple(newer),
-                    )
-                )
+        found = [
+            _lag(entry, pid, high, wanted[pid], hosts, names, session)
+            for pid, high in _maxes(live)
+            if pid in wanted
+        ]
+        lags += found
+        covered = {lag.parent_id for lag in found}
+        gaps += [
+            Gap(entry.hosting, names.product(pid), pid, index)
+            for pid, index in wanted.items()
+            if pid not in covered
+        ]
     emit(ev.StageFinished("read"))
-    return Reading(release, tuple(lags), lives, hosts)
+    return Reading(release, tuple(lags), lives, hosts, tuple(gaps))
+
+
+def _maxes(live: Json) -> list[tuple[str, int]]:
+    """(parent software id, maxBuildNumber) of each of the live version's ranges."""
+    ranges = [
+        c for c in live.get("compatibilities") or [] if isinstance(c.get("maxBuildNumber"), int)
+    ]
+    return [(str(c.get("parentSoftwareId")), int(c["maxBuildNumber"])) for c in ranges]
+
+
+def _lag(
+    entry: AppSoftware,
+    pid: str,
+    high: int,
+    index: int,
+    hosts: dict[str, list[Json]],
+    names: HostNames,
+    session: Session,
+) -> Lag:
+    every = _known_versions(pid, hosts, names, session)
+    newer = sorted(
+        (v for v in every if v["buildNumber"] > high and _on(v, entry.hosting)),
+        key=lambda v: int(v["buildNumber"]),
+    )
+    product, version = names.product(pid), names.version(pid, high)
+    return Lag(entry.hosting, entry.id, product, pid, index, high, version, tuple(newer))
 
 
 def _live(entry: AppSoftware, release: Release, session: Session) -> Json:
@@ -132,26 +157,22 @@ def check(config: ConfigOptions, session: Session) -> CommandReport:
         for v in lag.newer
     ]
     release = reading.release
-    warnings = tuple(_warning(release, lag) for lag in behind)
+    warnings = tuple(_warning(release, lag) for lag in behind) + gap_warnings(reading)
     for w in warnings:
         session.emit(ev.Problem(w))
-    count = len({(n["product"], n["build"]) for n in newer})
-    headline = (
-        f"{release.app} {release.version}: {count} host versions released above its max"
-        if behind
-        else f"{release.app} {release.version} covers every released host version"
-    )
+    result = "behind" if behind else ("incomplete" if reading.gaps else "current")
     return CommandReport(
         "compat check",
-        "behind" if behind else "current",
-        int(ExitCode.COMPAT_BEHIND if behind else ExitCode.OK),
+        result,
+        int(ExitCode.OK if result == "current" else ExitCode.COMPAT_BEHIND),
         body={
             "app": release.app,
             "build": release.build,
             "products": [_lag_json(lag) for lag in reading.lags],
+            "missing": [_gap_json(gap) for gap in reading.gaps],
         },
-        headline=headline,
-        markdown=_lags_markdown(reading.lags),
+        headline=_check_headline(reading, result, newer),
+        markdown=_lags_markdown(reading),
         outputs_={
             "newer": ", ".join(sorted({f"{n['product']} {n['version']}" for n in newer})),
             "newer-json": json.dumps(newer),
@@ -159,6 +180,36 @@ def check(config: ConfigOptions, session: Session) -> CommandReport:
         requests=session.client.requests_made,
         diagnostics=warnings,
     )
+
+
+def _check_headline(reading: Reading, result: str, newer: list[dict[str, Any]]) -> str:
+    shown = f"{reading.release.app} {reading.release.version}"
+    if result == "behind":
+        count = len({(n["product"], n["build"]) for n in newer})
+        return f"{shown}: {count} host versions released above its max"
+    if result == "incomplete":
+        missing = ", ".join(sorted({f"{g.hosting} {g.product}" for g in reading.gaps}))
+        return f"{shown}: the live version has no compatibility for {missing}"
+    return f"{shown} covers every released host version"
+
+
+def gap_warnings(reading: Reading) -> tuple[Diagnostic, ...]:
+    """At release.yml's `product:` of each product the live version has no range for."""
+    release = reading.release
+    return tuple(
+        warning(
+            f"{gap.hosting}: the live version {release.version} has no {gap.product} "
+            f"compatibility, though release.yml names it; `mpac-publisher publish` adds it "
+            "(`status` shows the difference)",
+            release.locate(("compatibility", gap.key_index, "product")),
+            f"compatibility[{gap.key_index}].product",
+        )
+        for gap in reading.gaps
+    )
+
+
+def _gap_json(gap: Gap) -> dict[str, Any]:
+    return {"hosting": gap.hosting, "product": gap.product, "parent_software_id": gap.parent_id}
 
 
 def _warning(release: Release, lag: Lag) -> Diagnostic:
@@ -191,7 +242,7 @@ def _lag_json(lag: Lag) -> dict[str, Any]:
     }
 
 
-def _lags_markdown(lags: tuple[Lag, ...]) -> str:
+def _lags_markdown(reading: Reading) -> str:
     rows = [
         [
             lag.hosting,
@@ -199,6 +250,7 @@ def _lags_markdown(lags: tuple[Lag, ...]) -> str:
             str(lag.max_version or lag.max_build),
             ", ".join(str(v.get("versionNumber")) for v in lag.newer) or "—",
         ]
-        for lag in lags
+        for lag in reading.lags
     ]
+    rows += [[gap.hosting, gap.product, "no range at all", "—"] for gap in reading.gaps]
     return md_table(["hosting", "product", "live max", "released above it"], rows)

@@ -4,6 +4,7 @@ any output, the release.yml they read, and a failure turned into a CommandReport
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from publisher.commands.validate import ConfigOptions, load
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ConfigError, PublisherError
+from publisher.exits import StoppedError
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection, api_root, credentials
 from publisher.marketplace.errors import ApiError
@@ -65,6 +67,9 @@ def run_command(
             for d in exc.diagnostics:
                 emit(ev.Problem(d))
             report = failed(name, exc, client.requests_made)
+        except KeyboardInterrupt as interrupt:  # SIGINT/SIGTERM before any write: the command's
+            report = failed(name, StoppedError(interrupt), client.requests_made)  # own document
+            report = dataclasses.replace(report, result="interrupted")
         finally:
             client.close()
         return _finish(emit, report)

@@ -10,17 +10,12 @@ from functools import partial
 from typing import Any
 
 from publisher import events as ev
-from publisher.commands.live import (
-    AppSoftware,
-    HostNames,
-    app_software,
-    approval_words,
-    newest_versions,
-)
+from publisher.commands.after import release_hostings
+from publisher.commands.live import AppSoftware, HostNames, approval_words, newest_versions
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
 from publisher.config.model import Release
-from publisher.errors import ExitCode, RejectedError
+from publisher.errors import ExitCode
 from publisher.marketplace.answers import Json
 from publisher.outcome import CommandReport
 from publisher.publish.model import HostingPlan, Plan
@@ -41,16 +36,10 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session) if options.config else None
     app_key = release.app if release else str(options.app_key)
     session.emit(ev.StageStarted("read"))
-    found = app_software(session.client, session.policy, app_key)
-    if not found:
-        raise RejectedError(f"Marketplace has no app software for {app_key}")
+    found = release_hostings(session, app_key, release)
     plan = _plan(release, session) if release else None
     names = HostNames(session.client, session.policy)
-    hostings = [
-        _hosting(entry, plan, options.versions, session, names)
-        for entry in found
-        if release is None or entry.hosting in release.hostings
-    ]
+    hostings = [_hosting(entry, plan, options.versions, session, names) for entry in found.matching]
     session.emit(ev.StageFinished("read"))
     compared = [h["release"] for h in hostings if "release" in h]
     result = "listed"
@@ -84,8 +73,7 @@ def _hosting(
         "archived": entry.archived,
         "versions": [],
     }
-    if entry.archived:
-        session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
+    if entry.archived:  # release_hostings said so
         return hosting
     newest = newest_versions(session.client, session.policy, entry.id, count)
     hosting["versions"] = [_version(v, entry.id, session, names) for v in newest]

@@ -3,7 +3,9 @@ turning its listing PUBLIC -> PRIVATE (PUT with its revision). A dry run unless 
 
 Marketplace refuses the change when the version is the app's only public version, so that is
 checked first and refused in the rule's own words; the replacement, when named, must already be
-public. Already private is a notice, not an error. `approvalStatus` is sent back unchanged."""
+public. Already private is a notice, not an error. `approvalStatus` is sent back unchanged.
+Every hosting is checked before any is changed; a write that then fails on a later hosting is
+reported per hosting (hosting_steps.py), exit 7."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ from typing import Any
 import jsonpatch
 
 from publisher import events as ev
-from publisher.commands.live import AppSoftware, app_software
+from publisher.commands.after import release_hostings
+from publisher.commands.hosting_steps import HostingStep, Steps, ended, step_through
+from publisher.commands.live import AppSoftware
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
-from publisher.errors import ExitCode, RejectedError
+from publisher.errors import ExitCode, RejectedError, UsageError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import LISTING_SERVER_FIELDS, put_revised, with_server_fields
 from publisher.outcome import CommandReport
@@ -41,23 +45,30 @@ class YankOptions:
 def yank(options: YankOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     build = options.build or release.build
+    if options.replacement == build:  # Marketplace would find it public and let it be hidden
+        raise UsageError(
+            f"--replacement {build} is the build being hidden: a version cannot replace itself",
+            advice="name the newer public build that takes its place, or leave --replacement out",
+        )
     session.emit(ev.StageStarted("read"))
-    checked = []  # every hosting is checked before any is changed: no half-done yank
-    for entry in app_software(session.client, session.policy, release.app):
-        if entry.hosting not in release.hostings:
-            continue
-        if entry.archived:
-            session.emit(ev.Info(f"{entry.hosting}: archived, skipped"))
-            continue
+    checked = []  # every hosting is checked before any is changed
+    for entry in release_hostings(session, release.app, release).live:
         checked.append((entry, _check(entry, build, options, session)))
     session.emit(ev.StageFinished("read"))
-    hostings = [_hide(entry, build, listing, options, session) for entry, listing in checked]
-    return _report(release.app, build, options, hostings, session)
+    steps = step_through(
+        checked,
+        lambda pair: pair[0].hosting,
+        lambda pair: _hide(pair[0], build, pair[1], options, session),
+        session.policy,
+        lambda pair: {"state": pair[1].get("state"), "patch": []},
+    )
+    return ended(_report(release.app, build, options, steps, session), steps)
 
 
 def _report(
-    app: str, build: int, options: YankOptions, hostings: list[dict[str, Any]], session: Session
+    app: str, build: int, options: YankOptions, steps: Steps, session: Session
 ) -> CommandReport:
+    hostings = [s.to_json() for s in steps.done]
     actions = {h["action"] for h in hostings}
     result = (
         "hidden"
@@ -101,7 +112,7 @@ def _check(entry: AppSoftware, build: int, options: YankOptions, session: Sessio
 
 def _hide(
     entry: AppSoftware, build: int, listing: Json, options: YankOptions, session: Session
-) -> dict[str, Any]:
+) -> HostingStep:
     title = _title(entry, build)
     if listing.get("state") != "PUBLIC":
         session.emit(ev.Info(f"{title} is already {listing.get('state')}: nothing to do"))
@@ -117,15 +128,17 @@ def _hide(
     put = partial(session.client.update_listing, entry.id, build)
     sent = put_revised(session.policy, session.emit, title, read, _private, put, live=listing)
     session.emit(ev.Info(f"{title}: now PRIVATE" if sent else f"{title}: already PRIVATE"))
-    return _row(entry, "PRIVATE", "hidden" if sent else "already-private", patch)
+    return _row(entry, "PRIVATE", "hidden" if sent else "already-private", patch, bool(sent))
 
 
 def _title(entry: AppSoftware, build: int) -> str:
     return f"{entry.hosting} listing of build {build}"
 
 
-def _row(entry: AppSoftware, state: Any, action: str, patch: list[Any]) -> dict[str, Any]:
-    return {"hosting": entry.hosting, "state": state, "action": action, "patch": patch}
+def _row(
+    entry: AppSoftware, state: Any, action: str, patch: list[Any], written: bool = False
+) -> HostingStep:
+    return HostingStep(entry.hosting, action, written, {"state": state, "patch": patch})
 
 
 def _check_not_only_public(entry: AppSoftware, build: int, title: str, session: Session) -> None:

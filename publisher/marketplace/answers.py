@@ -129,6 +129,8 @@ LISTING: Shape = {
     "developerLinks": dict,
     "deploymentInstructions": list,
 }
+# An entry of GET .../listings/all: yank counts the other public builds by it.
+LISTED: Shape = {**LISTING, "buildNumber": int}
 ARTIFACT: Shape = {
     "_links": dict,
     "_links.self": dict,
@@ -153,6 +155,14 @@ PARENT_VERSION: Shape = {
 }
 DEVELOPER_ID: Shape = {"developerId": str}
 DEVELOPER_SPACE: Shape = {"id": str, "name": str, "status": str}
+# An entry of GET /product-listing/developer-space/{id}: what `apps` lists.
+DEVELOPER_APP: Shape = {
+    "appKey": str,
+    "appName": str,
+    "state": str,
+    "approvalStatus": str,
+    "productId": str,
+}
 
 
 def conform(value: Any, shape: Shape, where: str, *, required: tuple[str, ...] = ()) -> Json:

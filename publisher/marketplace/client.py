@@ -146,7 +146,8 @@ class Marketplace:
     def listings(self, app_software_id: str, state: str | None = None) -> Iterator[Json]:
         params = {"state": state} if state else {}
         path = f"/app-software/{_seg(app_software_id)}/listings/all"
-        yield from self.pages(path, "versions", params)
+        for entry in self.pages(path, "versions", params):
+            yield conform(entry, answers.LISTED, f"GET /rest/3{path}", required=("buildNumber",))
 
     def developer_id_of_vendor(self, vendor_id: str) -> str | None:
         found = self._json_or_none(
@@ -160,7 +161,8 @@ class Marketplace:
     def developer_apps(self, developer_id: str) -> Iterator[Json]:
         """The developer's app listings, private ones included (10 per page: the server's)."""
         path = f"/product-listing/developer-space/{_seg(developer_id)}"
-        yield from self.pages(path, "items", {"includePrivate": "true"}, limit=None)
+        for entry in self.pages(path, "items", {"includePrivate": "true"}, limit=None):
+            yield conform(entry, answers.DEVELOPER_APP, f"GET /rest/3{path}", required=("appKey",))
 
     def get_artifact(self, artifact_id: str) -> Json | None:
         try:

@@ -124,3 +124,20 @@ def test_yank_changes_no_hosting_when_one_must_refuse(publisher: Publisher) -> N
     assert run.code == 6 and "server listing of build 2004000" in run.text and RULE in run.text
     assert writes(publisher) == []  # datacenter, which alone could be hidden, was left alone
     assert listings(publisher.sandbox.state(), "datacenter")[2004000]["state"] == "PUBLIC"
+
+
+def test_a_version_named_as_its_own_replacement_is_a_usage_error(publisher: Publisher) -> None:
+    """`--replacement B` for the build B being hidden (named or release.yml's): exit 2 at once."""
+    assert publisher("publish").code == 0
+    publish_next(publisher)
+    config = str(publisher.release.path)
+    publisher.sandbox.clear_journal()
+    for build in (("--build", "2005000"), ()):
+        run = call(
+            publisher, "yank", config, *build, "--replacement", "2005000", "--execute", "--json"
+        )
+        found = document(run, "yank")
+        assert run.code == 2, run.text
+        assert "--replacement 2005000 is the build being hidden" in found["error"]
+    assert publisher.sandbox.journal() == []  # refused before any request
+    assert listings(publisher.sandbox.state())[2005000]["state"] == "PUBLIC"
