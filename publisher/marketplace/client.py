@@ -25,10 +25,12 @@ from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
 from publisher.marketplace.errors import (
     ApiRejectedError,
+    CertificateError,
     DeadlineError,
     TransportError,
     UnexpectedAnswer,
     api_error,
+    certificate_refusal,
 )
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
@@ -308,6 +310,9 @@ class Marketplace:
                     stream=True,  # read by _content, bounded in size and time
                 )
             except requests.RequestException as exc:
+                refused = certificate_refusal(exc)
+                if refused:  # not a network hiccup: retrying meets the same certificate
+                    raise CertificateError(what, urlsplit(url).hostname or url, refused) from exc
                 raise _transport_error(what, exc) from exc
             if response.is_redirect and method == "GET":
                 response.close()

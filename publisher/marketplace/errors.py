@@ -1,6 +1,7 @@
 """Every way the wire can fail, each with what to do next: Marketplace's error responses (our
-error types), no answer at all (TransportError), an answer too slow (DeadlineError), and a 2xx
-answer that is not what the API promises (UnexpectedAnswer).
+error types), no answer at all (TransportError), an answer too slow (DeadlineError), a server
+certificate refused (CertificateError), and a 2xx answer that is not what the API promises
+(UnexpectedAnswer).
 
 v3 answers with `{"errors": [{"id", "status", "code", "title", "detail"}]}`; `status` is a string
 on some endpoints and an integer on others, and many 401/403/404/500s have no body at all. The
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 from dataclasses import dataclass
 
 from publisher.errors import (
@@ -194,6 +196,46 @@ class DeadlineError(UnavailableError):
             advice="Marketplace (or a proxy) answered too slowly; re-run later: completed steps "
             "are kept. MPAC_REQUEST_DEADLINE and MPAC_RUN_DEADLINE set the limits.",
         )
+
+
+CERTIFICATE_ADVICE = (
+    "nothing was sent. If a company proxy or a private CA signs this certificate, set "
+    "REQUESTS_CA_BUNDLE to a PEM file of that CA's certificate; if the host name is wrong, "
+    "check MPAC_API_URL; an expired certificate can also mean this machine's clock is wrong"
+)
+
+
+class CertificateError(UnavailableError):
+    """The server's TLS certificate failed verification. Not transient (a retry meets the same
+    certificate), and nothing was sent: the handshake comes before the request."""
+
+    title = "TLS certificate verification failed"
+
+    def __init__(self, request: str, host: str, reason: str) -> None:
+        self.request = request
+        self.host = host
+        self.reason = reason
+        super().__init__(
+            f"TLS certificate verification failed for {host}: {reason} ({request})",
+            advice=CERTIFICATE_ADVICE,
+        )
+
+
+def certificate_refusal(exc: BaseException) -> str | None:
+    """Why the certificate was refused ("self-signed certificate"), if that is what `exc`
+    wraps: requests and urllib3 nest ssl's error three deep (SSLError, MaxRetryError, SSLError)."""
+    seen: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending and len(seen) < 16:  # bounded: a chain can be long, or even circular
+        current = pending.pop()
+        if not isinstance(current, BaseException) or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "refused").rstrip(".")
+        args = current.args[:1] if current.args else ()
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None), *args]
+    return None
 
 
 class UnexpectedAnswer(UnavailableError):

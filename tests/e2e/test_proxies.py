@@ -21,7 +21,7 @@ PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "http
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingProxy]:
     """Every proxy variable names the recording proxy; nothing exempts loopback (no NO_PROXY)."""
     with recording_proxy() as proxy:
-        for name in PROXY_VARIABLES + ("all_proxy",):
+        for name in (*PROXY_VARIABLES, "all_proxy"):
             monkeypatch.setenv(name, proxy.url)
         for name in ("NO_PROXY", "no_proxy"):
             monkeypatch.delenv(name, raising=False)

@@ -39,22 +39,18 @@ class RecordingProxy:
         with conn:
             conn.settimeout(BOUND)
             head = b""
-            try:
+            with contextlib.suppress(OSError):
                 while b"\r\n\r\n" not in head and len(head) < 65536:
                     chunk = conn.recv(4096)
                     if not chunk:
                         break
                     head += chunk
-            except OSError:
-                pass
             with self.lock:
                 self.heads.append(head.decode("latin-1"))
             body = b"refused by the test proxy"
             answer = b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-            try:
+            with contextlib.suppress(OSError):
                 conn.sendall(answer % len(body) + body)
-            except OSError:
-                pass
 
 
 @contextmanager
