@@ -20,12 +20,14 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
+from publisher.concurrency import register_cut
 from publisher.marketplace import answers
 from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
 from publisher.marketplace.errors import (
     ApiRejectedError,
     CertificateError,
+    CutError,
     DeadlineError,
     TransportError,
     UnexpectedAnswer,
@@ -35,7 +37,7 @@ from publisher.marketplace.errors import (
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
 from publisher.marketplace.session import Timeouts, make_session
-from publisher.marketplace.transfer import Deadlines, Watchdog, read_body
+from publisher.marketplace.transfer import Deadlines, InFlight, read_body
 
 MAX_REDIRECTS = 5
 
@@ -65,6 +67,8 @@ class Marketplace:
         self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
         self._counting = threading.Lock()
+        self.in_flight = InFlight()  # cut all at once on a signal (publisher.concurrency)
+        register_cut(self.in_flight)
 
     def warm_up(self, count: int = PUBLISH_CONNECTIONS) -> threading.Thread | None:
         """Open `count` connections in the background, beside the first requests (see
@@ -238,15 +242,19 @@ class Marketplace:
         what = f"{method} {urlsplit(url).path}"
         read = self.timeouts.upload_read if upload else self.timeouts.read
         seconds = self._deadline(what, 0 if upload is True else int(upload))
-        with Watchdog(seconds) as watchdog:
+        with self.in_flight.watching(what, seconds) as watchdog:
             try:
                 response = self._request(method, url, what, params, body, data, headers, read)
                 content = self._content(response, what)
             except TransportError as exc:
+                if watchdog.was_cut:
+                    raise CutError(what, maybe_processed=True) from exc
                 if watchdog.fired:
                     raise DeadlineError(what, f"no complete answer within {seconds:.0f} s") from exc
                 raise
-            if watchdog.fired:  # an answer delimited by the connection's end, cut short
+            if watchdog.was_cut:  # an answer delimited by the connection's end, cut short
+                raise CutError(what, maybe_processed=True)
+            if watchdog.fired:
                 raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
             raise api_error(what, response.status_code, content, _retry_after(response))

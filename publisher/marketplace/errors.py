@@ -185,6 +185,18 @@ class TransportError(UnavailableError):
         )
 
 
+class CutError(TransportError):
+    """A request cut because the run was interrupted (SIGINT/SIGTERM). Not transient: it is not
+    retried. `maybe_processed`: it was on the wire, so a write may have taken effect; the next
+    run reads the live state (versions, listings) before writing and re-sends what no record
+    names (the artifact, the images)."""
+
+    def __init__(self, request: str, *, maybe_processed: bool) -> None:
+        reason = "cut: the run was interrupted" if maybe_processed else "not sent: interrupted"
+        super().__init__(request, reason, maybe_processed=maybe_processed)
+        self.advice = "re-run the same command to finish: completed steps are kept"
+
+
 class DeadlineError(UnavailableError):
     """A request (or the run) took longer than its deadline; the answer was abandoned."""
 
