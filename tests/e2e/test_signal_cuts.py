@@ -74,3 +74,50 @@ def test_a_signal_during_slow_image_uploads_cuts_them_and_reports_within_3_s(
     assert len(sent) == IMAGES, "the cut image uploads are sent again"
     state = sandbox.state()
     assert BUILD in versions(state) and BUILD in listings(state)
+
+
+def test_a_signal_during_the_hostings_version_creates_cuts_them_and_the_rerun_reads_live(
+    publisher: Publisher,
+) -> None:
+    publisher.release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    sandbox = publisher.sandbox
+    creates = "/rest/3/app-software/*/versions"
+    sandbox.add_fault(Fault(method="POST", path=creates, action="delay", seconds=SLOW, times=2))
+    with publisher.spawn("--json", separate_stderr=True) as process:
+        try:
+            _wait_until_all_received(publisher, process)
+            signalled = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            returned = process.wait(timeout=30)
+            took = time.monotonic() - signalled
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.stdout is not None and process.stderr is not None
+        out, err = process.stdout.read(), process.stderr.read()
+    assert returned == 143, err
+    print(f"stopped {took:.2f} s after the signal")
+    assert took < BOUND, f"the publish took {took:.1f} s to stop after the signal"
+    document = json.loads(out)
+    assert document["result"] == "interrupted" and document["error"].count("/versions") == 2
+    # The cut creates were processed after all (the sandbox sat on them, then created both):
+    # the rerun finds them live instead of creating them again.
+    ends = time.monotonic() + 30
+    while len(_created(publisher)) < 2 and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert len(_created(publisher)) == 2, "the sandbox never finished the delayed creates"
+    sandbox.clear_journal()
+    rerun = publisher("publish", "--json")
+    assert rerun.code == 0, rerun.text
+    assert _created(publisher) == [], "a version the cut create made was created again"
+    state = sandbox.state()
+    for hosting in ("datacenter", "server"):
+        assert list(versions(state, hosting)) == [BUILD] and BUILD in listings(state, hosting)
+
+
+def _created(publisher: Publisher) -> list[dict[str, object]]:
+    return [
+        e
+        for e in publisher.sandbox.journal()
+        if e["method"] == "POST" and str(e["path"]).endswith("/versions") and e["status"] == 201
+    ]
