@@ -26,13 +26,13 @@ from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
 from publisher.marketplace.errors import (
     ApiRejectedError,
-    CertificateError,
     CutError,
     DeadlineError,
     TransportError,
     UnexpectedAnswer,
     api_error,
-    certificate_refusal,
+    transport_error,
+    wire_errors,
 )
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
@@ -287,7 +287,7 @@ class Marketplace:
         try:
             return read_body(response, what)
         except requests.RequestException as exc:
-            raise _transport_error(what, exc) from exc
+            raise transport_error(what, exc) from exc
 
     def _request(
         self,
@@ -303,7 +303,7 @@ class Marketplace:
         for _ in range(MAX_REDIRECTS + 1):
             with self._counting:  # requests may run side by side (publisher.concurrency)
                 self.requests_made += 1
-            try:
+            with wire_errors(what, url):
                 response = self.session.request(
                     method,
                     url,
@@ -317,11 +317,6 @@ class Marketplace:
                     allow_redirects=False,  # we follow ourselves, and never to another host
                     stream=True,  # read by _content, bounded in size and time
                 )
-            except requests.RequestException as exc:
-                refused = certificate_refusal(exc)
-                if refused:  # not a network hiccup: retrying meets the same certificate
-                    raise CertificateError(what, urlsplit(url).hostname or url, refused) from exc
-                raise _transport_error(what, exc) from exc
             if response.is_redirect and method == "GET":
                 response.close()
                 url = self._redirect_target(what, url, response.headers.get("Location", ""))
@@ -382,20 +377,3 @@ def _http_date(value: str) -> datetime | None:
     if parsed is None:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _transport_error(what: str, exc: requests.RequestException) -> TransportError:
-    if isinstance(exc, requests.ConnectTimeout):
-        return TransportError(what, "could not connect (timed out)", maybe_processed=False)
-    if isinstance(exc, requests.ReadTimeout):
-        return TransportError(what, "no answer before the timeout", maybe_processed=True)
-    text = str(exc)
-    if isinstance(exc, requests.ConnectionError) and (
-        "NewConnectionError" in text or "Name or service not known" in text or "refused" in text
-    ):
-        return TransportError(what, "could not connect", maybe_processed=False)
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-        return TransportError(what, f"invalid URL: {exc}", maybe_processed=False)
-    return TransportError(
-        what, "the connection was closed before a complete answer", maybe_processed=True
-    )

@@ -11,10 +11,15 @@ changelog.releaseNotes. ..." or "Invalid value for field 'uri': ..."), so that i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
 
 from publisher.errors import (
     CredentialsError,
@@ -22,6 +27,7 @@ from publisher.errors import (
     RateLimitError,
     RejectedError,
     UnavailableError,
+    UsageError,
 )
 from publisher.marketplace.connection import AUTH_ADVICE
 
@@ -248,6 +254,43 @@ def certificate_refusal(exc: BaseException) -> str | None:
         args = current.args[:1] if current.args else ()
         pending += [current.__cause__, current.__context__, getattr(current, "reason", None), *args]
     return None
+
+
+@contextlib.contextmanager
+def wire_errors(what: str, url: str) -> Iterator[None]:
+    """Sending a request: requests' exceptions become ours, each saying what to do next."""
+    try:
+        yield
+    except requests.RequestException as exc:
+        refused = certificate_refusal(exc)
+        if refused:  # not a network hiccup: retrying meets the same certificate
+            raise CertificateError(what, urlsplit(url).hostname or url, refused) from exc
+        raise transport_error(what, exc) from exc
+    except OSError as exc:  # requests checks REQUESTS_CA_BUNDLE's path before it sends
+        if "CA certificate" not in str(exc):
+            raise
+        raise UsageError(
+            f"the CA certificates to trust cannot be read: {exc}",
+            advice="point REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) at a readable PEM file, or "
+            "unset it to trust the bundled CA certificates; nothing was sent",
+        ) from None
+
+
+def transport_error(what: str, exc: requests.RequestException) -> TransportError:
+    if isinstance(exc, requests.ConnectTimeout):
+        return TransportError(what, "could not connect (timed out)", maybe_processed=False)
+    if isinstance(exc, requests.ReadTimeout):
+        return TransportError(what, "no answer before the timeout", maybe_processed=True)
+    text = str(exc)
+    if isinstance(exc, requests.ConnectionError) and (
+        "NewConnectionError" in text or "Name or service not known" in text or "refused" in text
+    ):
+        return TransportError(what, "could not connect", maybe_processed=False)
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return TransportError(what, f"invalid URL: {exc}", maybe_processed=False)
+    return TransportError(
+        what, "the connection was closed before a complete answer", maybe_processed=True
+    )
 
 
 class UnexpectedAnswer(UnavailableError):

@@ -79,3 +79,26 @@ def test_a_publish_to_a_self_signed_root_stops_at_once_with_exit_8(
     assert "REQUESTS_CA_BUNDLE" in document["advice"]
     assert "retry" not in err and "check the network" not in err + out
     assert TOKEN not in out + err
+
+
+def test_a_ca_bundle_that_cannot_be_read_is_a_usage_error_not_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "company-ca.pem"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(missing))
+    release = Release(tmp_path / "repo")
+    cert, key = self_signed(tmp_path)
+    with tls_server(cert, key) as server:
+        env = {
+            "MPAC_API_URL": f"https://127.0.0.1:{server.port}",
+            "MPAC_USER": USER,
+            "MPAC_TOKEN": TOKEN,
+            "MPAC_STATE_DIR": str(tmp_path / "state"),
+            "NO_COLOR": "1",
+        }
+        code = main(["publish", "--json", str(release.path)], env)
+    out, err = capsys.readouterr()
+    document = json.loads(out)
+    assert code == 2 and document["exit_code"] == 2, err
+    assert str(missing) in document["error"] and "REQUESTS_CA_BUNDLE" in document["advice"]
+    assert "unexpected" not in document["error"] and "Traceback" not in err
