@@ -126,10 +126,11 @@ class InFlight:
                 self._watchdogs.pop(watchdog, None)
 
     def cut(self) -> None:
+        """Idempotent: every wait that meets the signal calls it; each request is named once."""
         with self._lock:
             self.stopped = True
             live = list(self._watchdogs.items())
-            self.cut_requests += [what for _, what in live]
+            self.cut_requests += [what for w, what in live if not w.was_cut]
         for watchdog, _ in live:
             watchdog.cut()
 

@@ -20,6 +20,7 @@ from publisher.marketplace.client import Marketplace
 from publisher.marketplace.connection import Connection, Credentials
 from publisher.marketplace.errors import CutError
 from publisher.marketplace.retry import RetryPolicy
+from publisher.marketplace.transfer import InFlight
 
 BOUND = 10.0  # seconds the server sits on a request (far beyond GRACE), and any wait here
 STOPPED_WITHIN = GRACE + 1.0
@@ -145,3 +146,13 @@ def test_a_cut_request_is_not_retried(server: _Sitting) -> None:
     with pytest.raises(CutError):
         policy.write("create version", lambda: client.get_artifact("x"), lambda: None)
     assert server.count() == 0 and policy.unsettled == []  # refused unsent: known not done
+
+
+def test_each_cut_request_is_named_once_however_many_waits_cut() -> None:
+    # Bookkeeping only (no socket): the request stays on the wire between the two cuts, as it
+    # does when side_by_side, a Waiter and awaited each meet the same signal.
+    in_flight = InFlight()
+    with in_flight.watching("GET /rest/3/artifacts/once", BOUND):
+        in_flight.cut()
+        in_flight.cut()
+    assert in_flight.cut_requests == ["GET /rest/3/artifacts/once"]
