@@ -7,16 +7,24 @@ uploads) are sent together. The rules:
   so the journal and the ledger see every write that happened;
 - the first failure in the order the calls were given is raised (not the first to finish), so
   the error a user sees does not depend on timing;
-- at most `LIMIT` requests are in flight from one call.
+- at most `LIMIT` requests are in flight from one call;
+- except on a signal: SIGINT/SIGTERM reach the main thread as a KeyboardInterrupt, and wherever
+  it meets a wait here, the requests in flight are cut (`stop_in_flight`: every registered
+  client shuts its sockets and refuses new requests) and the helpers are waited for `GRACE`
+  seconds at most, so the run reports and exits before `docker stop` or a cancelled CI job
+  kills it (~10 s). The helpers are daemon threads: one still busy then does not hold the exit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Future
+from typing import Any, Generic, Protocol, TypeVar
 
 from publisher import events as ev
 
@@ -24,26 +32,103 @@ T = TypeVar("T")
 LIMIT = 6  # Marketplace is one host; browsers open 6 connections per host
 
 
+GRACE = 2.0  # seconds the helpers get to end once their requests are cut by a signal
+
+
+class Cuttable(Protocol):
+    def cut(self) -> None: ...
+
+
+_cuttable: weakref.WeakSet[Any] = weakref.WeakSet()  # signals are process-wide, so is this
+
+
+def register_cut(target: Cuttable) -> None:
+    """`target.cut()` is called when a signal interrupts a wait here (while it is alive)."""
+    _cuttable.add(target)
+
+
+def stop_in_flight() -> None:
+    """Cut every registered client's requests in flight (idempotent)."""
+    for target in list(_cuttable):
+        with contextlib.suppress(Exception):  # cutting is best effort; the interrupt goes on
+            target.cut()
+
+
 def side_by_side(calls: Sequence[Callable[[], Any]], limit: int = LIMIT) -> list[Any]:
     """Run `calls` concurrently (the first on this thread); results in the order given (the
     calls may return different types: the caller unpacks them)."""
     if len(calls) <= 1:
         return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=min(limit, len(calls) - 1)) as pool:
-        futures = [pool.submit(call) for call in calls[1:]]
-        first: Future[Any] = Future()
-        try:
-            first.set_result(calls[0]())
-        except BaseException as exc:  # collected like the others, raised in order below
-            first.set_exception(exc)
-        outcomes = [first, *futures]
+    outcomes: list[Future[Any]] = [Future() for _ in calls]
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(1, len(calls)):
+        todo.put(index)
+    for _ in range(min(limit, len(calls) - 1)):
+        threading.Thread(
+            target=_work, args=(calls, outcomes, todo), name="mpac-side", daemon=True
+        ).start()
+    try:
+        _settle(outcomes[0], calls[0])
         for future in outcomes:
             future.exception()  # wait for every call before deciding
-        return [future.result() for future in outcomes]
+    except BaseException:  # a signal on this thread: cut the others, wait a little, go on
+        stop_in_flight()
+        ends = time.monotonic() + GRACE
+        for future in outcomes[1:]:
+            with contextlib.suppress(BaseException):
+                future.exception(timeout=max(0.0, ends - time.monotonic()))
+        raise
+    return [future.result() for future in outcomes]
 
 
-def started(call: Callable[[], T]) -> Callable[[], T]:
-    """Start `call` now on a helper thread; the returned function waits for its result."""
+def _settle(future: Future[Any], call: Callable[[], Any]) -> None:
+    """Run `call` into `future`; an Exception is collected (raised in order later), a signal's
+    KeyboardInterrupt on the calling thread is not."""
+    try:
+        future.set_result(call())
+    except Exception as exc:
+        future.set_exception(exc)
+
+
+def _work(
+    calls: Sequence[Callable[[], Any]], outcomes: list[Future[Any]], todo: queue.SimpleQueue[int]
+) -> None:
+    while True:
+        try:
+            index = todo.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            outcomes[index].set_result(calls[index]())
+        except BaseException as exc:  # collected like the others, raised in order
+            outcomes[index].set_exception(exc)
+
+
+class Waiter(Generic[T]):
+    """The result of a call started beside: calling it waits (unbounded, unless a signal came)."""
+
+    def __init__(self, thread: threading.Thread, box: dict[str, Any]) -> None:
+        self._thread = thread
+        self._box = box
+
+    def __call__(self) -> T:
+        try:
+            self._thread.join()
+        except BaseException:  # a signal while waiting: cut what it runs, wait a little
+            self.cut_short()
+            raise
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["result"]  # type: ignore[no-any-return]
+
+    def cut_short(self) -> None:
+        """Cut the requests in flight and give the call `GRACE` seconds to end."""
+        stop_in_flight()
+        self._thread.join(GRACE)
+
+
+def started(call: Callable[[], T]) -> Waiter[T]:
+    """Start `call` now on a helper thread; the returned Waiter waits for its result."""
     box: dict[str, Any] = {}
 
     def run() -> None:
@@ -54,31 +139,28 @@ def started(call: Callable[[], T]) -> Callable[[], T]:
 
     thread = threading.Thread(target=run, name="mpac-beside", daemon=True)
     thread.start()
-
-    def result() -> T:
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-        return box["result"]  # type: ignore[no-any-return]
-
-    return result
+    return Waiter(thread, box)
 
 
 @contextlib.contextmanager
 def awaited(waiting: Callable[[], object]) -> Iterator[None]:
     """If the block fails, wait for `waiting` (quietly: the block's failure is the news) before
-    the failure goes on, so nothing started beside it is left running behind it."""
+    the failure goes on, so nothing started beside it is left running behind it; after a signal
+    (not an Exception) a Waiter is cut short instead of waited for in full."""
     try:
         yield
-    except BaseException:
-        with contextlib.suppress(Exception):
-            waiting()
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and isinstance(waiting, Waiter):
+            waiting.cut_short()
+        else:
+            with contextlib.suppress(Exception):
+                waiting()
         raise
 
 
 @contextlib.contextmanager
-def beside(call: Callable[[], T]) -> Iterator[Callable[[], T]]:
-    """Start `call` beside the block and yield its waiter: the block (or the code after it)
+def beside(call: Callable[[], T]) -> Iterator[Waiter[T]]:
+    """Start `call` beside the block and yield its Waiter: the block (or the code after it)
     takes the result; a failing block waits for it first (`awaited`)."""
     waiting = started(call)
     with awaited(waiting):

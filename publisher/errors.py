@@ -69,7 +69,8 @@ class ExitCode(IntEnum):
         8,
         "Marketplace unavailable",
         "Marketplace unavailable",
-        "Marketplace unreachable or answering 5xx after retries: nothing was half-done",
+        "Marketplace unreachable, its TLS certificate refused (not retried), or answering 5xx "
+        "after retries: nothing was half-done",
     )
     STATE_DIR = (
         9,

@@ -1,8 +1,9 @@
 """Every way out of the process ends the same way: an exit code, and with `--json` one document.
 
 SIGINT and SIGTERM become exceptions (KeyboardInterrupt, Terminated) so a run stops cleanly,
-reports what it did, and exits 130 or 143. Once a run's result document is out, the result is
-final: a signal arriving after it is ignored rather than contradicting it.
+reports what it did, and exits 130 or 143; requests in flight beside it are cut within
+concurrency.GRACE seconds (publisher.concurrency), not waited for. Once a run's result document
+is out, the result is final: a signal arriving after it is ignored rather than contradicting it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from publisher.errors import ExitCode, PublisherError
 from publisher.outcome import RunReport
 
 INTERRUPT_ADVICE = "re-run the same command to finish: completed steps are kept"
+CUT_ADVICE = (
+    "re-run the same command to finish: completed steps are kept, the live versions and listings "
+    "are read again before anything is written, and uploads without a record are sent again"
+)
 
 
 class Terminated(KeyboardInterrupt):
@@ -28,10 +33,13 @@ class StoppedError(PublisherError):
 
     title = "interrupted"
 
-    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+    def __init__(self, interrupt: KeyboardInterrupt, cut: Sequence[str] = ()) -> None:
         terminated = isinstance(interrupt, Terminated)
         name = "SIGTERM" if terminated else "SIGINT (Ctrl-C)"
-        super().__init__(f"interrupted by {name}", advice=INTERRUPT_ADVICE)
+        message = f"interrupted by {name}"
+        if cut:  # named, so a reader knows what may have reached Marketplace
+            message += f"; cut in flight, so they may have reached Marketplace: {', '.join(cut)}"
+        super().__init__(message, advice=INTERRUPT_ADVICE if not cut else CUT_ADVICE)
         self.exit_code = ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
 
 

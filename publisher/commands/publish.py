@@ -156,7 +156,8 @@ class _Run:
         except KeyboardInterrupt as interrupt:  # SIGINT or SIGTERM: report what was done
             if self.executor is not None:
                 self.execution = self.executor.result
-            stopped = StoppedError(interrupt)
+            cut = self.client.in_flight.cut_requests if self.client else []
+            stopped = StoppedError(interrupt, cut)
             return self._report("interrupted", stopped.exit_code, stopped)
 
     def _warn(self, message: str) -> None:

@@ -20,20 +20,24 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
+from publisher.concurrency import register_cut
 from publisher.marketplace import answers
 from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
 from publisher.marketplace.errors import (
     ApiRejectedError,
+    CutError,
     DeadlineError,
     TransportError,
     UnexpectedAnswer,
     api_error,
+    transport_error,
+    wire_errors,
 )
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
 from publisher.marketplace.session import Timeouts, make_session
-from publisher.marketplace.transfer import Deadlines, Watchdog, read_body
+from publisher.marketplace.transfer import Deadlines, InFlight, read_body
 
 MAX_REDIRECTS = 5
 
@@ -63,6 +67,8 @@ class Marketplace:
         self.run_ends = clock() + self.deadlines.run
         self.requests_made = 0
         self._counting = threading.Lock()
+        self.in_flight = InFlight()  # cut all at once on a signal (publisher.concurrency)
+        register_cut(self.in_flight)
 
     def warm_up(self, count: int = PUBLISH_CONNECTIONS) -> threading.Thread | None:
         """Open `count` connections in the background, beside the first requests (see
@@ -241,15 +247,19 @@ class Marketplace:
         what = f"{method} {urlsplit(url).path}"
         read = self.timeouts.upload_read if upload else self.timeouts.read
         seconds = self._deadline(what, 0 if upload is True else int(upload))
-        with Watchdog(seconds) as watchdog:
+        with self.in_flight.watching(what, seconds) as watchdog:
             try:
                 response = self._request(method, url, what, params, body, data, headers, read)
                 content = self._content(response, what)
             except TransportError as exc:
+                if watchdog.was_cut:
+                    raise CutError(what, maybe_processed=True) from exc
                 if watchdog.fired:
                     raise DeadlineError(what, f"no complete answer within {seconds:.0f} s") from exc
                 raise
-            if watchdog.fired:  # an answer delimited by the connection's end, cut short
+            if watchdog.was_cut:  # an answer delimited by the connection's end, cut short
+                raise CutError(what, maybe_processed=True)
+            if watchdog.fired:
                 raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
             raise api_error(what, response.status_code, content, _retry_after(response))
@@ -282,7 +292,7 @@ class Marketplace:
         try:
             return read_body(response, what)
         except requests.RequestException as exc:
-            raise _transport_error(what, exc) from exc
+            raise transport_error(what, exc) from exc
 
     def _request(
         self,
@@ -298,7 +308,7 @@ class Marketplace:
         for _ in range(MAX_REDIRECTS + 1):
             with self._counting:  # requests may run side by side (publisher.concurrency)
                 self.requests_made += 1
-            try:
+            with wire_errors(what, url):
                 response = self.session.request(
                     method,
                     url,
@@ -312,8 +322,6 @@ class Marketplace:
                     allow_redirects=False,  # we follow ourselves, and never to another host
                     stream=True,  # read by _content, bounded in size and time
                 )
-            except requests.RequestException as exc:
-                raise _transport_error(what, exc) from exc
             if response.is_redirect and method == "GET":
                 response.close()
                 url = self._redirect_target(what, url, response.headers.get("Location", ""))
@@ -374,20 +382,3 @@ def _http_date(value: str) -> datetime | None:
     if parsed is None:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _transport_error(what: str, exc: requests.RequestException) -> TransportError:
-    if isinstance(exc, requests.ConnectTimeout):
-        return TransportError(what, "could not connect (timed out)", maybe_processed=False)
-    if isinstance(exc, requests.ReadTimeout):
-        return TransportError(what, "no answer before the timeout", maybe_processed=True)
-    text = str(exc)
-    if isinstance(exc, requests.ConnectionError) and (
-        "NewConnectionError" in text or "Name or service not known" in text or "refused" in text
-    ):
-        return TransportError(what, "could not connect", maybe_processed=False)
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-        return TransportError(what, f"invalid URL: {exc}", maybe_processed=False)
-    return TransportError(
-        what, "the connection was closed before a complete answer", maybe_processed=True
-    )

@@ -1,6 +1,7 @@
 """Every way the wire can fail, each with what to do next: Marketplace's error responses (our
-error types), no answer at all (TransportError), an answer too slow (DeadlineError), and a 2xx
-answer that is not what the API promises (UnexpectedAnswer).
+error types), no answer at all (TransportError), an answer too slow (DeadlineError), a server
+certificate refused (CertificateError), and a 2xx answer that is not what the API promises
+(UnexpectedAnswer).
 
 v3 answers with `{"errors": [{"id", "status", "code", "title", "detail"}]}`; `status` is a string
 on some endpoints and an integer on others, and many 401/403/404/500s have no body at all. The
@@ -10,9 +11,15 @@ changelog.releaseNotes. ..." or "Invalid value for field 'uri': ..."), so that i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
 
 from publisher.errors import (
     CredentialsError,
@@ -20,6 +27,7 @@ from publisher.errors import (
     RateLimitError,
     RejectedError,
     UnavailableError,
+    UsageError,
 )
 from publisher.marketplace.connection import AUTH_ADVICE
 
@@ -183,6 +191,18 @@ class TransportError(UnavailableError):
         )
 
 
+class CutError(TransportError):
+    """A request cut because the run was interrupted (SIGINT/SIGTERM). Not transient: it is not
+    retried. `maybe_processed`: it was on the wire, so a write may have taken effect; the next
+    run reads the live state (versions, listings) before writing and re-sends what no record
+    names (the artifact, the images)."""
+
+    def __init__(self, request: str, *, maybe_processed: bool) -> None:
+        reason = "cut: the run was interrupted" if maybe_processed else "not sent: interrupted"
+        super().__init__(request, reason, maybe_processed=maybe_processed)
+        self.advice = "re-run the same command to finish: completed steps are kept"
+
+
 class DeadlineError(UnavailableError):
     """A request (or the run) took longer than its deadline; the answer was abandoned."""
 
@@ -194,6 +214,83 @@ class DeadlineError(UnavailableError):
             advice="Marketplace (or a proxy) answered too slowly; re-run later: completed steps "
             "are kept. MPAC_REQUEST_DEADLINE and MPAC_RUN_DEADLINE set the limits.",
         )
+
+
+CERTIFICATE_ADVICE = (
+    "nothing was sent. If a company proxy or a private CA signs this certificate, set "
+    "REQUESTS_CA_BUNDLE to a PEM file of that CA's certificate; if the host name is wrong, "
+    "check MPAC_API_URL; an expired certificate can also mean this machine's clock is wrong"
+)
+
+
+class CertificateError(UnavailableError):
+    """The server's TLS certificate failed verification. Not transient (a retry meets the same
+    certificate), and nothing was sent: the handshake comes before the request."""
+
+    title = "TLS certificate verification failed"
+
+    def __init__(self, request: str, host: str, reason: str) -> None:
+        self.request = request
+        self.host = host
+        self.reason = reason
+        super().__init__(
+            f"TLS certificate verification failed for {host}: {reason} ({request})",
+            advice=CERTIFICATE_ADVICE,
+        )
+
+
+def certificate_refusal(exc: BaseException) -> str | None:
+    """Why the certificate was refused ("self-signed certificate"), if that is what `exc`
+    wraps: requests and urllib3 nest ssl's error three deep (SSLError, MaxRetryError, SSLError)."""
+    seen: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending and len(seen) < 16:  # bounded: a chain can be long, or even circular
+        current = pending.pop()
+        if not isinstance(current, BaseException) or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "refused").rstrip(".")
+        args = current.args[:1] if current.args else ()
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None), *args]
+    return None
+
+
+@contextlib.contextmanager
+def wire_errors(what: str, url: str) -> Iterator[None]:
+    """Sending a request: requests' exceptions become ours, each saying what to do next."""
+    try:
+        yield
+    except requests.RequestException as exc:
+        refused = certificate_refusal(exc)
+        if refused:  # not a network hiccup: retrying meets the same certificate
+            raise CertificateError(what, urlsplit(url).hostname or url, refused) from exc
+        raise transport_error(what, exc) from exc
+    except OSError as exc:  # requests checks REQUESTS_CA_BUNDLE's path before it sends
+        if "CA certificate" not in str(exc):
+            raise
+        raise UsageError(
+            f"the CA certificates to trust cannot be read: {exc}",
+            advice="point REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) at a readable PEM file, or "
+            "unset it to trust the bundled CA certificates; nothing was sent",
+        ) from None
+
+
+def transport_error(what: str, exc: requests.RequestException) -> TransportError:
+    if isinstance(exc, requests.ConnectTimeout):
+        return TransportError(what, "could not connect (timed out)", maybe_processed=False)
+    if isinstance(exc, requests.ReadTimeout):
+        return TransportError(what, "no answer before the timeout", maybe_processed=True)
+    text = str(exc)
+    if isinstance(exc, requests.ConnectionError) and (
+        "NewConnectionError" in text or "Name or service not known" in text or "refused" in text
+    ):
+        return TransportError(what, "could not connect", maybe_processed=False)
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return TransportError(what, f"invalid URL: {exc}", maybe_processed=False)
+    return TransportError(
+        what, "the connection was closed before a complete answer", maybe_processed=True
+    )
 
 
 class UnexpectedAnswer(UnavailableError):

@@ -24,7 +24,7 @@ from tenacity import (
 )
 
 from publisher import events as ev
-from publisher.marketplace.errors import ApiError, DeadlineError, TransportError
+from publisher.marketplace.errors import ApiError, CutError, DeadlineError, TransportError
 
 T = TypeVar("T")
 
@@ -120,9 +120,10 @@ def _reason(exc: BaseException | None) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: no answer, rate limited, or a gateway/availability error."""
+    """Worth retrying: no answer, rate limited, or a gateway/availability error; never a
+    request cut by a signal (the run is stopping)."""
     if isinstance(exc, TransportError):
-        return True
+        return not isinstance(exc, CutError)
     return isinstance(exc, ApiError) and exc.status in (429, 502, 503, 504)
 
 

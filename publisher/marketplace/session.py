@@ -1,7 +1,7 @@
 """The one HTTP session the client uses: Basic auth, a user agent, no hidden urllib3 retries (the
 retry policy is retry.py's alone), pools whose connections answer to each request's
-deadline (transfer.py), room for the requests a publish sends side by side, and request
-bodies sent in large blocks."""
+deadline (transfer.py), room for the requests a publish sends side by side, request
+bodies sent in large blocks, and no proxy for an API root on this machine."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from requests.adapters import HTTPAdapter
 
 from publisher import __version__
 from publisher.concurrency import LIMIT
-from publisher.marketplace.connection import Connection
+from publisher.marketplace.connection import Connection, is_loopback_url
 from publisher.marketplace.transfer import watch_pools
 
 UPLOAD_BLOCK = 1 << 18
@@ -29,7 +29,7 @@ class Timeouts:
 
 def make_session(connection: Connection) -> requests.Session:
     """The one session factory: auth, user agent, and no hidden urllib3 retries."""
-    session = requests.Session()
+    session = _Session()
     if connection.credentials:
         session.auth = (connection.credentials.user, connection.credentials.token)
     session.headers["User-Agent"] = f"mpac-publisher/{__version__}"
@@ -38,6 +38,18 @@ def make_session(connection: Connection) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+class _Session(requests.Session):
+    """Never sends a loopback URL through a proxy: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY name a proxy
+    for the network, and a loopback request through it would hand the Basic credentials (in clear,
+    over http) to the proxy, which cannot reach our loopback anyway. NO_PROXY is not needed."""
+
+    def merge_environment_settings(self, url: Any, *args: Any, **kwargs: Any) -> Any:
+        settings = super().merge_environment_settings(url, *args, **kwargs)
+        if is_loopback_url(str(url)):
+            settings["proxies"] = {}
+        return settings
 
 
 class _Adapter(HTTPAdapter):

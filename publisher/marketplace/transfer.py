@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -21,7 +21,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager
 
 from publisher.errors import UsageError
-from publisher.marketplace.errors import UnexpectedAnswer
+from publisher.marketplace.errors import CutError, UnexpectedAnswer
 from publisher.marketplace.prewarm import idle_tls_open
 
 MAX_ANSWER_BYTES = 8 << 20  # the largest real answer (a listing with every field) is ~100 KB
@@ -61,6 +61,7 @@ class Watchdog:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.fired = False
+        self.was_cut = False  # fired by a signal (InFlight.cut), not by the deadline
         self._connections: list[HTTPConnection] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(0.0, seconds), self._fire)
@@ -84,11 +85,54 @@ class Watchdog:
             if self.fired:
                 _shut(connection)
 
+    def cut(self) -> None:
+        self.was_cut = True
+        self._fire()
+
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
             for connection in self._connections:
                 _shut(connection)
+
+
+class InFlight:
+    """One client's requests on the wire, to cut them all at once: after `cut()` each ends with
+    a CutError (maybe processed), and a request not yet sent is refused (not processed)."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self.cut_requests: list[str] = []  # what was on the wire when cut, for the report
+        self._watchdogs: dict[Watchdog, str] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def watching(self, what: str, seconds: float) -> Iterator[Watchdog]:
+        watchdog = Watchdog(seconds)
+        with self._lock:
+            if self.stopped:
+                raise CutError(what, maybe_processed=False)
+            self._watchdogs[watchdog] = what
+        try:
+            with watchdog:
+                yield watchdog
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # the signal came on this thread, mid-request
+                with self._lock:
+                    self.cut_requests.append(what)
+            raise
+        finally:
+            with self._lock:
+                self._watchdogs.pop(watchdog, None)
+
+    def cut(self) -> None:
+        """Idempotent: every wait that meets the signal calls it; each request is named once."""
+        with self._lock:
+            self.stopped = True
+            live = list(self._watchdogs.items())
+            self.cut_requests += [what for w, what in live if not w.was_cut]
+        for watchdog, _ in live:
+            watchdog.cut()
 
 
 def _shut(connection: HTTPConnection) -> None:

@@ -56,7 +56,7 @@ class Executor:
     def run(self) -> Execution:
         try:
             return self._run()
-        except PublisherError:
+        except (PublisherError, KeyboardInterrupt):  # a signal too: its steps did not finish
             self.events.fail_open()  # the steps that failed are marked so
             raise
 

@@ -47,8 +47,12 @@ class UploadSteps:
         if fresh:
             self.ctx.events.start("images", f"upload {plural(len(fresh), 'listing image')}")
         # Side by side: they need nothing of each other (publisher.concurrency).
-        sent = side_by_side([partial(self.upload_image, i) for i in fresh])
-        uploaded = dict(zip(fresh, sent, strict=True))
+        uploaded: dict[ImagePlan, tuple[str, Upload]] = {}
+        try:
+            side_by_side([partial(self._upload_into, uploaded, i) for i in fresh])
+        except BaseException:  # those sent are journaled; the report names them too
+            self.ctx.result.uploads += [uploaded[i][1] for i in fresh if i in uploaded]
+            raise
         for image in self.ctx.plan.images:
             if image.kept:  # each hosting keeps its live image (HostingPlan.kept_images)
                 self.ctx.result.uploads.append(_reused(image, None))
@@ -74,6 +78,9 @@ class UploadSteps:
                 "images", "listing images", f"{kept} already on Marketplace", "skipped"
             )
         return ids
+
+    def _upload_into(self, uploaded: dict[ImagePlan, tuple[str, Upload]], image: ImagePlan) -> None:
+        uploaded[image] = self.upload_image(image)  # one key per thread: no lock needed
 
     def upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
         endpoint = f"/assets/images/{image.image_type}"

@@ -159,10 +159,11 @@ def test_a_server_that_refuses_connections_leaves_the_error_to_the_requests(
 
 def test_nothing_is_opened_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # urllib3 sets up a proxy's tunnel per request: a connection opened here would be useless
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    # (a root on the network: a loopback root never goes through a proxy, see test_proxies.py)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    assert _client("http://127.0.0.1:8").warm_up(3) is None
+    assert _client("https://marketplace.example.test").warm_up(3) is None
 
 
 @pytest.mark.parametrize("then", ["data", "close"])
