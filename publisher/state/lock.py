@@ -14,6 +14,7 @@ import json
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ WINDOWS_UNSUPPORTED = (
 DEFAULT_WAIT_SECONDS = 3600.0  # MPAC_RUN_DEADLINE's default: no lock wait outlasts a run
 POLL_SECONDS = 0.25
 _HOLDER_BYTES = 512
+_registry = threading.Lock()
+_turns: dict[str, threading.Lock] = {}  # lock file -> the turn of this process's threads
 
 
 def _say_nothing(message: str) -> None:
@@ -65,18 +68,33 @@ def locked(
     if sys.platform == "win32":
         raise UsageError(WINDOWS_UNSUPPORTED, advice="run it in WSL, or use the Docker image")
     lock = path.with_name(path.name + ".lock")
-    fd = open_lock(lock, path.parent if root is None else root)
-    try:
-        waited = _acquire(fd, lock, wait)
+    with _among_threads(lock, wait):
+        fd = open_lock(lock, path.parent if root is None else root)
         try:
-            _write_holder(fd, wait.clock())
-            yield waited
+            waited = _acquire(fd, lock, wait)
+            try:
+                _write_holder(fd, wait.clock())
+                yield waited
+            finally:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)  # a stale record must not name a process that let go
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)  # a stale record must not name a process that let go
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _among_threads(lock: Path, wait: LockWait) -> Iterator[None]:
+    """This process's threads take turns first: flock is per open file, so two threads of one
+    run would otherwise wait on each other as if on another process (and say so)."""
+    with _registry:
+        turn = _turns.setdefault(str(lock), threading.Lock())
+    if not turn.acquire(timeout=max(wait.seconds_left(), 0.001)):
+        raise StateDirError(lock, "still held by this run's other work at the run's deadline")
+    try:
+        yield
     finally:
-        os.close(fd)
+        turn.release()
 
 
 def _acquire(fd: int, lock: Path, wait: LockWait) -> bool:

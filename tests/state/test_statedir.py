@@ -19,8 +19,8 @@ import pytest
 from publisher.errors import ExitCode
 from publisher.state.directory import check_state_dir, read_json, write_json
 from publisher.state.errors import StateDirError
-from publisher.state.lock import locked
 from publisher.state.keys import account_key, api_root_key
+from publisher.state.lock import locked
 
 ROOT = Path(__file__).resolve().parents[2]
 
