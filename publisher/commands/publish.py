@@ -143,7 +143,7 @@ class _Run:
             if not self.plan.writes_needed:
                 return self._report("unchanged", ExitCode.OK)
             assert self.client is not None
-            check_state_dir(self.state_dir)  # before the first write to Marketplace
+            check_state_dir(self.state_dir, self._warn)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
             executor = self.executor = Executor(
                 self.plan,

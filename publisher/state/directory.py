@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import secrets
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,10 @@ def state_dir(env: Mapping[str, str]) -> Path:
     return Path(cache) / "mpac-publisher"
 
 
-def check_state_dir(directory: Path) -> None:
+def check_state_dir(directory: Path, warn: Warn = ignore) -> None:
     """Create the directory and prove a file can be written, synced and removed there; its
-    journal folder, when present, must be a real directory (not a link out of it)."""
+    journal folder, when present, must be a real directory (not a link out of it). A directory
+    every user may write without the sticky bit is a warning: anyone could swap its files."""
     try:
         if directory.exists() and not directory.is_dir():
             raise FileExistsError(errno.EEXIST, "not a directory", str(directory))
@@ -55,6 +57,12 @@ def check_state_dir(directory: Path) -> None:
     with contextlib.suppress(FileNotFoundError), opened_folder(journal, directory, create=False):
         pass  # a link, a file or a FIFO there: StateDirError
     _probe(directory)
+    mode = directory.stat().st_mode
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+        warn(
+            f"the state directory {directory} is writable by every user and not sticky: "
+            "another user could replace its files; make it 1777 (like /tmp) or 0700"
+        )
 
 
 def _probe(directory: Path) -> None:

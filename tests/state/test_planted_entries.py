@@ -189,3 +189,17 @@ def test_state_files_are_written_owner_only_and_leave_no_temp_file(state: Path) 
     assert (state / "journal" / "j.json").stat().st_mode & 0o777 == 0o600
     assert (state / "journal").stat().st_mode & 0o777 == 0o700
     assert [p.name for p in (state / "journal").iterdir()] == ["j.json"]
+
+
+@pytest.mark.parametrize(("mode", "warned"), [(0o777, True), (0o1777, False), (0o700, False)])
+def test_a_state_dir_every_user_may_write_without_the_sticky_bit_is_a_warning(
+    state: Path, mode: int, warned: bool
+) -> None:
+    state.chmod(mode)
+    warnings: list[str] = []
+    check_state_dir(state, warnings.append)
+    assert bool(warnings) == warned, warnings
+    if warned:
+        assert (
+            f"the state directory {state} is writable by every user and not sticky" in (warnings[0])
+        )
