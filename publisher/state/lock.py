@@ -103,7 +103,7 @@ def _acquire(fd: int, lock: Path, wait: LockWait) -> bool:
         return False
     seconds = wait.seconds_left()
     ends = wait.clock() + seconds
-    wait.notify(f"{lock} is held by {_holder(fd)}; waiting for it (at most {seconds:.0f} s)")
+    wait.notify(f"{lock} is held by {_holder(fd)}; waiting for it (at most {_seconds(seconds)})")
     for _ in range(math.ceil(seconds / POLL_SECONDS) + 2):  # bounded even if the clock stops
         left = ends - wait.clock()
         if left <= 0:
@@ -113,7 +113,7 @@ def _acquire(fd: int, lock: Path, wait: LockWait) -> bool:
             return True
     raise StateDirError(
         lock,
-        f"still held by {_holder(fd)} after waiting {seconds:.0f} s, the run's deadline",
+        f"still held by {_holder(fd)} after waiting {_seconds(seconds)}, the run's deadline",
         advice="if that process is stuck, stop it, then re-run: completed steps are kept "
         "(MPAC_RUN_DEADLINE bounds the wait)",
     )
@@ -145,3 +145,7 @@ def _holder(fd: int) -> str:
     except (OSError, ValueError, TypeError, KeyError, OverflowError):
         return "another process (it recorded no pid)"
     return f"pid {pid} on {host[:64]!r} since {when}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"

@@ -131,6 +131,14 @@ def test_a_journal_folder_linked_out_is_exit_9_and_nothing_is_written_outside(
     ), "no lock, temp or journal file was made through the link"
 
 
+def test_a_state_write_never_goes_through_a_folder_linked_out(state: Path, outside: Path) -> None:
+    (state / "journal").symlink_to(outside.parent, target_is_directory=True)
+    with pytest.raises(StateDirError) as caught:
+        write_json(state / "journal" / "j.json", {"a": 1}, root=state)
+    assert f"{state / 'journal'}: it is a symbolic link, not a directory" in caught.value.message
+    assert [p.name for p in outside.parent.iterdir()] == ["target.json"]
+
+
 @pytest.mark.parametrize("kind", ["a named pipe (FIFO)", "a regular file"])
 def test_a_journal_folder_that_is_not_a_directory_is_exit_9(state: Path, kind: str) -> None:
     if kind.startswith("a named"):
