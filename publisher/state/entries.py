@@ -123,10 +123,12 @@ def replace_bytes(path: Path, root: Path, data: bytes) -> None:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
-        except OSError as exc:
+        except BaseException as exc:  # an interrupt too: no temp file is left behind
             with contextlib.suppress(OSError):
                 os.unlink(temp, dir_fd=folder)
-            raise unusable(path, exc) from exc
+            if isinstance(exc, OSError):
+                raise unusable(path, exc) from exc
+            raise
         with contextlib.suppress(OSError):  # some file systems cannot sync a directory
             os.fsync(folder)
 
