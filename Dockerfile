@@ -22,7 +22,8 @@ LABEL org.opencontainers.image.title="mpac-publisher" \
       org.opencontainers.image.documentation="https://github.com/mpac-publisher/mpac-publisher#readme" \
       org.opencontainers.image.base.name="docker.io/library/python:3.12.8-slim-bookworm"
 # The state dir is inside the image and writable by any user a CI runs the image as (a bind-mounted
-# workspace usually is not); mount a volume there to keep it between runs.
+# workspace usually is not), sticky like /tmp (1777): no user can replace another's files there;
+# mount a volume there to keep it between runs.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     MPAC_STATE_DIR=/var/cache/mpac-publisher
@@ -34,7 +35,7 @@ RUN pip install --no-cache-dir --require-hashes --only-binary=:all: -r /tmp/requ
     && pip check \
     && rm -rf /wheels /tmp/requirements.lock \
     && useradd --create-home --uid 10001 publisher \
-    && install -d -m 0777 /var/cache/mpac-publisher
+    && install -d -m 1777 /var/cache/mpac-publisher
 USER 10001
 WORKDIR /workspace
 ENTRYPOINT ["mpac-publisher"]

@@ -76,8 +76,9 @@ class ExitCode(IntEnum):
         9,
         "state directory unusable",
         "state directory unusable",
-        "the state directory cannot be used (not a directory, read-only, full): checked before "
-        "anything is sent",
+        "the state directory cannot be used (not a directory, read-only, full, a link planted in "
+        "it): checked before anything is sent; or a lock in it stayed held by another process "
+        "until the run's deadline",
     )
     ARTIFACT_DIFFERS = (
         10,

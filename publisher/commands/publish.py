@@ -31,6 +31,7 @@ from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
 from publisher.state.ledger import UploadLedger
+from publisher.state.lock import LockWait
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,24 @@ class _Run:
         )
         self.state_dir = state_dir(env)
         user = connection.credentials.user if connection.credentials else ""
+        lock_wait = LockWait(  # a lock another run holds is waited for until the run's deadline
+            seams.clock() + seams.deadlines.run, seams.clock, seams.sleep, self._info
+        )
         self.ledger = UploadLedger(
             self.state_dir / "uploads.json",
             account_key(connection.api_url, user),
             limits=seams.limits,
             clock=seams.clock,
             warn=self._warn,
+            lock_wait=lock_wait,
         )
         self.journal = Journal(
-            self.state_dir, connection.api_url, release.app, release.build, warn=self._warn
+            self.state_dir,
+            connection.api_url,
+            release.app,
+            release.build,
+            warn=self._warn,
+            lock_wait=lock_wait,
         )
         self.started = seams.clock()
         self.plan: Plan | None = None
@@ -133,7 +143,7 @@ class _Run:
             if not self.plan.writes_needed:
                 return self._report("unchanged", ExitCode.OK)
             assert self.client is not None
-            check_state_dir(self.state_dir)  # before the first write to Marketplace
+            check_state_dir(self.state_dir, self._warn)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
             executor = self.executor = Executor(
                 self.plan,
@@ -162,6 +172,9 @@ class _Run:
 
     def _warn(self, message: str) -> None:
         self.emit(ev.Problem(warning(message)))
+
+    def _info(self, message: str) -> None:
+        self.emit(ev.Info(message))
 
     def _refuse_artifact_swap(self, plan: Plan) -> None:
         """Stop (exit 10) before any upload when a live version has another artifact."""

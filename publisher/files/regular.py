@@ -5,6 +5,9 @@ A FIFO named as an image hung `validate` (issue #22); a symlink swapped between 
 check and the upload sent a file from outside the workspace (issue #23). So every read goes
 through `open_regular`: it never blocks on a FIFO or device, and with a `CheckedFile` it verifies
 the opened handle itself (its real path and its inode), after which only that handle is read.
+The state directory reads its files through here too, without following links and with a size
+cap (`read_regular`): a FIFO, a link to /dev/zero or a huge file planted there must not hang or
+exhaust a run.
 """
 
 from __future__ import annotations
@@ -49,18 +52,29 @@ def kind_of(mode: int) -> str:
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
     )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def open_regular(
-    path: Path, *, workspace: Path | None = None, expected: CheckedFile | None = None
+    path: Path,
+    *,
+    workspace: Path | None = None,
+    expected: CheckedFile | None = None,
+    follow_links: bool = True,
+    dir_fd: int | None = None,
 ) -> BinaryIO:
-    """Open `path` for reading if it is a regular file (inside `workspace`, the `expected` one)."""
-    before = os.stat(path)
+    """Open `path` for reading if it is a regular file (inside `workspace`, the `expected` one).
+    `follow_links` False: a symbolic link is refused, not followed; `dir_fd`: `path` is relative
+    to that open directory."""
+    before = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow_links)
+    if stat.S_ISLNK(before.st_mode):
+        raise UnusableFile("is a symbolic link, not a regular file (links are not followed here)")
     if not stat.S_ISREG(before.st_mode):  # refuse before opening: opening a device can act
         raise UnusableFile(f"is {kind_of(before.st_mode)}, not a regular file")
-    fd = os.open(path, _FLAGS)  # O_NONBLOCK: a FIFO swapped in meanwhile cannot block the open
+    flags = _FLAGS if follow_links else _FLAGS | os.O_NOFOLLOW
+    fd = os.open(path, flags, dir_fd=dir_fd)  # O_NONBLOCK: a FIFO swapped in cannot block it
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):
@@ -80,6 +94,17 @@ def open_regular(
     except BaseException:
         os.close(fd)
         raise
+
+
+def read_regular(path: Path, limit: int, *, dir_fd: int | None = None) -> bytes:
+    """The bytes of a regular file that is not a link, refused when larger than `limit` (checked
+    before reading, and again while reading: the file may grow)."""
+    with open_regular(path, follow_links=False, dir_fd=dir_fd) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = b"" if size > limit else handle.read(limit + 1)
+    if size > limit or len(data) > limit:
+        raise UnusableFile(f"is larger than {limit} bytes ({max(size, len(data))}); refused")
+    return data
 
 
 def check(path: Path, workspace: Path | None) -> CheckedFile:

@@ -1,9 +1,11 @@
 """The state directory (MPAC_STATE_DIR): small JSON files shared by runs on this machine.
 
-Rules: the directory is checked (created, a probe file written, fsynced and removed) before the
-first write to Marketplace, so an unusable one stops the run with exit 9 before anything is sent;
-every file is written atomically (a temp file, fsync, rename); a file that cannot be read or has
-the wrong shape is treated as absent, with a warning (state is an optimisation, never the truth).
+Rules: the directory is checked (created, a probe file written, fsynced and removed, and its
+`journal` folder a real directory) before the first write to Marketplace, so an unusable one
+stops the run with exit 9 before anything is sent; every file is written atomically (a temp
+file, fsync, rename) and read as a regular file only, never through a link (entries.py); a file
+that cannot be read or has the wrong shape is treated as absent, with a warning (state is an
+optimisation, never the truth).
 """
 
 from __future__ import annotations
@@ -12,35 +14,20 @@ import contextlib
 import errno
 import json
 import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+import secrets
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from publisher.errors import ExitCode, PublisherError, UsageError
-
-if sys.platform != "win32":  # Windows has no fcntl: see README "Platforms"
-    import fcntl
-
-WINDOWS_UNSUPPORTED = (
-    "mpac-publisher cannot lock its state directory on Windows (it needs POSIX fcntl locks)"
-)
+from publisher.files.regular import UnusableFile
+from publisher.state.entries import opened_folder, read_bytes, replace_bytes
+from publisher.state.errors import StateDirError, unusable
 
 Warn = Callable[[str], None]
+JOURNAL_FOLDER = "journal"
 _PROBE = b"mpac-publisher state directory probe: a run checks it can write here\n" * 2
-
-_STATE_ADVICE = (
-    "set MPAC_STATE_DIR to a writable directory on a disk with free space "
-    "(it holds the upload ledger and the resume journal)"
-)
-
-
-class StateDirError(PublisherError):
-    """The state directory cannot be used: not a directory, read-only, or full."""
-
-    exit_code = ExitCode.STATE_DIR
-    title = "state directory"
+_NEW_PROBE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
 def ignore(message: str) -> None:
@@ -56,29 +43,37 @@ def state_dir(env: Mapping[str, str]) -> Path:
     return Path(cache) / "mpac-publisher"
 
 
-def unusable(path: Path, exc: OSError) -> StateDirError:
-    """The error for a failed state-dir operation, saying which of the usual causes it is."""
-    why = {
-        errno.ENOTDIR: "a path component is a file, not a directory",
-        errno.EEXIST: "it exists and is not a directory",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "the file system is read-only",
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exhausted",
-        errno.EFBIG: "the file system refused the write (file size limit)",
-    }.get(exc.errno or 0, exc.strerror or str(exc))
-    return StateDirError(f"the state directory cannot be used: {path}: {why}", advice=_STATE_ADVICE)
-
-
-def check_state_dir(directory: Path) -> None:
-    """Create the directory and prove a file can be written, synced and removed there."""
-    probe = directory / f".probe-{os.getpid()}"
+def check_state_dir(directory: Path, warn: Warn = ignore) -> None:
+    """Create the directory and prove a file can be written, synced and removed there; its
+    journal folder, when present, must be a real directory (not a link out of it). A directory
+    every user may write without the sticky bit is a warning: anyone could swap its files."""
     try:
         if directory.exists() and not directory.is_dir():
             raise FileExistsError(errno.EEXIST, "not a directory", str(directory))
         directory.mkdir(parents=True, exist_ok=True)
-        with open(probe, "wb") as out:  # buffered: a short write is continued, then fails
+    except OSError as exc:
+        raise unusable(directory, exc) from exc
+    journal = directory / JOURNAL_FOLDER
+    with contextlib.suppress(FileNotFoundError), opened_folder(journal, directory, create=False):
+        pass  # a link, a file or a FIFO there: StateDirError
+    _probe(directory)
+    mode = directory.stat().st_mode
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+        warn(
+            f"the state directory {directory} is writable by every user and not sticky: "
+            "another user could replace its files; make it 1777 (like /tmp) or 0700"
+        )
+
+
+def _probe(directory: Path) -> None:
+    """Write, sync and remove a file of a new name (never opening a planted or left-over one)."""
+    probe = directory / f".probe-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(probe, _NEW_PROBE, 0o600)
+    except OSError as exc:
+        raise unusable(directory, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as out:  # buffered: a short write is continued, then fails
             out.write(_PROBE)
             out.flush()
             os.fsync(out.fileno())
@@ -89,18 +84,26 @@ def check_state_dir(directory: Path) -> None:
         raise unusable(directory, exc) from exc
 
 
-def read_json(path: Path, warn: Warn = ignore) -> dict[str, Any]:
-    """The document, or {} when the file is missing; {} and a warning when it is unreadable."""
+def read_json(path: Path, warn: Warn = ignore, *, root: Path | None = None) -> dict[str, Any]:
+    """The document, or {} when the file is missing; {} and a warning when it is unreadable (a
+    link, a FIFO, a device, too large, not JSON, not an object). `root`: the state directory
+    (default: the file's folder); nothing below it is followed through a link."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_bytes(path, path.parent if root is None else root)
     except (FileNotFoundError, NotADirectoryError):  # no state yet (or no dir: checked later)
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except StateDirError as exc:  # a folder on the way is a link, a file, ...
+        warn(f"ignoring state file {path}: {exc.entry}: {exc.why}")
+        return {}
+    except UnusableFile as exc:
+        warn(f"ignoring state file {path}: it {exc}")
+        return {}
+    except OSError as exc:
         warn(f"ignoring state file {path}: it cannot be read ({exc})")
         return {}
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError
         warn(f"ignoring state file {path}: it is not valid JSON ({exc})")
         return {}
     if not isinstance(data, dict):
@@ -109,51 +112,9 @@ def read_json(path: Path, warn: Warn = ignore) -> dict[str, Any]:
     return data
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Atomically (temp file, fsync, rename): a crash never leaves a half-written file behind.
-    A failure is a StateDirError (exit 9), never a traceback."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise unusable(path.parent, exc) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, sort_keys=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise unusable(path, exc) from exc
-        raise
-
-
-@contextlib.contextmanager
-def locked(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """An exclusive lock between processes of this machine (held while the body runs).
-    `on_wait` is called when another process holds it (before waiting for it)."""
-    if sys.platform == "win32":
-        raise UsageError(WINDOWS_UNSUPPORTED, advice="run it in WSL, or use the Docker image")
-    lock = path.with_suffix(path.suffix + ".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock, "a+")  # noqa: SIM115 -- closed below, after the unlock
-    except OSError as exc:
-        raise unusable(lock, exc) from exc
-    with handle:
-        try:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if on_wait is not None:
-                    on_wait()
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        except OSError as exc:  # e.g. a network file system without locks (ENOLCK)
-            raise unusable(lock, exc) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def write_json(path: Path, data: dict[str, Any], *, root: Path | None = None) -> None:
+    """Atomically (temp file, fsync, rename): a crash never leaves a half-written file behind,
+    and a link at `path` is replaced, not written through. A failure is a StateDirError (exit
+    9), never a traceback."""
+    text = json.dumps(data, indent=1, sort_keys=True)  # before any file: a TypeError leaves none
+    replace_bytes(path, path.parent if root is None else root, text.encode("utf-8"))

@@ -12,13 +12,15 @@ warning.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
 from typing import Any, Literal
 
-from publisher.state.directory import Warn, ignore, locked, read_json, write_json
+from publisher.state.directory import JOURNAL_FOLDER, Warn, ignore, read_json, write_json
 from publisher.state.keys import api_root_key
+from publisher.state.lock import WAIT_UP_TO_AN_HOUR, LockWait, locked
 
 SECTIONS = ("artifacts", "images", "steps")
 
@@ -30,18 +32,27 @@ def step_key(document: Literal["version", "listing"], hosting: str) -> str:
 
 class Journal:
     def __init__(
-        self, directory: Path, api_url: str, app: str, build: int, *, warn: Warn = ignore
+        self,
+        directory: Path,
+        api_url: str,
+        app: str,
+        build: int,
+        *,
+        warn: Warn = ignore,
+        lock_wait: LockWait = WAIT_UP_TO_AN_HOUR,
     ) -> None:
         key = f"{api_root_key(api_url)}|{app}|{build}"
         name = hashlib.sha256(key.encode()).hexdigest()[:24]
-        self.path = directory / "journal" / f"{name}.json"
+        self.directory = directory  # the state directory: nothing below it is followed
+        self.path = directory / JOURNAL_FOLDER / f"{name}.json"
+        self._lock_wait = lock_wait
         self._warn = warn
         self._warned: set[str] = set()
         self._data = self._read()
 
     def refresh(self) -> None:
         """Re-read the file: another run on this machine may have recorded an upload since."""
-        self._data = read_json(self.path)
+        self._data = read_json(self.path, root=self.directory)
 
     def artifact_records(self) -> dict[str, Any]:
         """Every artifact recorded (as last read): to tell whether another run added one."""
@@ -71,25 +82,28 @@ class Journal:
 
     def forget_images(self, image_ids: set[str]) -> None:
         """Drop image records Marketplace does not know (e.g. a sandbox that restarted)."""
-        with locked(self.path):
+        with self._locked():
             data = self._read()
             images = _as_section(data, "images")
             data["images"] = {k: v for k, v in images.items() if v not in image_ids}
-            write_json(self.path, data)
+            write_json(self.path, data, root=self.directory)
             self._data = data
 
     def record_step(self, key: str, content_hash: str, result: str) -> None:
         self._update("steps", {key: {"hash": content_hash, "result": result}})
 
     def _update(self, section: str, values: dict[str, Any]) -> None:
-        with locked(self.path):
+        with self._locked():
             data = self._read()  # another run may have written since we read
             data[section] = {**_as_section(data, section), **values}
-            write_json(self.path, data)
+            write_json(self.path, data, root=self.directory)
             self._data = data
 
+    def _locked(self) -> contextlib.AbstractContextManager[bool]:
+        return locked(self.path, self.directory, self._lock_wait)
+
     def _read(self) -> dict[str, Any]:
-        data = read_json(self.path, self._once)
+        data = read_json(self.path, self._once, root=self.directory)
         for section in SECTIONS:
             if section in data and not isinstance(data[section], dict):
                 found = type(data[section]).__name__

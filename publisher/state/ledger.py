@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from publisher.state.directory import Warn, ignore, locked, read_json, write_json
+from publisher.state.directory import Warn, ignore, read_json, write_json
+from publisher.state.lock import WAIT_UP_TO_AN_HOUR, LockWait, locked
 
 SPACING_SECONDS = 10.0
 BUDGET_BYTES = 750_000_000
@@ -55,8 +56,10 @@ class UploadLedger:
         limits: Limits = Limits(),
         clock: Callable[[], float] = time.time,
         warn: Warn = ignore,
+        lock_wait: LockWait = WAIT_UP_TO_AN_HOUR,
     ) -> None:
-        self.path = path
+        self.path = path  # directly in the state directory (its folder is the root)
+        self.lock_wait = lock_wait
         self.account = hashlib.sha256(account.encode()).hexdigest()[:16]
         self.limits = limits
         self.clock = clock
@@ -117,13 +120,12 @@ class UploadLedger:
     def slot(self) -> Iterator[bool]:
         """Hold the machine-wide upload slot: two runs never upload at the same moment. Yields
         whether another run held it first (and so may have uploaded meanwhile)."""
-        waited: list[bool] = []
-        with locked(self.path, on_wait=lambda: waited.append(True)):
-            yield bool(waited)
+        with locked(self.path, wait=self.lock_wait) as waited:
+            yield waited
 
     def record(self, started: float, finished: float, size: int) -> None:
         """Add an upload; entries older than the budget window (or damaged) are dropped."""
-        with locked(self.path.with_suffix(".write")):
+        with locked(self.path.with_suffix(".write"), wait=self.lock_wait):
             document = read_json(self.path, self._once)
             now = self.clock()
             kept = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from publisher.errors import ExitCode, UsageError
-from publisher.state.directory import locked
+from publisher.state.lock import locked
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ import sys
 sys.modules["fcntl"] = None
 sys.platform = "win32"
 from publisher.cli import main
-from publisher.state.directory import locked
+from publisher.state.lock import locked
 code = main(["validate", "examples/release.yml"])
 try:
     with locked(__import__("pathlib").Path(sys.argv[1]) / "uploads.json"):

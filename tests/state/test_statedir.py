@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from publisher.errors import ExitCode
-from publisher.state.directory import StateDirError, check_state_dir, locked, read_json, write_json
+from publisher.state.directory import check_state_dir, read_json, write_json
+from publisher.state.errors import StateDirError
 from publisher.state.keys import account_key, api_root_key
+from publisher.state.lock import locked
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +81,8 @@ def _no_file_growth() -> None:
 def test_a_state_dir_that_refuses_writes_is_a_state_dir_error(tmp_path: Path) -> None:
     code = (
         "import pathlib, sys\n"
-        "from publisher.state.directory import StateDirError, check_state_dir, write_json\n"
+        "from publisher.state.directory import check_state_dir, write_json\n"
+        "from publisher.state.errors import StateDirError\n"
         "for call in (check_state_dir, lambda d: write_json(d / 'x.json', {'a': 1})):\n"
         "    try:\n"
         f"        call(pathlib.Path({str(tmp_path)!r}))\n"
