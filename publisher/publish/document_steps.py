@@ -26,6 +26,7 @@ from publisher.marketplace.revise import (
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
 from publisher.publish.context import StepContext
+from publisher.publish.duplicate_versions import refuse_renumbering, renumbers
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
 from publisher.publish.plan import listing_plan, version_plan
@@ -140,6 +141,8 @@ class DocumentSteps:
         app_id, build = hosting.app_software_id, self.ctx.release.build
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
+            if renumbers(live, self.ctx.release):  # ... or under another version number
+                raise refuse_renumbering(self.ctx.release, hosting.hosting, live)
             return keep_same_artifact(
                 self.ctx.release,
                 hosting.hosting,
@@ -180,7 +183,7 @@ class DocumentSteps:
             partial(self.ctx.client.get_listing, app_id, build),
             partial(self.ctx.client.create_listing, app_id, build, desired),
             partial(self.ctx.client.update_listing, app_id, build),
-            listing_plan,
+            partial(listing_plan, state=self.ctx.plan.choices.listing_state),
             LISTING_SERVER_FIELDS,
         )
         live = hosting.listing.live if not version_created else None
