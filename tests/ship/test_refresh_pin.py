@@ -32,11 +32,15 @@ def _git(repo: Path, *argv: str) -> str:
 def clone(tmp_path: Path) -> Path:
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: nothing to clone")
+    if _git(ROOT, "rev-parse", "--is-shallow-repository") == "true":
+        pytest.skip("shallow clone: the pinned commit may be missing (git fetch --unshallow)")
     repo = tmp_path / "clone"
     subprocess.run(
         ["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(repo)], check=True, timeout=120
     )
-    _git(repo, "checkout", "--quiet", "-B", "work", _git(ROOT, "rev-parse", "HEAD"))
+    # HEAD itself, which a clone lacks when no branch or tag names it (a CI merge ref).
+    _git(repo, "fetch", "--quiet", str(ROOT), "HEAD")
+    _git(repo, "checkout", "--quiet", "-B", "work", "FETCH_HEAD")
     # The script and the drift test as they are in this working tree, committed in the clone.
     for name in ("scripts/refresh-pin", "tests/ship/test_examples.py"):
         (repo / name).write_bytes((ROOT / name).read_bytes())
