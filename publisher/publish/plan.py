@@ -111,7 +111,7 @@ class Planner:
                 HostingPlan(hosting, app_id, version, listing, tuple(kept[hosting].items()))
             )
         plan = Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
-        return replace(plan, choices=self.choices)
+        return replace(plan, choices=self.choices)  # the executor honours them too
 
     def _refuse_renumbering(self, lives: dict[str, Json | None]) -> None:
         for hosting, live in lives.items():
