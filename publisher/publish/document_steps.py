@@ -141,8 +141,6 @@ class DocumentSteps:
         app_id, build = hosting.app_software_id, self.ctx.release.build
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
-            if renumbers(live, self.ctx.release):  # ... or under another version number
-                raise refuse_renumbering(self.ctx.release, hosting.hosting, live)
             return keep_same_artifact(
                 self.ctx.release,
                 hosting.hosting,
@@ -156,7 +154,7 @@ class DocumentSteps:
         document = _Document(
             step_key("version", hosting.hosting),
             f"{hosting.hosting} version {self.ctx.release.version}",
-            partial(self.ctx.client.get_version, app_id, build),
+            partial(self._read_version, hosting.hosting, app_id),
             partial(self.ctx.client.create_version, app_id, desired),
             partial(self.ctx.client.update_version, app_id, build),
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
@@ -164,6 +162,14 @@ class DocumentSteps:
         )
         live = hosting.version.live if hosting.version.action != "create" else None
         return self._apply(document, live, desired, beside)
+
+    def _read_version(self, hosting: str, app_id: str) -> Json | None:
+        """GET the version; our build live under another number (created meanwhile by another
+        run) is refused at once, before anything is laid over it or started beside it."""
+        live = self.ctx.client.get_version(app_id, self.ctx.release.build)
+        if live is not None and renumbers(live, self.ctx.release):
+            raise refuse_renumbering(self.ctx.release, hosting, live, sent_nothing=False)
+        return live
 
     def _artifact_details(self, artifact_id: str) -> Json | None:
         """GET /artifacts/{id}, once per id in a run."""

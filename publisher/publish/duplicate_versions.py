@@ -69,8 +69,11 @@ def renumbers(live: Json | None, release: Release) -> bool:
     return live is not None and str(live.get("versionNumber")) != release.version
 
 
-def refuse_renumbering(release: Release, hosting: str, live: Json) -> RejectedError:
-    """A forgotten build bump, in the live version's own words (its number, not ours)."""
+def refuse_renumbering(
+    release: Release, hosting: str, live: Json, *, sent_nothing: bool = True
+) -> RejectedError:
+    """A forgotten build bump, in the live version's own words (its number, not ours).
+    `sent_nothing`: refused by the plan, before any upload."""
     number = str(live.get("versionNumber"))
     said = (
         f"build {release.build} is already {number} on Marketplace: a new version needs a new build"
@@ -78,6 +81,6 @@ def refuse_renumbering(release: Release, hosting: str, live: Json) -> RejectedEr
     return RejectedError(
         f"{hosting}: {said}; release.yml says version {release.version} with the same build",
         advice=f"raise `build:` for version {release.version}, or set `version:` back to "
-        f"{number} to publish that version again; nothing was sent",
+        f"{number} to publish that version again" + ("; nothing was sent" if sent_nothing else ""),
         diagnostics=(error(said, release.locate(("build",)), "build"),),
     )

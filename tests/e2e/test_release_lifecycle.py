@@ -133,3 +133,39 @@ def test_a_partial_publish_caused_by_a_release_yml_line_says_fix_that_line_first
     for said in (run.text, summary):
         assert "re-run the same command" not in said
     assert BUILD in versions(publisher.sandbox.state())
+
+
+def test_a_version_renumbered_by_another_run_meanwhile_is_refused_in_its_own_number(
+    publisher: Publisher,
+) -> None:
+    """The plan saw no version (another run had not created it yet); the create then meets the
+    live 2.4.0 under our build. It is refused, not renamed, and named by its own number."""
+    release = publisher.release
+    assert publisher().code == 0
+    _bump_to(release, "2.4.1", None)
+    publisher.sandbox.clear_journal()
+    publisher.sandbox.add_fault(
+        Fault(method="GET", path=f"/rest/3/app-software/*/versions/{BUILD}", status=404, times=1)
+    )
+
+    run = publisher("publish", "--json")
+
+    found = json.loads(run.out)
+    assert run.code == 6, run.text
+    said = f"build {BUILD} is already 2.4.0 on Marketplace: a new version needs a new build"
+    assert found["error"].startswith(f"datacenter: {said}")  # no "2.4.1 created" before it
+    [located] = [d for d in found["diagnostics"] if d["key"] == "build"]
+    assert located["location"]["line"] == release.line_of(f"build: {BUILD}")
+    assert "nothing was sent" not in found["advice"]  # the artifact was uploaded
+    assert versions(publisher.sandbox.state())[BUILD]["versionNumber"] == "2.4.0"
+    assert [w for w in publisher.writes() if "/versions" in w[1]] == [
+        ("POST", _versions(publisher))
+    ]
+
+
+def _versions(publisher: Publisher) -> str:
+    """The path of the app software's versions (a create is a POST to it)."""
+    for app_id, app in publisher.sandbox.state()["apps"].items():
+        if app["appKey"] == "com.example.timesheets" and app["hosting"] == "datacenter":
+            return f"/rest/3/app-software/{app_id}/versions"
+    raise AssertionError("no datacenter app software")
