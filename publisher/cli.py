@@ -168,6 +168,13 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
         help="publish even if another build already has this version number",
     )
     parser.add_argument(
+        "--listing-state",
+        choices=("keep", "release"),
+        default="keep",
+        help="an existing listing's state (PUBLIC/PRIVATE): keep it as it is live (default; "
+        "listing.state applies when a listing is created), or set it to listing.state",
+    )
+    parser.add_argument(
         "--replace-artifact",
         action="store_true",
         help="swap the artifact of an existing version whose binary differs (default: stop, "

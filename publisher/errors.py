@@ -63,7 +63,8 @@ class ExitCode(IntEnum):
         7,
         "partial publish (re-run to finish)",
         "stopped part-way",
-        "partially published (some hostings or steps were done): re-run the same command to finish",
+        "partially published (some hostings or steps were done, and are kept): re-run to finish, "
+        "after fixing the release.yml line named when the cause is one",
     )
     UNAVAILABLE = (
         8,

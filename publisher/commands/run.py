@@ -49,7 +49,9 @@ def run_publish(
             return with_reporter(args, env, redact, refused)
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
-        choices = PlanChoices(args.images, args.allow_duplicate_version)
+        choices = PlanChoices(
+            args.images, args.allow_duplicate_version, getattr(args, "listing_state", "keep")
+        )
         seams = dataclasses.replace(seams_from(env, connection), deadlines=deadlines)
         options = PublishOptions(
             config,

@@ -47,7 +47,7 @@ def refuse_artifact_swap(
         remote = artifact_remote_href(details)
         origin = f", fetched from {remote}" if remote else ""
         message = (
-            f"the {hosting} version {release.version} (build {release.build}, state "
+            f"the {hosting} version {live.get('versionNumber')} (build {release.build}, state "
             f"{live.get('state', 'unknown')}) already has artifact {live_id} ({theirs}{origin}); "
             f"{ours}"
         )

@@ -26,6 +26,7 @@ from publisher.marketplace.revise import (
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
 from publisher.publish.context import StepContext
+from publisher.publish.duplicate_versions import refuse_renumbering, renumbers
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
 from publisher.publish.plan import listing_plan, version_plan
@@ -153,7 +154,7 @@ class DocumentSteps:
         document = _Document(
             step_key("version", hosting.hosting),
             f"{hosting.hosting} version {self.ctx.release.version}",
-            partial(self.ctx.client.get_version, app_id, build),
+            partial(self._read_version, hosting.hosting, app_id),
             partial(self.ctx.client.create_version, app_id, desired),
             partial(self.ctx.client.update_version, app_id, build),
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
@@ -161,6 +162,14 @@ class DocumentSteps:
         )
         live = hosting.version.live if hosting.version.action != "create" else None
         return self._apply(document, live, desired, beside)
+
+    def _read_version(self, hosting: str, app_id: str) -> Json | None:
+        """GET the version; our build live under another number (created meanwhile by another
+        run) is refused at once, before anything is laid over it or started beside it."""
+        live = self.ctx.client.get_version(app_id, self.ctx.release.build)
+        if live is not None and renumbers(live, self.ctx.release):
+            raise refuse_renumbering(self.ctx.release, hosting, live, sent_nothing=False)
+        return live
 
     def _artifact_details(self, artifact_id: str) -> Json | None:
         """GET /artifacts/{id}, once per id in a run."""
@@ -180,7 +189,7 @@ class DocumentSteps:
             partial(self.ctx.client.get_listing, app_id, build),
             partial(self.ctx.client.create_listing, app_id, build, desired),
             partial(self.ctx.client.update_listing, app_id, build),
-            listing_plan,
+            partial(listing_plan, state=self.ctx.plan.choices.listing_state),
             LISTING_SERVER_FIELDS,
         )
         live = hosting.listing.live if not version_created else None

@@ -1,5 +1,7 @@
 """One version number, one build: Marketplace accepts a second version numbered 1.10.0 under
-another build without a word, so the plan looks for one and refuses unless the user opts in."""
+another build without a word, so the plan looks for one and refuses unless the user opts in. And
+one build, one version number: a version bump without a build bump would rename a live version,
+so that is refused before anything is written."""
 
 from __future__ import annotations
 
@@ -59,4 +61,26 @@ def refuse(release: Release, hosting: str, builds: list[int]) -> RejectedError:
                 "build",
             ),
         ),
+    )
+
+
+def renumbers(live: Json | None, release: Release) -> bool:
+    """The live version of our build has another number: writing would rename it."""
+    return live is not None and str(live.get("versionNumber")) != release.version
+
+
+def refuse_renumbering(
+    release: Release, hosting: str, live: Json, *, sent_nothing: bool = True
+) -> RejectedError:
+    """A forgotten build bump, in the live version's own words (its number, not ours).
+    `sent_nothing`: refused by the plan, before any upload."""
+    number = str(live.get("versionNumber"))
+    said = (
+        f"build {release.build} is already {number} on Marketplace: a new version needs a new build"
+    )
+    return RejectedError(
+        f"{hosting}: {said}; release.yml says version {release.version} with the same build",
+        advice=f"raise `build:` for version {release.version}, or set `version:` back to "
+        f"{number} to publish that version again" + ("; nothing was sent" if sent_nothing else ""),
+        diagnostics=(error(said, release.locate(("build",)), "build"),),
     )

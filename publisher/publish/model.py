@@ -11,6 +11,7 @@ from typing import Any, Literal
 from publisher.config.model import Release
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.marketplace.answers import Json
+from publisher.publish.listing_state import ListingStateChoice
 from publisher.publish.liveimages import ImagesChoice
 from publisher.publish.payloads import ResolvedCompatibility
 
@@ -70,6 +71,7 @@ class PlanChoices:
 
     images: ImagesChoice = "keep"
     allow_duplicate_version: bool = False
+    listing_state: ListingStateChoice = "keep"  # "release": set a live listing's state too
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Plan:
     compatibilities: tuple[ResolvedCompatibility, ...]
     hostings: tuple[HostingPlan, ...]
     notes: tuple[str, ...] = field(default=())
+    choices: PlanChoices = field(default=PlanChoices())  # what the executor must honour too
 
     @property
     def writes_needed(self) -> bool:

@@ -25,7 +25,14 @@ from publisher.marketplace.answers import (
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.compare import same_sha512, settled_patch
-from publisher.publish.duplicate_versions import needs_check, other_builds, refuse
+from publisher.publish.duplicate_versions import (
+    needs_check,
+    other_builds,
+    refuse,
+    refuse_renumbering,
+    renumbers,
+)
+from publisher.publish.listing_state import ListingStateChoice, for_live_listing, kept_state_note
 from publisher.publish.liveimages import live_ids
 from publisher.publish.model import (
     ARTIFACT_PLACEHOLDER,
@@ -79,6 +86,7 @@ class Planner:
         ids = {h: app_id for h, (app_id, _, _) in zip(hostings_, found, strict=True)}
         lives = {h: live for h, (_, live, _) in zip(hostings_, found, strict=True)}
         listed = {h: builds for h, (_, _, builds) in zip(hostings_, found, strict=True)}
+        self._refuse_renumbering(lives)  # before any other read: a forgotten build bump
         # Round 2: the duplicate-number check and the artifact check beside each existing
         # version's listing (they need nothing of each other).
         _, artifact, *listings_found = side_by_side(
@@ -97,16 +105,34 @@ class Planner:
             version = version_plan(
                 lives[hosting], version_document(self.release, artifact_id, compat)
             )
-            listing = DocumentPlan("skip")
-            if self.release.listing is not None:
-                listing = listing_plan(
-                    live_listings[hosting],
-                    listing_document(self.release.listing, {**image_ids, **kept[hosting]}),
-                )
+            listing, said = self._listing(hosting, live_listings[hosting], image_ids, kept)
+            notes += said
             hostings.append(
                 HostingPlan(hosting, app_id, version, listing, tuple(kept[hosting].items()))
             )
-        return Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
+        plan = Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
+        return replace(plan, choices=self.choices)  # the executor honours them too
+
+    def _refuse_renumbering(self, lives: dict[str, Json | None]) -> None:
+        for hosting, live in lives.items():
+            if live is not None and renumbers(live, self.release):
+                raise refuse_renumbering(self.release, hosting, live)
+
+    def _listing(
+        self,
+        hosting: str,
+        live: Json | None,
+        image_ids: dict[KeyPath, str],
+        kept: dict[str, dict[KeyPath, str]],
+    ) -> tuple[DocumentPlan, tuple[str, ...]]:
+        """The listing's plan, and a note when its live state is kept against release.yml."""
+        if self.release.listing is None:
+            return DocumentPlan("skip"), ()
+        desired = listing_document(self.release.listing, {**image_ids, **kept[hosting]})
+        choice = self.choices.listing_state
+        title = f"the {hosting} listing of build {self.release.build}"
+        note = kept_state_note(title, desired, live, choice)
+        return listing_plan(live, desired, choice), (note,) if note else ()
 
     def _check_duplicates(
         self,
@@ -315,8 +341,12 @@ def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
     return _document_plan(live, desired, merged_version, comparable_version)
 
 
-def listing_plan(live: Json | None, desired: Json) -> DocumentPlan:
-    return _document_plan(live, desired, merged_listing, comparable_listing)
+def listing_plan(
+    live: Json | None, desired: Json, state: ListingStateChoice = "keep"
+) -> DocumentPlan:
+    """`desired` is the create body; over a live listing its `state` applies only on request."""
+    laid = for_live_listing(desired, live, state)
+    return _document_plan(live, laid, merged_listing, comparable_listing)
 
 
 def _document_plan(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic
-from publisher.errors import PublisherError
+from publisher.errors import PartialPublishError, PublisherError
 from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
 from publisher.publish.context import Execution
 from publisher.publish.model import DocumentPlan, Plan
@@ -67,9 +68,32 @@ def run_report(
         requests=facts.requests,
         diagnostics=diagnostics,
         error=exc.message if exc else None,
-        advice=exc.advice if exc else None,
+        advice=next_step(exc, diagnostics),
         notes=plan.notes if plan else (),
     )
+
+
+def next_step(exc: PublisherError | None, diagnostics: tuple[Diagnostic, ...]) -> str | None:
+    """The error's advice; but a partial publish whose cause is a value in release.yml would
+    fail the same way if re-run as it is, so the advice is to fix those lines first."""
+    if exc is None:
+        return None
+    located = [d for d in diagnostics if d.is_error and d.location and d.key]
+    if not isinstance(exc, PartialPublishError) or not located:
+        return exc.advice
+    return f"fix {_lines(located)}, then re-run; what was done is kept"
+
+
+def _lines(located: list[Diagnostic]) -> str:
+    """`line 30 of release.yml (listing.youtube)`, or `lines 30 and 41 of release.yml (a, b)`."""
+    places = sorted({(d.location.line, d.key) for d in located if d.location and d.key})
+    numbers = sorted({line for line, _ in places})
+    keys = ", ".join(dict.fromkeys(key for _, key in places))
+    file = Path(located[0].location.file).name if located[0].location else "release.yml"
+    if len(numbers) == 1:
+        return f"line {numbers[0]} of {file} ({keys})"
+    shown = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+    return f"lines {shown} of {file} ({keys})"
 
 
 def _hostings(

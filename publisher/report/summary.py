@@ -29,7 +29,7 @@ _LEADS = {
     "updated": "The live version was brought in line with release.yml.",
     "unchanged": "Already published as release.yml describes: nothing was written.",
     "planned": "A dry run: this is what a publish would do. Nothing was written.",
-    "partial": "Some steps were done before the failure: re-run the same command to finish.",
+    "partial": "Some steps were done before the failure; what was done is kept.",
 }
 _ACTION_WORDS = {
     "create": "create",

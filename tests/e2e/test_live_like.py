@@ -200,7 +200,9 @@ def test_hiding_the_only_public_version_is_refused_at_the_state_line(
 ) -> None:
     assert publisher().code == 0
     release.edit("state: public", "state: private")
-    run = publisher()
+    kept = publisher()  # an existing listing keeps its live state unless asked (issue 21 #4)
+    assert kept.code == 0 and "to hide it, run `mpac-publisher yank --execute`" in kept.text
+    run = publisher("publish", "--listing-state", "release")
     assert run.code in (6, 7), run.text
     assert f"release.yml:{release.line_of('state: private')}:" in run.text
     assert listings(publisher.sandbox.state())[BUILD]["state"] == "PUBLIC"

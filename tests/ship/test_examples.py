@@ -4,6 +4,7 @@ state directory in its own cache."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 WORKFLOW = EXAMPLES / ".github" / "workflows" / "marketplace.yml"
+TOOL = ("publisher", "action.yml", "pyproject.toml", "requirements.lock")  # what a pin runs
 PIN = re.compile(r"mpac-publisher/mpac-publisher@([0-9a-zA-Z._<> -]+?)(?=\s|$)", re.MULTILINE)
 # Each example's tag variable, with the file: the same formula must be in every one of them.
 TAGGED = {
@@ -46,15 +48,38 @@ def test_the_readme_and_the_example_pin_one_full_commit_sha() -> None:
     assert re.fullmatch(r"[0-9a-f]{40}", ref), f"not a full commit SHA: {ref}"
 
 
-def test_the_pinned_commit_has_an_action_yml_with_every_input_the_example_passes() -> None:
+def _pinned_commit() -> str:
+    """The examples' pin, checked to be a commit here. Without the history to look it up: a skip
+    on a developer's machine, a failure in CI (whose clones must have history: fetch-depth 0)."""
     if _git("rev-parse", "--is-inside-work-tree").returncode != 0:
         pytest.skip("not a git checkout: the pinned commit cannot be looked up")
     (ref,) = set(_pins().values())
     if _git("cat-file", "-e", f"{ref}^{{commit}}").returncode != 0:
         shallow = _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
         if shallow:
-            pytest.skip(f"shallow clone: commit {ref} is not in it (git fetch --unshallow)")
+            why = f"shallow clone: commit {ref} is not in it (git fetch --unshallow)"
+            if os.environ.get("CI"):
+                pytest.fail(f"{why}; CI must clone with history (actions/checkout fetch-depth: 0)")
+            pytest.skip(why)
         pytest.fail(f"the examples pin {ref}, which is not a commit of this repository")
+    return ref
+
+
+def test_the_pinned_commit_runs_the_same_tool_as_head() -> None:
+    """Users of the pin get exactly the tool this README describes (scripts/refresh-pin)."""
+    ref = _pinned_commit()
+    done = _git("diff", "--name-only", ref, "HEAD", "--", *TOOL)
+    assert done.returncode == 0, done.stderr
+    changed = done.stdout.split()
+    assert not changed, (
+        f"the examples pin {ref[:7]}, whose tool differs from HEAD's in {len(changed)} files "
+        f"({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''}): commit the tool "
+        "change, then run scripts/refresh-pin"
+    )
+
+
+def test_the_pinned_commit_has_an_action_yml_with_every_input_the_example_passes() -> None:
+    ref = _pinned_commit()
     shown = _git("show", f"{ref}:action.yml")
     assert shown.returncode == 0, f"commit {ref} has no action.yml: {shown.stderr}"
     inputs = set(yaml.safe_load(shown.stdout)["inputs"])
