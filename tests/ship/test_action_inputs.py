@@ -4,8 +4,8 @@ state-cache key, the Python choice and the pins of the actions it calls."""
 from __future__ import annotations
 
 import re
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,7 +139,7 @@ def test_the_state_cache_key_never_fails_the_job_on_a_broken_release_yml(
 
 
 def _publish_step(tmp: Path, config: str) -> tuple[int, str, str]:
-    """The Publish step's script, run by bash with the tool of this checkout as the action's venv."""
+    """The Publish step's script, run by bash; this checkout's tool stands in for the venv."""
     venv = tmp / "venv"
     venv.mkdir()
     (venv / "bin").symlink_to(Path(sys.executable).parent)
