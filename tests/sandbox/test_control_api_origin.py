@@ -50,9 +50,7 @@ def test_a_missing_host_or_another_port_is_refused_too(sandbox: Sandbox) -> None
 
 
 @pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "LOCALHOST", "[::1]"])
-def test_loopback_hosts_with_or_without_the_port_are_answered(
-    sandbox: Sandbox, name: str
-) -> None:
+def test_loopback_hosts_with_or_without_the_port_are_answered(sandbox: Sandbox, name: str) -> None:
     port = sandbox.port
     for host in (name, f"{name}:{port}"):
         status, body = _send(sandbox, "GET", "/_sandbox/journal", host)
