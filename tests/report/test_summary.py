@@ -39,8 +39,9 @@ def test_an_invalid_release_yml_is_located_with_repository_paths(
     summaries: dict[str, str],
 ) -> None:
     text = summaries["failed-invalid-config"]
-    assert "**Why:** payment: 'gratis' is not one of" in text and "at `release.yml:11`" in text
-    assert "`release.yml:45` listing.youtube" in text  # the second problem, listed
+    assert "**Why:** payment: 'gratis' is not one of" in text
+    assert "at <code>release.yml:11</code>" in text
+    assert "<code>release.yml:45</code> listing.youtube" in text  # the second problem, listed
     assert "/tmp" not in text
 
 
@@ -48,8 +49,8 @@ def test_a_rejected_publish_names_the_line_and_links_no_version(
     summaries: dict[str, str],
 ) -> None:
     text = summaries["failed-rejected"]
-    assert "**Why:** Marketplace rejected supportedPaymentModel (from `payment`)" in text
-    assert "at `release.yml:11`" in text
+    assert "**Why:** Marketplace rejected supportedPaymentModel (from <code>payment</code>)" in text
+    assert "at <code>release.yml:11</code>" in text
     assert "[version](" not in text  # never created: no link to it
     assert "| datacenter | not created | not created |  |" in text
     assert "shown above" not in text
@@ -74,7 +75,7 @@ def test_uploads_are_real_ones_with_size_and_sha512(summaries: dict[str, str]) -
     text = summaries["published"]
     rows = [line for line in text.splitlines() if line.startswith("| artifact ")]
     assert len(rows) == 1 and "775\u00a0B" in rows[0]
-    assert re.search(r"`[0-9a-f]{16}…`", rows[0])
+    assert re.search(r"<code>[0-9a-f]{16}…</code>", rows[0])
     assert text.count("| screenshot ") == 4 and "Reused" not in text
     updated = summaries["updated"]
     assert "Nothing was uploaded." in updated and "6 images recorded" in updated
