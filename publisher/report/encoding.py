@@ -13,16 +13,12 @@ import codecs
 from typing import TextIO, cast
 
 # Our marks and the punctuation of our messages; the replacement each gets when it cannot be
-# written. One character each, so a table is enough (str.translate).
+# written. None is empty and none is `[` or `:`: the fallback runs after the workflow-command
+# guard (publisher.report.workflow), so it must never rebuild a `::` line start or `##[`.
 FALLBACKS = {
     "▸": ">",
     "✓": "+",
     "✗": "x",
-    "✅": "+",
-    "❌": "x",
-    "⚠": "!",
-    "\ufe0f": "",  # the emoji variation selector after ⚠
-    "📝": "*",
     "…": "...",
     "↻": "~",
     "⏳": "...",
@@ -42,8 +38,6 @@ FALLBACKS = {
     "«": "<<",
     "»": ">>",
     "\u00a0": " ",
-    "\u200b": "",
-    "\uff3b": "[",  # the full-width bracket that keeps `##[` from being a workflow command
 }
 _TABLE = str.maketrans(FALLBACKS)
 _UNICODE_ENCODINGS = ("utf-8", "utf-16", "utf-32", "utf-8-sig")

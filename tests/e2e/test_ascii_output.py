@@ -78,3 +78,17 @@ def test_the_github_reporter_on_an_ascii_output_is_safe_too(
     assert done.returncode == 0, out
     assert "::group::plan" in out
     assert summary.read_text(encoding="utf-8").startswith("## 📝 Planned")  # a file: UTF-8
+
+
+def test_an_ascii_fallback_never_turns_file_text_back_into_a_workflow_command(
+    publisher: Publisher, release: Release, tmp_path: Path
+) -> None:
+    release.edit("caption: Overview", 'caption: "##[error]pwned \u200b::x ⚠\ufe0f"')
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    done = _run(publisher, "publish", "--dry-run", **github)  # the bodies are shown, caption too
+    out = _ascii(done.stdout) + _ascii(done.stderr)
+    assert done.returncode == 0, out
+    assert "pwned" in out
+    ours = ("::add-mask::", "::group::", "::endgroup::")
+    for line in out.splitlines():  # `##[` anywhere in a line is the runner's older command form
+        assert line.startswith(ours) or ("##[" not in line and not line.lstrip().startswith("::"))
