@@ -48,12 +48,12 @@ def text(value: object) -> str:
     """`value` as one line of summary text: whitespace runs become one space, and `` `code` ``
     spans stay code (as `<code>`, which is inert in Markdown and HTML alike)."""
     line = " ".join(str(value).split())
-    parts = _CODE_SPAN.split(line)  # [plain, ticks, code, ticks, code, ..., plain]
+    parts = _CODE_SPAN.split(line)  # [plain, ticks, code, plain, ticks, code, ..., plain]
     out: list[str] = []
     for i in range(0, len(parts), 3):
         out.append(_plain(parts[i]) if out else _leading(_plain(parts[i])))
         if i + 2 < len(parts):
-            out.append(f"<code>{_plain(parts[i + 2].strip() or parts[i + 2])}</code>")
+            out.append(code(parts[i + 2].strip()))
     return "".join(out)
 
 
