@@ -59,7 +59,10 @@ def text(value: object) -> str:
 
 def _plain(part: str) -> str:
     escaped = part.translate(_TABLE)
-    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(0) == ":" else "&#46;", escaped)
+    escaped = _AUTOLINK.sub(lambda m: "&#58;" if m.group(0) == ":" else "&#46;", escaped)
+    # cmark-gfm finds e-mail addresses after decoding `&#64;`; an (invisible) comment after the
+    # `@` ends the text run it searches, so `me@example.com` stays text.
+    return escaped.replace("&#64;", "&#64;<!-- -->")
 
 
 def _leading(line: str) -> str:

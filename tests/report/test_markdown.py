@@ -36,3 +36,11 @@ def test_a_fence_is_longer_than_any_backtick_run_inside() -> None:
 
 def test_a_table_cell_cannot_split_or_end_its_row() -> None:
     assert table(["a"], [["x | y\nz"]]) == "| a |\n|---|\n| x &#124; y z |\n"
+
+
+def test_addresses_and_names_are_not_linked_by_the_gfm_autolinker() -> None:
+    # Measured with cmark-gfm (GitHub's renderer, the cmarkgfm wheel): `&#58;//` and `www&#46;`
+    # stop its URL autolinks, but an e-mail address is found after `&#64;` is decoded.
+    assert text("https://evil.example/x") == "https&#58;//evil.example/x"
+    assert text("www.evil.example") == "www&#46;evil.example"
+    assert text("me@evil.example") == "me&#64;<!-- -->evil.example"
