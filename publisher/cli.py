@@ -18,7 +18,6 @@ from publisher.errors import ExitCode, PublisherError, UsageError
 from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
 from publisher.report import choose_reporter
 from publisher.report.controls import visible_controls
-from publisher.report.encoding import encodable
 from publisher.report.jsonout import JsonReporter
 from publisher.report.workflow import neutralise
 from publisher.secrets import Redactor, secret_forms
@@ -232,9 +231,8 @@ def _say_last_words(exc: BaseException, env: Mapping[str, str], redact: Redactor
 
 def _to_stderr(text: str, redact: Redactor) -> None:
     """Text outside any reporter: redacted, controls shown, never a workflow command."""
-    stderr = encodable(sys.stderr)  # an ASCII-only stderr: escapes, not a second crash
-    stderr.write(neutralise(visible_controls(redact(text))))
-    stderr.flush()
+    sys.stderr.write(neutralise(visible_controls(redact(text))))
+    sys.stderr.flush()
 
 
 def _dispatch(
