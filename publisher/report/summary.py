@@ -72,7 +72,10 @@ def _cut(body: str, limit: int) -> str:
     if len(encoded) <= limit:
         return body
     room = limit - len(CUT_NOTE.encode()) - 16
-    return encoded[:room].decode("utf-8", "ignore") + CUT_NOTE
+    kept = encoded[:room].decode("utf-8", "ignore")
+    # At a line's end: never inside an escape (`&#124;`) or a table row, which would then show
+    # half a character reference or lose its last cells.
+    return kept[: kept.rfind("\n") + 1] + CUT_NOTE
 
 
 def _fit(blocks: list[str], limit: int) -> str:

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from publisher.errors import ExitCode
-from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
+from publisher.outcome import CommandReport, DocumentChange, HostingResult, RunReport, Upload
+from publisher.report.document import md_table
 from publisher.report.github import MAX_SUMMARY_BYTES
 from publisher.report.summary import CUT_NOTE, outcome_heading, summary_markdown
 
@@ -126,3 +127,13 @@ def test_a_huge_summary_is_cut_whole_blocks_under_the_limit(limit: int) -> None:
 def test_a_summary_that_fits_is_not_cut() -> None:
     text = summary_markdown(_huge_report(hostings=1, operations=2), [], MAX_SUMMARY_BYTES)
     assert CUT_NOTE not in text and "exit code 0" in text
+
+
+def test_a_huge_command_summary_is_cut_at_a_line_end_not_inside_an_escape() -> None:
+    rows = [[f"com.example.app{i}", "Name | with <b>markup</b> @x", "PUBLIC"] for i in range(400)]
+    report = CommandReport("apps", "listed", 0, markdown=md_table(["key", "name", "state"], rows))
+    for limit in range(3_000, 3_400, 7):  # cuts landing everywhere in a row
+        text = summary_markdown(report, [], limit)
+        assert len(text.encode()) <= limit and text.endswith(CUT_NOTE)
+        last = text.removesuffix(CUT_NOTE).splitlines()[-1]
+        assert last.startswith("| com.example.app") and last.endswith("| PUBLIC |"), last
