@@ -35,8 +35,8 @@ _ENTITIES = {
     "$": "&#36;",
     "@": "&#64;",
 }
-_TABLE = str.maketrans(_ENTITIES)
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<=www)\.")  # `https://`, `www.`
+# One pass: each punctuation mark, and the `:` of `https://` and `.` of `www.` (autolinks).
+_SPECIAL = re.compile(r"[&<>\"`\\*_\[\]|~#$@]|(?i:(?<=[a-z0-9+.-]):(?=//)|(?<=www)\.)")
 # What opens a list item (`- `, `+ `, `1. `, `2) `) or makes a rule or heading underline (`---`,
 # `===`) at the start of a line; `10.3.0` or `-1` do not.
 _BLOCK_START = re.compile(r"^(?:[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=]+$)")
@@ -58,11 +58,14 @@ def text(value: object) -> str:
 
 
 def _plain(part: str) -> str:
-    escaped = part.translate(_TABLE)
-    escaped = _AUTOLINK.sub(lambda m: "&#58;" if m.group(0) == ":" else "&#46;", escaped)
+    return _SPECIAL.sub(_entity, part)
+
+
+def _entity(found: re.Match[str]) -> str:
+    mark = found.group(0)
     # cmark-gfm finds e-mail addresses after decoding `&#64;`; an (invisible) comment after the
     # `@` ends the text run it searches, so `me@example.com` stays text.
-    return escaped.replace("&#64;", "&#64;<!-- -->")
+    return "&#64;<!-- -->" if mark == "@" else _ENTITIES.get(mark) or f"&#{ord(mark)};"
 
 
 def _leading(line: str) -> str:
