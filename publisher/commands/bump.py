@@ -24,6 +24,7 @@ from publisher.marketplace.revise import VERSION_SERVER_FIELDS, put_revised, wit
 from publisher.outcome import CommandReport
 from publisher.publish.payloads import comparable_version
 from publisher.report.document import md_table
+from publisher.report.markdown import code, details, fence, text
 
 
 @dataclass(frozen=True)
@@ -218,11 +219,9 @@ def _markdown(
     for h in hostings:
         if h["patch"]:
             patch = json.dumps(h["patch"], indent=2)
-            parts.append(
-                f"<details><summary>{h['hosting']}: JSON Patch</summary>\n\n```json\n"
-                f"{patch}\n```\n</details>"
-            )
+            parts.append(details(f"{text(h['hosting'])}: JSON Patch", fence(patch, "json")))
     parts += [
-        f"release.yml line {e.line}: `{e.before.strip()}` → `{e.after.strip()}`" for e in edits
+        f"release.yml line {e.line}: {code(e.before.strip())} → {code(e.after.strip())}"
+        for e in edits
     ]
     return "\n\n".join(parts)

@@ -1,6 +1,7 @@
 """Release -> the JSON documents Marketplace stores, and API field names -> release.yml keys.
 
-`version_document` and `listing_document` give the fields release.yml controls. `merged` lays them
+`version_document` and `listing_document` give the fields release.yml controls, their text with
+LF line endings (publisher.publish.compare). `merged` lays them
 over a live document, so keys release.yml leaves out keep their live values and server-owned
 fields (state, revision, approval details) are never changed.
 """
@@ -17,6 +18,7 @@ from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
+from publisher.publish.compare import lf_text
 from publisher.publish.notes import notes_html
 
 # Fields of the version update request (AppSoftwareVersionUpdateRequest); the rest is server-owned.
@@ -91,7 +93,7 @@ def version_document(
     }
     if changelog:
         body["changelog"] = changelog
-    return body
+    return lf_text(body)
 
 
 def _notes(release: Release) -> str | None:
@@ -154,7 +156,7 @@ def listing_document(listing: Listing, image_ids: Mapping[KeyPath, str]) -> Json
                 "partnerSpecificTerms": links.partner_specific_terms,
             }
         )
-    return body
+    return lf_text(body)
 
 
 def comparable_version(live: Json) -> Json:

@@ -142,6 +142,9 @@ class MarketplaceApp:
         return self.ctx.settings.control_api and path.startswith(CONTROL_PREFIX)
 
     def handle(self, req: Request) -> Response:
+        refused = control.refusal(req) if self.is_control(req.path) else None
+        if refused is not None:
+            return refused
         try:
             return self._dispatch(req)
         except ApiError as exc:
