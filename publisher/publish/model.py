@@ -81,6 +81,7 @@ class Plan:
     compatibilities: tuple[ResolvedCompatibility, ...]
     hostings: tuple[HostingPlan, ...]
     notes: tuple[str, ...] = field(default=())
+    release_notes: str | None = None  # changelog.releaseNotes as sent: rendered once, at planning
 
     @property
     def writes_needed(self) -> bool:
