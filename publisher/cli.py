@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from publisher import __version__
 from publisher.errors import ExitCode, PublisherError, UsageError
 
+TYPE_CHECKING = False  # typing's, without importing typing: a sixth of what --version imports
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, NoReturn
 
     from publisher.commands.run import WithReporter
     from publisher.exits import Signals
