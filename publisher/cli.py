@@ -1,4 +1,9 @@
-"""Command line: argument parsing only; each command calls one function in publisher.commands."""
+"""Command line: argument parsing only; each command calls one function in publisher.commands.
+
+Only argparse and the exit codes are imported up front: `--version` and `--help` answer before
+anything else loads, and each command imports what it needs (HTTP, YAML, jsonschema, markdown)
+when it runs, so `validate` never loads the HTTP stack (issue #24; tests/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,20 @@ import argparse
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from publisher import __version__
-from publisher import events as ev
 from publisher.errors import ExitCode, PublisherError, UsageError
-from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
-from publisher.report import choose_reporter
-from publisher.report.controls import visible_controls
-from publisher.report.jsonout import JsonReporter
-from publisher.report.workflow import neutralise
-from publisher.secrets import Redactor, secret_forms
 
+TYPE_CHECKING = False  # typing's, without importing typing: a sixth of what --version imports
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NoReturn
+
     from publisher.commands.run import WithReporter
+    from publisher.exits import Signals
+    from publisher.secrets import Redactor
 
 _EPILOG_WIDTH = 88  # the exit-code lines of --help wrap here
 
@@ -52,6 +53,13 @@ environment:
 {_exit_codes_paragraph()}
   with --json, every exit ends with one JSON document on stdout
 """
+
+
+def _path(text: str) -> Path:
+    """argparse's `type` for paths; pathlib loads only once a command's arguments are read."""
+    from pathlib import Path
+
+    return Path(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,11 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
     seeds = sandbox.add_mutually_exclusive_group()
-    seeds.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
+    seeds.add_argument("--seed", type=_path, help="accounts and apps (YAML); default: a demo")
     seeds.add_argument(
         "--for",
         dest="for_release",
-        type=Path,
+        type=_path,
         metavar="RELEASE_YML",
         help="seed the app, hostings and host product versions of this release.yml",
     )
@@ -184,11 +192,11 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "config", nargs="?", default="release.yml", type=Path, help="default: ./release.yml"
+        "config", nargs="?", default="release.yml", type=_path, help="default: ./release.yml"
     )
     parser.add_argument(
         "--workspace",
-        type=Path,
+        type=_path,
         help="files must stay inside this directory (default: the repository root)",
     )
     parser.add_argument(
@@ -202,17 +210,37 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
     argv = list(sys.argv[1:] if argv is None else argv)
+    parsed: argparse.Namespace | BaseException
+    try:
+        parsed = build_parser().parse_args(argv)  # --version and --help end here (SystemExit)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # a usage error: raised again in _run, which reports every error
+        parsed = exc
+    return _run(parsed, argv, env)
+
+
+def _run(
+    parsed: argparse.Namespace | BaseException, argv: list[str], env: Mapping[str, str]
+) -> int:
+    # Imported here, not at the top: `--version` and `--help` need none of them (issue #24).
+    from publisher import events as ev
+    from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
+    from publisher.report.jsonout import JsonReporter
+    from publisher.secrets import Redactor, secret_forms
+
     signals = Signals()
     redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
     with signals.installed():
         try:
-            args = build_parser().parse_args(argv)
+            if isinstance(parsed, BaseException):
+                raise parsed
+            args = parsed
             if args.command is None:
                 build_parser().print_help(sys.stderr)
                 raise UsageError("no command given", advice="see mpac-publisher --help")
             redact.add(secret_forms(getattr(args, "user", None), env.get("MPAC_TOKEN")))
-            with_reporter = partial(_with_reporter, signals=signals)
-            return _dispatch(args, env, redact, with_reporter)
+            return _dispatch(args, env, redact, partial(_with_reporter, signals=signals))
         except BrokenPipeError:  # `mpac-publisher plan | head`: the reader left, nothing to report
             with contextlib.suppress(OSError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -230,14 +258,25 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 def _say_last_words(exc: BaseException, env: Mapping[str, str], redact: Redactor) -> None:
     """An error no reporter got to show, on stderr."""
+    from publisher.exits import last_report
+
     if isinstance(exc, Exception) and not isinstance(exc, PublisherError) and env.get("MPAC_DEBUG"):
-        _to_stderr(traceback.format_exc(), redact)
+        _to_stderr(_traceback_text(), redact)
     report = last_report("", "", exc)
     _to_stderr(f"mpac-publisher: {report.error}\n  hint: {report.advice}\n", redact)
 
 
+def _traceback_text() -> str:
+    import traceback  # only with MPAC_DEBUG: it loads linecache and the source readers
+
+    return traceback.format_exc()
+
+
 def _to_stderr(text: str, redact: Redactor) -> None:
     """Text outside any reporter: redacted, controls shown, never a workflow command."""
+    from publisher.report.controls import visible_controls
+    from publisher.report.workflow import neutralise
+
     sys.stderr.write(neutralise(visible_controls(redact(text))))
     sys.stderr.flush()
 
@@ -278,6 +317,10 @@ def _with_reporter(
     signals: Signals | None = None,
 ) -> int:
     """Run a command with its reporter; whatever stops it, the reporter shows a final result."""
+    from publisher import events as ev
+    from publisher.exits import Signals, exit_code_of, last_report
+    from publisher.report import choose_reporter
+
     reporter = choose_reporter(json_output=getattr(args, "json", False), redact=redact, env=env)
     signals = signals or Signals()  # not installed: still tells whether the result is out
 
@@ -294,7 +337,7 @@ def _with_reporter(
         if signals.settled:
             raise
         if env.get("MPAC_DEBUG") and exit_code_of(exc) == ExitCode.UNEXPECTED:
-            _to_stderr(traceback.format_exc(), redact)
+            _to_stderr(_traceback_text(), redact)
         emit(ev.Finished(last_report(args.command, str(getattr(args, "config", "")), exc)))
         return int(exit_code_of(exc))
     finally:

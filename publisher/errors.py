@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's, without importing typing (`--version` loads this module)
 if TYPE_CHECKING:
     from publisher.diagnostics import Diagnostic
 

@@ -19,7 +19,6 @@ from publisher.diagnostics import Diagnostic, error
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
 from publisher.publish.compare import lf_text
-from publisher.publish.notes import notes_html
 
 # Fields of the version update request (AppSoftwareVersionUpdateRequest); the rest is server-owned.
 VERSION_FIELDS = (
@@ -56,9 +55,14 @@ class ResolvedCompatibility:
 
 
 def version_document(
-    release: Release, artifact_id: str, compatibilities: list[ResolvedCompatibility]
+    release: Release,
+    artifact_id: str,
+    compatibilities: list[ResolvedCompatibility],
+    *,
+    release_notes: str | None,
 ) -> Json:
-    """The create request body; as an update, its keys replace the live ones."""
+    """The create request body; as an update, its keys replace the live ones. `release_notes`:
+    the rendered HTML the plan carries (publish/notes.py), never rendered again here."""
     attributes: Json = {"artifactId": artifact_id}
     if release.plugin_type:
         attributes["pluginFrameworkType"] = release.plugin_type
@@ -87,18 +91,13 @@ def version_document(
         k: v
         for k, v in (
             ("releaseSummary", release.changelog.summary),
-            ("releaseNotes", _notes(release)),
+            ("releaseNotes", release_notes),
         )
         if v is not None
     }
     if changelog:
         body["changelog"] = changelog
     return lf_text(body)
-
-
-def _notes(release: Release) -> str | None:
-    notes = release.changelog.notes
-    return None if notes is None else notes_html(notes, release.changelog.notes_format)
 
 
 def listing_document(listing: Listing, image_ids: Mapping[KeyPath, str]) -> Json:
