@@ -1,0 +1,338 @@
+"""One class file, read as the JVM links it (JVMS chapter 4): its name, superclass and interfaces,
+its fields and methods with descriptors, access flags and deprecation marks, and, when asked, the
+classes, methods and fields its bytecode refers to, each with the method that uses it.
+
+The bytes are hostile until proven otherwise: every read is bounds-checked, every constant pool
+index is checked against the pool and its entry's kind, annotation nesting is bounded, and any
+failure is a ClassFileProblem naming the byte it happened at, never an IndexError.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from publisher.bytecode.errors import ClassFileProblem
+
+DEPRECATED, INTERNAL, EXPERIMENTAL = 1, 2, 4  # marks: what a host API element warns of
+ACC_INTERFACE = 0x0200
+_MAGIC = 0xCAFEBABE
+_MARKS = {
+    "Ljava/lang/Deprecated;": DEPRECATED,
+    "Lcom/atlassian/annotations/Internal;": INTERNAL,
+    "Lcom/atlassian/annotations/ExperimentalApi;": EXPERIMENTAL,
+}
+_ANNOTATIONS = ("RuntimeVisibleAnnotations", "RuntimeInvisibleAnnotations")
+_MAX_NESTING = 32  # annotations inside annotations; javac code never comes close
+# Constant pool tags -> the bytes after the tag (Utf8 is variable; Long and Double take two slots).
+_FIXED = {3: 4, 4: 4, 5: 8, 6: 8, 7: 2, 8: 2, 9: 4, 10: 4, 11: 4, 12: 4, 15: 3, 16: 2, 17: 4, 18: 4}
+_FIXED |= {19: 2, 20: 2}
+_MEMBER_REFS = {9: "field", 10: "method", 11: "interface-method"}
+_U2, _U4 = struct.Struct(">H"), struct.Struct(">I")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    name: str
+    descriptor: str
+    access: int
+    marks: int  # DEPRECATED | INTERNAL | EXPERIMENTAL
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A reference the class makes: kind "class", "field", "method" or "interface-method"."""
+
+    kind: str
+    owner: str  # internal name, e.g. com/example/host/IssueService
+    name: str  # "" for a class
+    descriptor: str  # "" for a class
+    user: str  # the method using it ("name(desc)"), or "" when only the class level does
+
+
+@dataclass(frozen=True)
+class ClassFile:
+    name: str
+    super_name: str | None
+    interfaces: tuple[str, ...]
+    access: int
+    marks: int
+    fields: tuple[Member, ...]
+    methods: tuple[Member, ...]
+    uses: tuple[Use, ...] = ()
+
+    @property
+    def is_interface(self) -> bool:
+        return bool(self.access & ACC_INTERFACE)
+
+
+def read_class(data: bytes, *, with_uses: bool = False) -> ClassFile:
+    """Parse one class file; `with_uses` also collects its references (the plugin's classes)."""
+    try:
+        return _Parser(data).parse(with_uses)
+    except (struct.error, IndexError):
+        raise ClassFileProblem("truncated: the file ends inside a structure", len(data)) from None
+
+
+class _Parser:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+        self.pool: list[object] = []
+        self.code: dict[int, str] = {}  # constant pool index -> the first method whose code uses it
+
+    def u1(self) -> int:
+        self._need(1)
+        self.at += 1
+        return self.data[self.at - 1]
+
+    def u2(self) -> int:
+        self._need(2)
+        self.at += 2
+        return int(_U2.unpack_from(self.data, self.at - 2)[0])
+
+    def u4(self) -> int:
+        self._need(4)
+        self.at += 4
+        return int(_U4.unpack_from(self.data, self.at - 4)[0])
+
+    def _need(self, count: int) -> None:
+        if self.at + count > len(self.data):
+            raise ClassFileProblem(f"truncated: {count} more bytes needed", self.at)
+
+    def parse(self, with_uses: bool) -> ClassFile:
+        if len(self.data) < 10 or self.u4() != _MAGIC:
+            raise ClassFileProblem("not a class file (no 0xCAFEBABE magic)", 0)
+        self.at = 8  # minor and major version: any is read, newer ones add no new pool layout
+        self._read_pool()
+        access = self.u2()
+        name = self.class_name(self.u2())
+        super_index = self.u2()
+        super_name = self.class_name(super_index) if super_index else None
+        interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
+        fields = self._members(with_uses=False)
+        methods = self._members(with_uses=with_uses)
+        marks = self._attributes(None)
+        uses = self._uses(fields, methods) if with_uses else ()
+        return ClassFile(name, super_name, interfaces, access, marks, fields, methods, uses)
+
+    def _read_pool(self) -> None:
+        count = self.u2()
+        pool: list[object] = [None] * max(count, 1)
+        data, at, index = self.data, self.at, 1
+        while index < count:
+            tag = data[at] if at < len(data) else -1
+            if tag == 1:
+                length = _U2.unpack_from(data, at + 1)[0]
+                raw = data[at + 3 : at + 3 + length]
+                if len(raw) != length:
+                    raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
+                pool[index] = _modified_utf8(raw, at)
+                at += 3 + length
+            elif tag in _FIXED:
+                if at + 1 + _FIXED[tag] > len(data):
+                    raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
+                if tag in (7, 8, 16, 19, 20):
+                    pool[index] = (tag, _U2.unpack_from(data, at + 1)[0], 0)
+                elif tag in (9, 10, 11, 12):
+                    pool[index] = (tag, *struct.unpack_from(">HH", data, at + 1))
+                at += 1 + _FIXED[tag]
+                index += 1 if tag in (5, 6) else 0  # a long or double takes two slots
+            else:
+                what = "the file ends" if tag < 0 else f"unknown tag {tag}"
+                raise ClassFileProblem(f"constant pool entry {index} of {count - 1}: {what}", at)
+            index += 1
+        self.pool, self.at = pool, at
+
+    def entry(self, index: int, tag: int) -> tuple[int, int, int]:
+        found = self.pool[index] if 0 < index < len(self.pool) else None
+        if not isinstance(found, tuple) or found[0] != tag:
+            self._bad_index(index, _TAG_NAMES[tag])
+        return found  # type: ignore[return-value]
+
+    def utf8(self, index: int) -> str:
+        found = self.pool[index] if 0 < index < len(self.pool) else None
+        if not isinstance(found, str):
+            self._bad_index(index, "Utf8")
+        return found  # type: ignore[return-value]
+
+    def class_name(self, index: int) -> str:
+        return self.utf8(self.entry(index, 7)[1])
+
+    def _bad_index(self, index: int, kind: str) -> None:
+        if not 0 < index < len(self.pool):
+            problem = f"constant pool index {index} is out of range (the pool has {len(self.pool) - 1} entries)"
+        else:
+            problem = f"constant pool index {index} is not a {kind} entry"
+        raise ClassFileProblem(problem, self.at)
+
+    def _members(self, *, with_uses: bool) -> tuple[Member, ...]:
+        members = []
+        for _ in range(self.u2()):
+            access, name, descriptor = self.u2(), self.utf8(self.u2()), self.utf8(self.u2())
+            user = f"{name}{descriptor}" if with_uses else None
+            members.append(Member(name, descriptor, access, self._attributes(user)))
+        return tuple(members)
+
+    def _attributes(self, code_user: str | None) -> int:
+        """Skip the attributes, returning the marks found; a method's Code is scanned if wanted."""
+        marks = 0
+        for _ in range(self.u2()):
+            name, length = self.utf8(self.u2()), self.u4()
+            self._need(length)
+            end = self.at + length
+            if name == "Deprecated":
+                marks |= DEPRECATED
+            elif name in _ANNOTATIONS:
+                marks |= self._annotation_marks()
+            elif name == "Code" and code_user is not None:
+                self._scan_code(code_user, end)
+            self.at = end
+        return marks
+
+    def _annotation_marks(self) -> int:
+        marks = 0
+        for _ in range(self.u2()):
+            marks |= _MARKS.get(self.utf8(self.u2()), 0)
+            self._skip_pairs(0)
+        return marks
+
+    def _skip_pairs(self, depth: int) -> None:
+        if depth > _MAX_NESTING:
+            raise ClassFileProblem(f"annotations nested deeper than {_MAX_NESTING}", self.at)
+        for _ in range(self.u2()):
+            self.u2()
+            self._skip_value(depth)
+
+    def _skip_value(self, depth: int) -> None:
+        tag = chr(self.u1())
+        if tag in "BCDFIJSZsc":
+            self.u2()
+        elif tag == "e":
+            self.u4()
+        elif tag == "@":
+            self.u2()
+            self._skip_pairs(depth + 1)
+        elif tag == "[":
+            if depth > _MAX_NESTING:
+                raise ClassFileProblem(f"annotations nested deeper than {_MAX_NESTING}", self.at)
+            for _ in range(self.u2()):
+                self._skip_value(depth + 1)
+        else:
+            raise ClassFileProblem(f"unknown annotation element tag {tag!r}", self.at - 1)
+
+    def _scan_code(self, user: str, end: int) -> None:
+        self.u2(), self.u2()  # max_stack, max_locals
+        length = self.u4()
+        if self.at + length > end:
+            raise ClassFileProblem("a method's code runs past its Code attribute", self.at)
+        for index in _pool_indexes(self.data, self.at, length):
+            self.code.setdefault(index, user)
+
+    def _uses(self, fields: tuple[Member, ...], methods: tuple[Member, ...]) -> tuple[Use, ...]:
+        found: dict[tuple[str, str, str, str], str] = {}
+        for index, item in enumerate(self.pool):  # a member's class is used where the member is
+            if isinstance(item, tuple) and item[0] in _MEMBER_REFS and index in self.code:
+                self.code.setdefault(item[1], self.code[index])
+        for index, item in enumerate(self.pool):
+            if not isinstance(item, tuple):
+                continue
+            user = self.code.get(index, "")
+            if item[0] == 7:
+                _add_type(found, _element(self.utf8(item[1])), user)
+            elif item[0] in _MEMBER_REFS:
+                owner = _element(self.class_name(item[1]))
+                nat = self.entry(item[2], 12)
+                name, descriptor = self.utf8(nat[1]), self.utf8(nat[2])
+                if owner is not None:
+                    found.setdefault((_MEMBER_REFS[item[0]], owner, name, descriptor), user)
+                _add_descriptor(found, descriptor, user)
+        for member in (*fields, *methods):
+            _add_descriptor(found, member.descriptor, f"{member.name}{member.descriptor}")
+        return tuple(Use(k, o, n, d, user) for (k, o, n, d), user in found.items())
+
+
+_TAG_NAMES = {7: "Class", 12: "NameAndType"}
+
+
+def _modified_utf8(raw: bytes, at: int) -> str:
+    """Java's modified UTF-8: NUL as C0 80, supplementary characters as surrogate pairs."""
+    try:
+        return raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        try:
+            return raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            raise ClassFileProblem("a Utf8 constant is not modified UTF-8", at) from None
+
+
+def _element(name: str) -> str | None:
+    """The class an array class names (`[[Lx/Y;` -> `x/Y`); None for arrays of primitives."""
+    if not name.startswith("["):
+        return name
+    stripped = name.lstrip("[")
+    return stripped[1:-1] if stripped.startswith("L") and stripped.endswith(";") else None
+
+
+def _add_type(found: dict[tuple[str, str, str, str], str], name: str | None, user: str) -> None:
+    if name is not None:
+        found.setdefault(("class", name, "", ""), user)
+
+
+def _add_descriptor(found: dict[tuple[str, str, str, str], str], descriptor: str, user: str) -> None:
+    """Every class a field or method descriptor names: linking them needs those classes too."""
+    start = descriptor.find("L")
+    while start >= 0:
+        end = descriptor.find(";", start)
+        if end < 0:
+            return
+        _add_type(found, descriptor[start + 1 : end], user)
+        start = descriptor.find("L", end)
+
+
+# Instruction lengths (JVMS 6.5); 0 marks the variable ones (tableswitch, lookupswitch, wide).
+_LENGTHS = bytearray([1] * 256)
+for _op in (16, 18, *range(21, 26), *range(54, 59), 169, 188):
+    _LENGTHS[_op] = 2
+for _op in (17, 19, 20, 132, *range(153, 169), *range(178, 185), 187, 189, 192, 193, 198, 199):
+    _LENGTHS[_op] = 3
+for _op, _length in ((197, 4), (185, 5), (186, 5), (200, 5), (201, 5), (170, 0), (171, 0)):
+    _LENGTHS[_op] = _length
+_LENGTHS[196] = 0
+_WIDE_INDEX = frozenset({19, 20, *range(178, 188), 189, 192, 193, 197})  # a u2 pool index follows
+
+
+def _pool_indexes(data: bytes, start: int, length: int) -> set[int]:
+    """The constant pool indexes a method's instructions name (ldc, field/method access, new...)."""
+    found: set[int] = set()
+    at, end = start, start + length
+    while at < end:
+        op = data[at]
+        if op > 201:
+            raise ClassFileProblem(f"invalid opcode {op}", at)
+        if op == 18:
+            found.add(data[at + 1])
+        elif op in _WIDE_INDEX:
+            found.add(_U2.unpack_from(data, at + 1)[0])
+        size = _LENGTHS[op] or _variable_length(data, start, at)
+        at += size
+    if at != end:
+        raise ClassFileProblem("an instruction runs past the end of its method's code", end)
+    return found
+
+
+def _variable_length(data: bytes, start: int, at: int) -> int:
+    op = data[at]
+    if op == 196:  # wide: iinc takes 4 more bytes, a load or store 2
+        return 6 if data[at + 1] == 132 else 4
+    pad = (3 - (at - start)) % 4  # the operands start at a multiple of 4 from the code's start
+    base = at + 1 + pad
+    if op == 170:  # tableswitch: default, low, high, then high - low + 1 offsets
+        low, high = struct.unpack_from(">ii", data, base + 4)
+        if high < low:
+            raise ClassFileProblem("a tableswitch whose high is below its low", at)
+        return 1 + pad + 12 + 4 * (high - low + 1)
+    pairs = struct.unpack_from(">i", data, base + 4)[0]  # lookupswitch: default, npairs, pairs
+    if pairs < 0:
+        raise ClassFileProblem("a lookupswitch with a negative number of pairs", at)
+    return 1 + pad + 8 + 8 * pairs
