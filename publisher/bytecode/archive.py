@@ -54,7 +54,7 @@ class Budget:
 
 @dataclass(frozen=True)
 class Entry:
-    """A class file or a manifest, with where it came from (`app.jar!META-INF/lib/x.jar!a/B.class`)."""
+    """A class file or a manifest, from where (`app.jar!META-INF/lib/x.jar!a/B.class`)."""
 
     where: str
     data: bytes
@@ -119,7 +119,9 @@ def _jar(walk: Walk, handle: IO[bytes], where: str, *, bundled: bool) -> Iterato
     except ArtifactProblem as exc:
         raise ArchiveProblem(where, str(exc)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise ArchiveProblem(where, f"is not a readable jar (truncated or damaged?): {exc}") from None
+        raise ArchiveProblem(
+            where, f"is not a readable jar (truncated or damaged?): {exc}"
+        ) from None
 
 
 def _member(
@@ -167,8 +169,18 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, limit:
                     )
     except ArchiveProblem:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, zlib.error, lzma.LZMAError) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,
+        zlib.error,
+        lzma.LZMAError,
+    ) as exc:
         raise ArchiveProblem(where, f"is damaged: {exc}") from None
     except NotImplementedError as exc:
-        raise ArchiveProblem(where, f"uses a compression jar readers do not support: {exc}") from None
+        raise ArchiveProblem(
+            where, f"uses a compression jar readers do not support: {exc}"
+        ) from None
     return bytes(out)

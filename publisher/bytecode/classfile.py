@@ -161,7 +161,10 @@ class _Parser:
 
     def _bad_index(self, index: int, kind: str) -> None:
         if not 0 < index < len(self.pool):
-            problem = f"constant pool index {index} is out of range (the pool has {len(self.pool) - 1} entries)"
+            entries = len(self.pool) - 1
+            problem = (
+                f"constant pool index {index} is out of range (the pool has {entries} entries)"
+            )
         else:
             problem = f"constant pool index {index} is not a {kind} entry"
         raise ClassFileProblem(problem, self.at)
@@ -279,7 +282,9 @@ def _add_type(found: dict[tuple[str, str, str, str], str], name: str | None, use
         found.setdefault(("class", name, "", ""), user)
 
 
-def _add_descriptor(found: dict[tuple[str, str, str, str], str], descriptor: str, user: str) -> None:
+def _add_descriptor(
+    found: dict[tuple[str, str, str, str], str], descriptor: str, user: str
+) -> None:
     """Every class a field or method descriptor names: linking them needs those classes too."""
     start = descriptor.find("L")
     while start >= 0:
@@ -331,8 +336,8 @@ def _variable_length(data: bytes, start: int, at: int) -> int:
         low, high = struct.unpack_from(">ii", data, base + 4)
         if high < low:
             raise ClassFileProblem("a tableswitch whose high is below its low", at)
-        return 1 + pad + 12 + 4 * (high - low + 1)
+        return int(1 + pad + 12 + 4 * (high - low + 1))
     pairs = struct.unpack_from(">i", data, base + 4)[0]  # lookupswitch: default, npairs, pairs
     if pairs < 0:
         raise ClassFileProblem("a lookupswitch with a negative number of pairs", at)
-    return 1 + pad + 8 + 8 * pairs
+    return int(1 + pad + 8 + 8 * pairs)

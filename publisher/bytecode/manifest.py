@@ -53,7 +53,9 @@ def clauses(header: str) -> list[Clause]:
 
 def _split(text: str, separator: str) -> list[str]:
     """Split outside double quotes (a version range holds a comma)."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == '"':
             quoted = not quoted

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.bytecode.archive import Budget, entries
-from publisher.bytecode.classfile import ClassFile, ClassFileProblem, read_class
-from publisher.bytecode.errors import ArchiveProblem
+from publisher.bytecode.classfile import ClassFile, read_class
+from publisher.bytecode.errors import ArchiveProblem, ClassFileProblem
 from publisher.bytecode.manifest import headers
 from publisher.bytecode.surface import Known, known
 

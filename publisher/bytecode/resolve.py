@@ -94,7 +94,7 @@ class Resolver:
 
     def _member(self, owner: str, cls: Known, key: str, kind: str) -> _Lookup:
         """Look `key` up in `owner` and its supertypes, the superclasses first."""
-        members = (lambda k: k.fields) if kind == "field" else (lambda k: k.methods)
+        members = _fields if kind == "field" else _methods
         if cls is _JDK:
             return _Lookup(_JDK)
         if key.startswith("<"):  # constructors and initialisers are never inherited
@@ -143,6 +143,14 @@ class Resolver:
         if finding is None:
             finding = self.findings[key] = Finding(kind, owner, name, descriptor, detail)
         finding.users.add(user)
+
+
+def _fields(cls: Known) -> dict[str, int]:
+    return cls.fields
+
+
+def _methods(cls: Known) -> dict[str, int]:
+    return cls.methods
 
 
 def _declared(cls: Known, members: dict[str, int], key: str) -> _Lookup:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from publisher.bytecode.archive import Budget, entries
-from publisher.bytecode.classfile import ClassFile, ClassFileProblem, read_class
+from publisher.bytecode.classfile import ClassFile, read_class
+from publisher.bytecode.errors import ClassFileProblem
 from publisher.bytecode.manifest import clauses, headers
 
 FORMAT, VERSION = "mpac-publisher-surface", 1

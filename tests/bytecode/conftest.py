@@ -43,7 +43,8 @@ HOST_V1 = {
         find_mark="", delete="public void deleteIssue(long id) {}"
     ),
     "com/example/host/LegacyHelper.java": (
-        'package com.example.host;\npublic class LegacyHelper { public static String help() { return ""; } }\n'
+        "package com.example.host;\n"
+        'public class LegacyHelper { public static String help() { return ""; } }\n'
     ),
     "com/example/host/BaseAction.java": (
         "package com.example.host;\n"
@@ -59,7 +60,8 @@ HOST_V2 = {
     "com/example/host/IssueService.java": _ISSUES.format(find_mark="@Deprecated ", delete=""),
     "com/example/host/ActionSupport.java": (
         "package com.example.host;\n"
-        "public abstract class ActionSupport { public String getText(String key) { return key; } }\n"
+        "public abstract class ActionSupport {\n"
+        "    public String getText(String key) { return key; }\n}\n"
     ),
     "com/example/host/BaseAction.java": (
         "package com.example.host;\npublic abstract class BaseAction extends ActionSupport {}\n"
