@@ -8,13 +8,18 @@ The plugin bundles a library (META-INF/lib/) that refers to a class neither host
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from publisher.cli import main
 from tests.support.artifacts import PLUGIN_XML
 from tests.support.java import compile_java, jar
+from tests.support.publisher import Release, Run
 
 ANNOTATIONS = {
     "com/atlassian/annotations/Internal.java": (
@@ -128,13 +133,14 @@ def build_world(root: Path, key: str = "com.example.timesheets", version: str = 
     exports_v2 = 'com.example.host;version="2.0.0",jakarta.servlet.http;version="5.0.0"'
     host_v1 = jar(root / "hosts" / "1.0" / "host.jar", v1, manifest={"Export-Package": exports_v1})
     host_v2 = jar(root / "hosts" / "2.0" / "host.jar", v2, manifest={"Export-Package": exports_v2})
-    library = compile_java(LIBRARY, root / "lib")
-    shout = jar(root / "shout.jar", library, only="com/example/lib/")
-    plugin_classes = compile_java(PLUGIN, root / "plugin", classpath=[v1, library])
+    # One javac run for the plugin and its library; the library's Thing goes into no jar.
+    compiled = compile_java({**LIBRARY, **PLUGIN}, root / "plugin", classpath=[v1])
+    shout = jar(root / "shout.jar", compiled, only="com/example/lib/")
     xml = PLUGIN_XML.format(key=key, name="Timesheets", version=version, licensing="true")
     plugin = jar(
         root / "target" / f"timesheets-{version}.jar",
-        plugin_classes,
+        compiled,
+        only="com/example/plugin/",
         manifest={"Bundle-SymbolicName": key, "Import-Package": IMPORTS},
         files={"atlassian-plugin.xml": xml, "META-INF/lib/shout.jar": shout.read_bytes()},
     )
@@ -144,3 +150,21 @@ def build_world(root: Path, key: str = "com.example.timesheets", version: str = 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("java"))
+
+
+@pytest.fixture
+def workspace(world: World, tmp_path: Path) -> Release:
+    """examples/ copied in, its release.yml's artifact being the compiled plugin."""
+    release = Release(tmp_path / "repo")
+    target = release.root / "target" / "timesheets-2.4.0.jar"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(world.plugin, target)
+    return release
+
+
+def verify(*argv: str, env: dict[str, str] | None = None) -> Run:
+    """The real CLI, in-process, with nothing in the environment: no account, no network."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv), env or {})
+    return Run(code, out.getvalue(), err.getvalue())
