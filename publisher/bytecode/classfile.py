@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from publisher.bytecode.errors import ClassFileProblem
 
@@ -24,23 +25,22 @@ _MARKS = {
 }
 _ANNOTATIONS = ("RuntimeVisibleAnnotations", "RuntimeInvisibleAnnotations")
 _MAX_NESTING = 32  # annotations inside annotations; javac code never comes close
-# Constant pool tags -> the bytes after the tag (Utf8 is variable; Long and Double take two slots).
-_FIXED = {3: 4, 4: 4, 5: 8, 6: 8, 7: 2, 8: 2, 9: 4, 10: 4, 11: 4, 12: 4, 15: 3, 16: 2, 17: 4, 18: 4}
-_FIXED |= {19: 2, 20: 2}
+# Constant pool tag -> the bytes after it (0: no such tag; Utf8 is variable; Long and Double
+# take two slots).
+_WIDTHS = bytes([0, 0, 0, 4, 4, 8, 8, 2, 2, 4, 4, 4, 4, 0, 0, 3, 2, 4, 4, 2, 2]) + bytes(235)
 _MEMBER_REFS = {9: "field", 10: "method", 11: "interface-method"}
 _U2, _U4 = struct.Struct(">H"), struct.Struct(">I")
+_HH, _HHHH, _HI = struct.Struct(">HH"), struct.Struct(">HHHH"), struct.Struct(">HI")
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):  # a tuple: a host has a million of them, made fast
     name: str
     descriptor: str
     access: int
     marks: int  # DEPRECATED | INTERNAL | EXPERIMENTAL
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(NamedTuple):
     """A reference the class makes: kind "class", "field", "method" or "interface-method"."""
 
     kind: str
@@ -117,31 +117,33 @@ class _Parser:
         return ClassFile(name, super_name, interfaces, access, marks, fields, methods, uses)
 
     def _read_pool(self) -> None:
+        """The hot loop of reading a host: locals only, the entries resolution needs kept."""
         count = self.u2()
         pool: list[object] = [None] * max(count, 1)
-        data, at, index = self.data, self.at, 1
+        data, at, index, size = self.data, self.at, 1, len(self.data)
+        u2, pair = _U2.unpack_from, _HH.unpack_from
         while index < count:
-            tag = data[at] if at < len(data) else -1
+            tag = data[at] if at < size else -1
             if tag == 1:
-                length = _U2.unpack_from(data, at + 1)[0]
-                raw = data[at + 3 : at + 3 + length]
-                if len(raw) != length:
+                end = at + 3 + u2(data, at + 1)[0]
+                if end > size:
                     raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
-                pool[index] = _modified_utf8(raw, at)
-                at += 3 + length
-            elif tag in _FIXED:
-                if at + 1 + _FIXED[tag] > len(data):
-                    raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
-                if tag in (7, 8, 16, 19, 20):
-                    pool[index] = (tag, _U2.unpack_from(data, at + 1)[0], 0)
-                elif tag in (9, 10, 11, 12):
-                    pool[index] = (tag, *struct.unpack_from(">HH", data, at + 1))
-                at += 1 + _FIXED[tag]
-                index += 1 if tag in (5, 6) else 0  # a long or double takes two slots
-            else:
+                pool[index] = _modified_utf8(data[at + 3 : end], at)
+                at = end
+                index += 1
+                continue
+            width = _WIDTHS[tag] if tag >= 0 else 0
+            if not width:
                 what = "the file ends" if tag < 0 else f"unknown tag {tag}"
                 raise ClassFileProblem(f"constant pool entry {index} of {count - 1}: {what}", at)
-            index += 1
+            if at + 1 + width > size:
+                raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
+            if tag == 7:
+                pool[index] = (7, u2(data, at + 1)[0], 0)
+            elif 9 <= tag <= 12:
+                pool[index] = (tag, *pair(data, at + 1))
+            at += 1 + width
+            index += 2 if tag in (5, 6) else 1  # a long or double takes two slots
         self.pool, self.at = pool, at
 
     def entry(self, index: int, tag: int) -> tuple[int, int, int]:
@@ -171,19 +173,34 @@ class _Parser:
 
     def _members(self, *, with_uses: bool) -> tuple[Member, ...]:
         members = []
+        data, pool, entries, attributes = self.data, self.pool, len(self.pool), self._attributes
         for _ in range(self.u2()):
-            access, name, descriptor = self.u2(), self.utf8(self.u2()), self.utf8(self.u2())
-            user = f"{name}{descriptor}" if with_uses else None
-            members.append(Member(name, descriptor, access, self._attributes(user)))
+            access, name_index, descriptor_index, count = _HHHH.unpack_from(data, self.at)
+            name = pool[name_index] if 0 < name_index < entries else None
+            descriptor = pool[descriptor_index] if 0 < descriptor_index < entries else None
+            if type(name) is not str or type(descriptor) is not str:
+                self._bad_index(name_index if type(name) is not str else descriptor_index, "Utf8")
+            self.at += 6  # the attribute count is read again by _attributes when there are any
+            if count:
+                marks = attributes(f"{name}{descriptor}" if with_uses else None)
+            else:
+                marks, self.at = 0, self.at + 2
+            members.append(Member(name, descriptor, access, marks))  # type: ignore[arg-type]
         return tuple(members)
 
     def _attributes(self, code_user: str | None) -> int:
         """Skip the attributes, returning the marks found; a method's Code is scanned if wanted."""
         marks = 0
+        data, size, pool, entries = self.data, len(self.data), self.pool, len(self.pool)
         for _ in range(self.u2()):
-            name, length = self.utf8(self.u2()), self.u4()
-            self._need(length)
+            index, length = _HI.unpack_from(data, self.at)
+            name = pool[index] if 0 < index < entries else None
+            if type(name) is not str:
+                self._bad_index(index, "Utf8")
+            self.at += 6
             end = self.at + length
+            if end > size:
+                raise ClassFileProblem(f"truncated: {name} attribute of {length} bytes", self.at)
             if name == "Deprecated":
                 marks |= DEPRECATED
             elif name in _ANNOTATIONS:
