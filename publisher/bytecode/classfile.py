@@ -104,19 +104,19 @@ class _Parser:
         if len(self.data) < 10 or self.u4() != _MAGIC:
             raise ClassFileProblem("not a class file (no 0xCAFEBABE magic)", 0)
         self.at = 8  # minor and major version: any is read, newer ones add no new pool layout
-        self._read_pool()
-        access = self.u2()
-        name = self.class_name(self.u2())
-        super_index = self.u2()
+        self._read_pool(with_uses)
+        access, this_index, super_index, count = _HHHH.unpack_from(self.data, self.at)
+        self.at += 8
+        name = self.class_name(this_index)
         super_name = self.class_name(super_index) if super_index else None
-        interfaces = tuple(self.class_name(self.u2()) for _ in range(self.u2()))
+        interfaces = tuple(self.class_name(self.u2()) for _ in range(count))
         fields = self._members(with_uses=False)
         methods = self._members(with_uses=with_uses)
         marks = self._attributes(None)
         uses = self._uses(fields, methods) if with_uses else ()
         return ClassFile(name, super_name, interfaces, access, marks, fields, methods, uses)
 
-    def _read_pool(self) -> None:
+    def _read_pool(self, with_uses: bool) -> None:
         """The hot loop of reading a host: locals only, the entries resolution needs kept."""
         count = self.u2()
         pool: list[object] = [None] * max(count, 1)
@@ -140,7 +140,7 @@ class _Parser:
                 raise ClassFileProblem(f"truncated in constant pool entry {index}", at)
             if tag == 7:
                 pool[index] = (7, u2(data, at + 1)[0], 0)
-            elif 9 <= tag <= 12:
+            elif with_uses and 9 <= tag <= 12:  # only the plugin's references are followed
                 pool[index] = (tag, *pair(data, at + 1))
             at += 1 + width
             index += 2 if tag in (5, 6) else 1  # a long or double takes two slots
@@ -277,6 +277,10 @@ _TAG_NAMES = {7: "Class", 12: "NameAndType"}
 
 def _modified_utf8(raw: bytes, at: int) -> str:
     """Java's modified UTF-8: NUL as C0 80, supplementary characters as surrogate pairs."""
+    try:
+        return raw.decode()  # the common case, at C speed; the rest below
+    except UnicodeDecodeError:
+        pass
     try:
         return raw.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
