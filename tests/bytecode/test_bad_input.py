@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from publisher.report.document import schema
 from tests.bytecode.conftest import World, verify
 from tests.support.publisher import Release, Run
 
@@ -38,6 +40,8 @@ def _located_exit_3(run: Run, workspace: Release, *phrases: str) -> None:
     assert run.code == 3, run.text
     assert "Traceback" not in run.text
     document = json.loads(run.out)
+    assert not list(Draft202012Validator(schema("compat-verify")).iter_errors(document))
+    assert document["result"] == "failed"
     (diagnostic,) = document["diagnostics"]
     assert diagnostic["key"] == "artifact"
     assert diagnostic["location"]["line"] == workspace.line_of("artifact:")
@@ -149,3 +153,26 @@ def test_a_bad_against_is_exit_2_saying_what_is_wrong(
 def test_no_against_is_exit_2(workspace: Release) -> None:
     run = verify("compat", "verify", str(workspace.path))
     assert run.code == 2 and "at least one --against" in run.text
+
+
+def test_a_surface_file_of_another_version_is_refused_naming_both(
+    workspace: Release, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.surface"
+    with gzip.open(old, "wt") as out:
+        out.write('{"format": "mpac-publisher-surface", "version": 0}')
+    run = verify("compat", "verify", str(workspace.path), "--against", f"jira=1.0:{old}")
+    assert run.code == 2
+    assert "a surface file of version 0; this mpac-publisher reads version 1" in run.text
+
+
+def test_compat_surface_refuses_a_missing_path_and_an_unwritable_output(
+    world: World, tmp_path: Path
+) -> None:
+    missing = verify("compat", "surface", str(tmp_path / "nowhere"), "-o", str(tmp_path / "s"))
+    assert missing.code == 2 and "does not exist" in missing.text
+    output = tmp_path / "no-such-dir" / "s.surface"
+    unwritable = verify("compat", "surface", str(world.host_v1), "-o", str(output), "--json")
+    assert unwritable.code == 2
+    assert "cannot be written" in json.loads(unwritable.out)["error"]
+    assert "Traceback" not in missing.text + unwritable.text

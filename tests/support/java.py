@@ -53,7 +53,8 @@ def jar(
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         headers = {"Manifest-Version": "1.0", **(manifest or {})}
-        out.writestr("META-INF/MANIFEST.MF", "".join(f"{k}: {v}\r\n" for k, v in headers.items()))
+        text = "".join(_wrapped(f"{k}: {v}") for k, v in headers.items())
+        out.writestr("META-INF/MANIFEST.MF", text)
         for found in sorted(classes.rglob("*.class")):
             name = found.relative_to(classes).as_posix()
             if name.startswith(only):
@@ -61,3 +62,14 @@ def jar(
         for name, data in (files or {}).items():
             out.writestr(name, data)
     return path
+
+
+def _wrapped(line: str) -> str:
+    """A manifest line as the jar tool writes it: 72 bytes, then continuation lines (a space)."""
+    raw, parts = line.encode(), []
+    parts.append(raw[:72])
+    raw = raw[72:]
+    while raw:
+        parts.append(b" " + raw[:71])
+        raw = raw[71:]
+    return "".join(part.decode() + "\r\n" for part in parts)
