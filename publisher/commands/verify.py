@@ -125,10 +125,17 @@ def _plugin(release: Release) -> Plugin:
             diagnostics=(error("artifact: a local file is needed", located, "artifact"),),
         )
     try:
-        return read_plugin(path)
+        plugin = read_plugin(path)
     except ArchiveProblem as exc:
         message = f"the artifact cannot be verified: {exc}"
         raise ConfigError(message, diagnostics=(error(message, located, "artifact"),)) from None
+    if not plugin.sources:  # nothing checked must not read as "compatible"
+        message = (
+            f"the artifact cannot be verified: {path} has no class files of its own (an OBR "
+            "holds its plugin jar inside: name that jar, or verify it before packing)"
+        )
+        raise ConfigError(message, diagnostics=(error(message, located, "artifact"),))
+    return plugin
 
 
 def _host(host: Against) -> Surface:

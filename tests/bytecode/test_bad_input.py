@@ -176,3 +176,16 @@ def test_compat_surface_refuses_a_missing_path_and_an_unwritable_output(
     assert unwritable.code == 2
     assert "cannot be written" in json.loads(unwritable.out)["error"]
     assert "Traceback" not in missing.text + unwritable.text
+
+
+def test_an_artifact_without_classes_of_its_own_is_never_compatible(
+    world: World, workspace: Release
+) -> None:
+    """An OBR carries its plugin jar inside; verifying nothing must not say "compatible"."""
+    path = workspace.root / ARTIFACT
+    with zipfile.ZipFile(path) as old:
+        xml = old.read("atlassian-plugin.xml")
+    with zipfile.ZipFile(path, "w") as obr:
+        obr.writestr("atlassian-plugin.xml", xml)
+        obr.writestr("timesheets.jar", world.plugin.read_bytes())
+    _located_exit_3(_verify(workspace, world), workspace, "has no class files of its own")
