@@ -113,9 +113,10 @@ public class Tickets {
 }
 """,
 }
+# Longer than a manifest line: the jar writer wraps it in the middle of com.example.host.
 IMPORTS = (
-    'com.example.host;version="[1.0,2.0)",javax.servlet.http,'
-    "com.example.optional;resolution:=optional,javax.crypto"
+    "com.example.optional;resolution:=optional,javax.crypto,"
+    'com.example.host;version="[1.0,2.0)",javax.servlet.http'
 )
 
 
