@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from publisher.bytecode.errors import ArchiveProblem
 from publisher.files.artifact import ArtifactProblem, check_directory_size
@@ -52,8 +52,7 @@ class Budget:
             raise ArchiveProblem(where, f"class files inflate past {self.bytes} bytes; refused")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # immutable; a tuple because a host has 100,000
     """A class file or a manifest, from where (`app.jar!META-INF/lib/x.jar!a/B.class`)."""
 
     where: str

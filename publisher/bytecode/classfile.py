@@ -10,7 +10,6 @@ failure is a ClassFileProblem naming the byte it happened at, never an IndexErro
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from publisher.bytecode.errors import ClassFileProblem
@@ -50,8 +49,7 @@ class Use(NamedTuple):
     user: str  # the method using it ("name(desc)"), or "" when only the class level does
 
 
-@dataclass(frozen=True)
-class ClassFile:
+class ClassFile(NamedTuple):  # immutable; a tuple because a host has 100,000
     name: str
     super_name: str | None
     interfaces: tuple[str, ...]

@@ -18,6 +18,7 @@ from tests.support.publisher import Release, Run
 
 
 def _document(run: Run, name: str = "compat-verify") -> dict[str, Any]:
+    Draft202012Validator.check_schema(schema(name))  # the schema itself is a valid one
     found: dict[str, Any] = json.loads(run.out)
     problems = [e.message for e in Draft202012Validator(schema(name)).iter_errors(found)]
     assert not problems, problems
