@@ -10,6 +10,7 @@ failure is a ClassFileProblem naming the byte it happened at, never an IndexErro
 from __future__ import annotations
 
 import struct
+import sys
 from typing import NamedTuple
 
 from publisher.bytecode.errors import ClassFileProblem
@@ -64,6 +65,25 @@ class ClassFile(NamedTuple):  # immutable; a tuple because a host has 100,000
         return bool(self.access & ACC_INTERFACE)
 
 
+class Summary(NamedTuple):
+    """What resolution needs of a host class, read with a third less work than a ClassFile."""
+
+    name: str
+    super_name: str | None
+    interfaces: tuple[str, ...]
+    access: int
+    marks: int
+    fields: dict[str, int]  # name + ":" + descriptor -> marks
+    methods: dict[str, int]  # name + descriptor -> marks
+
+
+def read_summary(data: bytes) -> Summary:
+    try:
+        return _Parser(data).summary()
+    except (struct.error, IndexError):
+        raise ClassFileProblem("truncated: the file ends inside a structure", len(data)) from None
+
+
 def read_class(data: bytes, *, with_uses: bool = False) -> ClassFile:
     """Parse one class file; `with_uses` also collects its references (the plugin's classes)."""
     try:
@@ -99,6 +119,21 @@ class _Parser:
             raise ClassFileProblem(f"truncated: {count} more bytes needed", self.at)
 
     def parse(self, with_uses: bool) -> ClassFile:
+        access, name, super_name, interfaces = self._head(with_uses)
+        fields = self._members(with_uses=False)
+        methods = self._members(with_uses=with_uses)
+        marks = self._attributes(None)
+        uses = self._uses(fields, methods) if with_uses else ()
+        return ClassFile(name, super_name, interfaces, access, marks, fields, methods, uses)
+
+    def summary(self) -> Summary:
+        access, name, super_name, interfaces = self._head(False)
+        fields, methods = self._marks(":"), self._marks("")
+        return Summary(
+            name, super_name, interfaces, access, self._attributes(None), fields, methods
+        )
+
+    def _head(self, with_uses: bool) -> tuple[int, str, str | None, tuple[str, ...]]:
         if len(self.data) < 10 or self.u4() != _MAGIC:
             raise ClassFileProblem("not a class file (no 0xCAFEBABE magic)", 0)
         self.at = 8  # minor and major version: any is read, newer ones add no new pool layout
@@ -107,12 +142,7 @@ class _Parser:
         self.at += 8
         name = self.class_name(this_index)
         super_name = self.class_name(super_index) if super_index else None
-        interfaces = tuple(self.class_name(self.u2()) for _ in range(count))
-        fields = self._members(with_uses=False)
-        methods = self._members(with_uses=with_uses)
-        marks = self._attributes(None)
-        uses = self._uses(fields, methods) if with_uses else ()
-        return ClassFile(name, super_name, interfaces, access, marks, fields, methods, uses)
+        return access, name, super_name, tuple(self.class_name(self.u2()) for _ in range(count))
 
     def _read_pool(self, with_uses: bool) -> None:
         """The hot loop of reading a host: locals only, the entries resolution needs kept."""
@@ -185,6 +215,30 @@ class _Parser:
                 marks, self.at = 0, self.at + 2
             members.append(Member(name, descriptor, access, marks))  # type: ignore[arg-type]
         return tuple(members)
+
+    def _marks(self, separator: str) -> dict[str, int]:
+        """Members as resolution keys them (name + separator + descriptor) -> marks."""
+        found = {}
+        data, pool, entries, attributes, intern = (
+            self.data,
+            self.pool,
+            len(self.pool),
+            self._attributes,
+            sys.intern,
+        )
+        for _ in range(self.u2()):
+            _, name_index, descriptor_index, count = _HHHH.unpack_from(data, self.at)
+            name = pool[name_index] if 0 < name_index < entries else None
+            descriptor = pool[descriptor_index] if 0 < descriptor_index < entries else None
+            if type(name) is not str or type(descriptor) is not str:
+                self._bad_index(name_index if type(name) is not str else descriptor_index, "Utf8")
+            self.at += 6
+            if count:
+                marks = attributes(None)
+            else:
+                marks, self.at = 0, self.at + 2
+            found[intern(f"{name}{separator}{descriptor}")] = marks
+        return found
 
     def _attributes(self, code_user: str | None) -> int:
         """Skip the attributes, returning the marks found; a method's Code is scanned if wanted."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.bytecode.archive import Budget, entries
-from publisher.bytecode.classfile import ClassFile, read_class
+from publisher.bytecode.classfile import ACC_INTERFACE, ClassFile, read_summary
 from publisher.bytecode.errors import ClassFileProblem
 from publisher.bytecode.manifest import clauses, headers
 
@@ -76,11 +76,15 @@ def read_surface(path: Path, budget: Budget | None = None) -> Surface:
             _exports(surface, headers(entry.data))
             continue
         try:
-            cls = read_class(entry.data)
+            cls = read_summary(entry.data)
         except ClassFileProblem as exc:
             surface.unreadable.append((entry.where, str(exc)))
             continue
-        surface.classes.setdefault(cls.name, known(cls))  # the first of duplicates, as a class path
+        if cls.name not in surface.classes:  # the first of duplicates, as on a class path
+            flags = cls.marks | (INTERFACE if cls.access & ACC_INTERFACE else 0)
+            surface.classes[cls.name] = Known(
+                cls.super_name, cls.interfaces, flags, cls.methods, cls.fields
+            )
     return surface
 
 
