@@ -29,10 +29,9 @@ def verify_report(
     verdicts = [r.verdict for r in results]
     worst = next((v for v in ("breaks", "incomplete") if v in verdicts), "compatible")
     code = ExitCode.OK if worst == "compatible" else ExitCode.COMPAT_BREAKS
-    breaking = [r.name for r in results if r.verdict != "compatible"]
     headline = (
         f"{release.app} {release.version}: {_said(results)}"
-        if breaking
+        if worst != "compatible"
         else f"{release.app} {release.version} resolves every reference on "
         f"{', '.join(r.name for r in results)}"
     )
@@ -50,19 +49,17 @@ def verify_report(
         },
         headline=headline,
         markdown="\n".join(_host_markdown(r) for r in results),
-        outputs_={
-            "breaking": ", ".join(breaking),
-            "breaking-json": json.dumps(
-                [
-                    {"product": r.product, "version": r.version, "result": r.verdict}
-                    for r in results
-                    if r.verdict != "compatible"
-                ]
-            ),
-        },
+        outputs_=_outputs(results),
         diagnostics=_capped([d for d in found if d.is_error], "error")
         + _capped([d for d in found if not d.is_error], "warning"),
     )
+
+
+def _outputs(results: tuple[HostResult, ...]) -> dict[str, str]:
+    """`breaking`: `jira 11.0.0, ...`; `breaking-json`: for a workflow's matrix or issue."""
+    bad = [r for r in results if r.verdict != "compatible"]
+    listed = [{"product": r.product, "version": r.version, "result": r.verdict} for r in bad]
+    return {"breaking": ", ".join(r.name for r in bad), "breaking-json": json.dumps(listed)}
 
 
 def _said(results: tuple[HostResult, ...]) -> str:
