@@ -133,6 +133,8 @@ def _after_release_commands(commands: Any) -> None:
     bump.add_argument("--to", default="latest", help="VERSION, PRODUCT=VERSION or latest")
     bump.add_argument("--dry-run", action="store_true", help="show the JSON Patch; write nothing")
     bump.add_argument("--write-config", action="store_true", help="also update max: in release.yml")
+    bump.add_argument("--verified", type=Path, help="a `compat verify --json` report to respect")
+    bump.add_argument("--force", metavar="REASON", help="raise past what it found breaking")
 
     _compat_verify_arguments(actions)
 

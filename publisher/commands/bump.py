@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -15,6 +16,7 @@ from publisher import events as ev
 from publisher.commands.compat import Lag, Reading, read_lags
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.commands.verified import refuse_breaking
 from publisher.config.edit import ScalarEdit, apply_edit, plan_edit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
@@ -30,12 +32,17 @@ class BumpOptions:
     to: str = "latest"  # "latest", "VERSION" or "PRODUCT=VERSION"
     dry_run: bool = False
     write_config: bool = False
+    verified: Path | None = None  # a `compat verify --json` document (commands/verified.py)
+    force: str | None = None  # the reason to raise past a version it found breaking
 
 
 def bump(options: BumpOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session)
     reading = read_lags(session, release)
     targets = _targets(reading, options.to)
+    forced = refuse_breaking(options.verified, options.force, reading, targets)
+    for diagnostic in forced:
+        session.emit(ev.Problem(diagnostic))
     edits = _planned_edits(options, reading, targets)
     hostings = [
         _bump_hosting(lag_hosting, live, targets, reading, options, session)
@@ -61,6 +68,7 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         outputs_={"max": ", ".join(f"{lag.product} {t['versionNumber']}" for lag, t in targets)},
         dry_run=options.dry_run,
         requests=session.client.requests_made,
+        diagnostics=forced,
     )
 
 
