@@ -55,6 +55,7 @@ class Resolver:
 
     def __init__(self, plugin: dict[str, Known], host: Surface) -> None:
         self.plugin, self.host = plugin, host
+        self.unreadable = host.unreadable_classes()  # neither present nor missing: unknown
         self.findings: dict[tuple[str, str, str, str], Finding] = {}
         self.checked = 0
 
@@ -76,6 +77,10 @@ class Resolver:
 
     def _check(self, use: Use, user: str) -> None:
         cls = self._class(use.owner)
+        if cls is None and use.owner in self.unreadable:
+            detail = f"{use.owner} (its class file in the host jars cannot be read)"
+            self._add("unresolved", use.owner, user, use.name, use.descriptor, detail)
+            return
         if cls is None:
             self._add("missing-class", use.owner, user)
             return
@@ -114,6 +119,8 @@ class Resolver:
                     continue
                 seen.add(parent)
                 known = self._class(parent)
+                if known is None and parent in self.unreadable:
+                    return _Lookup(None, broken=f"{parent} (unreadable, a supertype of {name})")
                 if known is None:
                     if name in self.plugin:  # the plugin's own class extends a missing one
                         self._add("missing-class", parent, name.replace("/", "."))

@@ -57,6 +57,10 @@ class Surface:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (jar!entry, problem)
     _packages: set[str] | None = None
 
+    def unreadable_classes(self) -> set[str]:
+        """The names of the classes that could not be read, from their entries' paths."""
+        return {where.rpartition("!")[2].removesuffix(".class") for where, _ in self.unreadable}
+
     def packages(self) -> set[str]:
         """Packages (dotted) that have at least one class."""
         if self._packages is None:

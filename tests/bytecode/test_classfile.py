@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import struct
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from publisher.bytecode.classfile import DEPRECATED, EXPERIMENTAL, INTERNAL, read_class
+from publisher.bytecode.classfile import (
+    DEPRECATED,
+    EXPERIMENTAL,
+    INTERNAL,
+    read_class,
+    read_summary,
+)
 from publisher.bytecode.errors import ClassFileProblem
 from tests.bytecode.conftest import World
 
@@ -69,12 +76,15 @@ def test_each_reference_names_the_plugin_method_whose_code_makes_it(world: World
 
 
 def test_every_truncation_of_a_real_class_is_a_located_problem(world: World) -> None:
+    """Both readers: the plugin's (with its references) and the host's (read_summary)."""
     data = _plugin_class(world, "com/example/plugin/SearchAction.class")
-    for length in range(len(data)):  # bounded: one parse per prefix
-        with pytest.raises(ClassFileProblem) as raised:
-            read_class(data[:length], with_uses=True)
-        assert raised.value.offset <= len(data)
-        assert "at byte" in str(raised.value)
+    readers = (partial(read_class, with_uses=True), read_summary)
+    for length in range(len(data)):  # bounded: two parses per prefix
+        for reader in readers:
+            with pytest.raises(ClassFileProblem) as raised:
+                reader(data[:length])
+            assert raised.value.offset <= len(data)
+            assert "at byte" in str(raised.value)
 
 
 def _pool_entry(data: bytes, wanted: int) -> int:

@@ -173,3 +173,25 @@ def test_github_actions_gets_annotations_at_the_max_line_and_a_job_summary(
     assert "### jira 11.0.0: breaks" in text
     assert "| missing method | com.example.host.IssueService.deleteIssue(long) |" in text
     assert re.search(r"^breaking<<(\S+)\njira 11\.0\.0\n\1$", outputs.read_text(), re.M)
+
+
+def test_an_unreadable_host_class_makes_the_verdict_incomplete_not_compatible(
+    world: World, workspace: Release, tmp_path: Path
+) -> None:
+    classes = tmp_path / "classes"
+    with zipfile.ZipFile(world.host_v1) as full:
+        full.extractall(classes)
+    broken = classes / "com/example/host/LegacyHelper.class"
+    broken.write_bytes(broken.read_bytes()[:40])
+    damaged = jar(tmp_path / "damaged" / "host.jar", classes)
+    run = _run(workspace, f"jira=10.0.0:{damaged}")
+    document = _document(run)
+    assert run.code == 12 and document["result"] == "incomplete"
+    (unreadable,) = document["hosts"][0]["unreadable"]
+    assert unreadable["where"].endswith("host.jar!com/example/host/LegacyHelper.class")
+    assert "truncated" in unreadable["problem"]
+    assert document["hosts"][0]["missing"] == []  # not missing either: it could not be read
+    assert {f["reference"] for f in document["hosts"][0]["unresolved"]} == {
+        "com.example.host.LegacyHelper",
+        "com.example.host.LegacyHelper.help()",
+    }
