@@ -12,9 +12,6 @@ from pathlib import Path
 import pytest
 
 JAVAC = shutil.which("javac")
-needs_javac = pytest.mark.skipif(
-    JAVAC is None, reason="javac not found: install openjdk-17-jdk-headless (scripts/test does)"
-)
 
 
 def compile_java(sources: dict[str, str], out: Path, classpath: list[Path] = ()) -> Path:  # type: ignore[assignment]
