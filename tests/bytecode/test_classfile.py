@@ -118,10 +118,12 @@ def _after_pool(data: bytes) -> int:
 
 def test_an_index_to_the_wrong_kind_of_entry_is_a_problem(world: World) -> None:
     data = bytearray(_plugin_class(world, "com/example/plugin/Tickets.class"))
-    after = _after_pool(bytes(data))
-    struct.pack_into(">H", data, after + 2, 1)  # this_class -> entry 1, which is no Class
-    with pytest.raises(ClassFileProblem, match="is not a Class entry"):
-        read_class(bytes(data))
+    count = struct.unpack_from(">H", data, 8)[0]
+    methodref = next(i for i in range(1, count) if data[_pool_entry(bytes(data), i)] == 10)
+    struct.pack_into(">H", data, _after_pool(bytes(data)) + 2, methodref)  # this_class
+    for with_uses in (True, False):  # a Methodref, or (not kept for a host) nothing
+        with pytest.raises(ClassFileProblem, match=f"index {methodref} is not a Class entry"):
+            read_class(bytes(data), with_uses=with_uses)
 
 
 def test_not_a_class_file_is_said_so() -> None:
