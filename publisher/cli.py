@@ -128,7 +128,9 @@ def _after_release_commands(commands: Any) -> None:
     status.add_argument("--versions", type=int, default=3, help="newest versions shown (3)")
     _account_arguments(status)
 
-    compat = commands.add_parser("compat", help="host versions above the live max; raise it")
+    compat = commands.add_parser(
+        "compat", help="host versions above the live max; verify against them; raise it"
+    )
     actions = compat.add_subparsers(dest="compat_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="list host versions released above the live max")
     _config_arguments(check)
@@ -139,6 +141,10 @@ def _after_release_commands(commands: Any) -> None:
     bump.add_argument("--to", default="latest", help="VERSION, PRODUCT=VERSION or latest")
     bump.add_argument("--dry-run", action="store_true", help="show the JSON Patch; write nothing")
     bump.add_argument("--write-config", action="store_true", help="also update max: in release.yml")
+    bump.add_argument("--verified", type=Path, help="a `compat verify --json` report to respect")
+    bump.add_argument("--force", metavar="REASON", help="raise past what it found breaking")
+
+    _compat_verify_arguments(actions)
 
     yank = commands.add_parser("yank", help="hide a version (listing PUBLIC -> PRIVATE)")
     _config_arguments(yank)
@@ -146,6 +152,23 @@ def _after_release_commands(commands: Any) -> None:
     yank.add_argument("--build", type=int, help="the build to hide (default: release.yml's)")
     yank.add_argument("--replacement", type=int, help="a build that must be public first")
     yank.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+
+
+def _compat_verify_arguments(actions: Any) -> None:
+    """compat verify and compat surface: offline, no account (commands/verify.py)."""
+    verify = actions.add_parser("verify", help="check the artifact's bytecode against host jars")
+    _config_arguments(verify)
+    verify.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="PRODUCT=VERSION:PATH",
+        help="a host version's jars: a directory, a jar or a `compat surface` file (repeatable)",
+    )
+    surface = actions.add_parser("surface", help="write a host version's API surface file")
+    surface.add_argument("path", type=Path, help="a directory of jars, or a jar")
+    surface.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    surface.add_argument("--json", action="store_true", help="print one JSON result document")
 
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
@@ -297,6 +320,10 @@ def _dispatch(
         from publisher.commands.run import run_publish
 
         return run_publish(args, env, with_reporter, redact)
+    if args.command == "compat" and args.compat_action in ("verify", "surface"):
+        from publisher.commands.verify import run_verify
+
+        return run_verify(args, env, with_reporter)
     if args.command in ("apps", "status", "compat", "yank"):
         from publisher.commands.after import run_after
 

@@ -94,6 +94,13 @@ class ExitCode(IntEnum):
         "host versions above the live max",
         "`compat check`: the host product has versions above the live version's max",
     )
+    COMPAT_BREAKS = (
+        12,
+        "compat breaks",
+        "a host version would break",
+        "`compat verify`: a host version lacks classes, methods or fields the artifact uses, or "
+        "exports no package it imports in the range required, or could not be fully checked",
+    )
     INTERRUPTED = (
         130,
         "interrupted (SIGINT)",

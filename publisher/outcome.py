@@ -114,7 +114,7 @@ class CommandReport:
         return {"result": self.result, **self.outputs_}
 
     def final_lines(self) -> list[str]:
-        if self.exit_code not in (0, 11) or self.error:
+        if self.exit_code not in (0, 11, 12) or self.error:  # 11, 12: verdicts, not errors
             lines = [f"✗ {self.error or self.result}"]
             return lines + ([f"  hint: {self.advice}"] if self.advice else [])
         mark = "✗" if self.exit_code else ("!" if self.attention else "✓")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -17,6 +18,7 @@ from publisher.commands.compat import Lag, Reading, gap_warnings, read_lags
 from publisher.commands.hosting_steps import HostingStep, ended, step_through
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.commands.verified import refuse_breaking
 from publisher.config.edit import ScalarEdit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
@@ -33,6 +35,8 @@ class BumpOptions:
     to: str = "latest"  # "latest", "VERSION" or "PRODUCT=VERSION"
     dry_run: bool = False
     write_config: bool = False
+    verified: Path | None = None  # a `compat verify --json` document (commands/verified.py)
+    force: str | None = None  # the reason to raise past a version it found breaking
 
 
 def bump(options: BumpOptions, session: Session) -> CommandReport:
@@ -42,6 +46,9 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
     for w in warnings:
         session.emit(ev.Problem(w))
     targets = _targets(reading, options.to)
+    forced = refuse_breaking(options.verified, options.force, reading, targets)
+    for diagnostic in forced:
+        session.emit(ev.Problem(diagnostic))
     planned = MaxEdits(str(options.config.config))  # release.yml edits: before any PUT
     if options.write_config:
         planned = plan_max_edits(options.config, reading, targets, session, options.dry_run)
@@ -76,7 +83,7 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         outputs_={"max": ", ".join(f"{lag.product} {t['versionNumber']}" for lag, t in targets)},
         dry_run=options.dry_run,
         requests=session.client.requests_made,
-        diagnostics=warnings,
+        diagnostics=warnings + forced,
     )
     return ended(report, steps)
 
