@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--dry-run", action="store_true", help="show what would be done; write nothing"
     )
+    publish.add_argument(
+        "--receipt",
+        type=Path,
+        metavar="FILE",
+        help="once published, write a release receipt (JSON) here, for `verify`",
+    )
     plan = commands.add_parser("plan", help="the same as publish --dry-run")
     _config_arguments(plan)
     _publish_arguments(plan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher import events as ev
 from publisher.commands.seams import Seams
@@ -23,9 +24,11 @@ from publisher.publish.artifactguard import refuse_artifact_swap
 from publisher.publish.context import Execution
 from publisher.publish.describe import describe_plan
 from publisher.publish.execute import Executor
+from publisher.publish.live_receipt import live_receipt
 from publisher.publish.model import Plan, PlanChoices
 from publisher.publish.payloads import located_api_errors
 from publisher.publish.plan import Planner
+from publisher.publish.receipt import check_writable, write_receipt
 from publisher.publish.result import RunFacts, outcome, run_report
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
@@ -41,6 +44,7 @@ class PublishOptions:
     seams: Seams = field(default_factory=Seams)
     choices: PlanChoices = field(default_factory=PlanChoices)
     replace_artifact: bool = False  # swap the artifact of an existing version (issue 15 #1)
+    receipt: Path | None = None  # write a release receipt here once published (issue 23)
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -79,6 +83,7 @@ class _Run:
         self.options = options
         self.release = release
         self.file = file
+        self.env = env
         self.emit = emit = serialized(emit)  # requests run side by side: one event at a time
         self.command = command
         seams = options.seams
@@ -129,9 +134,13 @@ class _Run:
                 self._refuse_artifact_swap(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
+                if self.options.receipt is not None:
+                    self.emit(ev.Info(f"dry run: no receipt written to {self.options.receipt}"))
                 return self._report("planned", ExitCode.OK)
+            if self.options.receipt is not None:
+                check_writable(self.options.receipt)  # before anything is sent
             if not self.plan.writes_needed:
-                return self._report("unchanged", ExitCode.OK)
+                return self._succeeded("unchanged")
             assert self.client is not None
             check_state_dir(self.state_dir)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
@@ -148,7 +157,7 @@ class _Run:
             )
             self.execution = executor.run()
             self.emit(ev.StageFinished("publish"))
-            return self._report(outcome(self.execution), ExitCode.OK)
+            return self._succeeded(outcome(self.execution))
         except PublisherError as exc:
             if self.executor is not None:
                 self.execution = self.executor.result  # what was done before the failure
@@ -158,6 +167,21 @@ class _Run:
                 self.execution = self.executor.result
             stopped = StoppedError(interrupt)
             return self._report("interrupted", stopped.exit_code, stopped)
+
+    def _succeeded(self, result: str) -> int:
+        """The receipt (when asked for), read back from Marketplace, then the report."""
+        path = self.options.receipt
+        if path is not None and self.client is not None and self.plan is not None:
+            ids = {h.hosting: h.app_software_id for h in self.plan.hostings}
+            now = self.options.seams.clock()
+            found = live_receipt(self.release, ids, self.client, self.policy, self.env, now)
+            write_receipt(path, found, self._secrets())
+            self.emit(ev.Info(f"receipt written to {path} (sha512 {found['artifact']['sha512']})"))
+        return self._report(result, ExitCode.OK)
+
+    def _secrets(self) -> list[str]:
+        credentials = self.options.connection.credentials
+        return credentials.secrets if credentials else []
 
     def _warn(self, message: str) -> None:
         self.emit(ev.Problem(warning(message)))

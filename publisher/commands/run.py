@@ -58,6 +58,7 @@ def run_publish(
             seams,
             choices,
             replace_artifact=bool(getattr(args, "replace_artifact", False)),
+            receipt=getattr(args, "receipt", None),
         )
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
