@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _after_release_commands(commands)
+    _trust_commands(commands)
 
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
@@ -144,6 +145,16 @@ def _after_release_commands(commands: Any) -> None:
     yank.add_argument("--build", type=int, help="the build to hide (default: release.yml's)")
     yank.add_argument("--replacement", type=int, help="a build that must be public first")
     yank.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+
+
+def _trust_commands(commands: Any) -> None:
+    """verify, doctor: checking what shipped, and the credentials that ship it."""
+    verify = commands.add_parser("verify", help="check that Marketplace serves what was published")
+    _config_arguments(verify)
+    verify.set_defaults(config=None)  # release.yml, or APP@BUILD (see commands/trust.py)
+    verify.add_argument("--receipt", type=Path, metavar="FILE", help="the publish's receipt")
+    verify.add_argument("--file", type=Path, metavar="JAR", help="the artifact as built locally")
+    _account_arguments(verify)
 
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
@@ -261,6 +272,10 @@ def _dispatch(
         from publisher.commands.after import run_after
 
         return run_after(args, env, with_reporter)
+    if args.command in ("verify", "doctor"):
+        from publisher.commands.trust import run_trust
+
+        return run_trust(args, env, with_reporter)
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 

@@ -91,6 +91,13 @@ class ExitCode(IntEnum):
         "host versions above the live max",
         "`compat check`: the host product has versions above the live version's max",
     )
+    SERVED_DIFFERS = (
+        13,
+        "served artifact differs",
+        "Marketplace serves other bytes than were published",
+        "`verify`: what Marketplace serves for the version is not what was published (the local "
+        "file, the receipt or Marketplace's own `fileInfo.checksum`; both checksums shown)",
+    )
     INTERRUPTED = (
         130,
         "interrupted (SIGINT)",
