@@ -156,6 +156,11 @@ def _trust_commands(commands: Any) -> None:
     verify.add_argument("--file", type=Path, metavar="JAR", help="the artifact as built locally")
     _account_arguments(verify)
 
+    doctor = commands.add_parser("doctor", help="check the credentials, reading only")
+    _config_arguments(doctor)
+    doctor.set_defaults(config=None)  # ./release.yml when there is one
+    _account_arguments(doctor)
+
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="API root (default: $MPAC_API_URL or Marketplace)")

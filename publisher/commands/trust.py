@@ -12,11 +12,20 @@ from publisher.commands.validate import ConfigOptions
 
 
 def run_trust(args: argparse.Namespace, env: Mapping[str, str], with_reporter: WithReporter) -> int:
-    name, command = _command(args)
+    name, command = _command(args, env)
     return run_command(args, env, with_reporter, name, command)
 
 
-def _command(args: argparse.Namespace) -> tuple[str, Command]:
+def _command(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, Command]:
+    if args.command == "doctor":
+        from publisher.commands.doctor import DoctorOptions, doctor
+
+        given = args.config
+        found = given or (Path("release.yml") if Path("release.yml").exists() else None)
+        config = _config(args, found) if found is not None else None
+        account = (args.user or env.get("MPAC_USER") or "").strip()
+        doctor_options = DoctorOptions(config, account)
+        return "doctor", lambda session: doctor(doctor_options, session)
     from publisher.commands.verify import VerifyOptions, verify
 
     target, config = args.config, None
