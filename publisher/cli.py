@@ -81,12 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--dry-run", action="store_true", help="show what would be done; write nothing"
     )
-    publish.add_argument(
-        "--receipt",
-        type=Path,
-        metavar="FILE",
-        help="once published, write a release receipt (JSON) here, for `verify`",
-    )
+    publish.add_argument("--receipt", type=Path, metavar="FILE", help="write a release receipt")
+    publish.add_argument("--stage", action="store_true", help="a new listing is created PRIVATE")
     plan = commands.add_parser("plan", help="the same as publish --dry-run")
     _config_arguments(plan)
     _publish_arguments(plan)
@@ -155,6 +151,13 @@ def _trust_commands(commands: Any) -> None:
     verify.add_argument("--receipt", type=Path, metavar="FILE", help="the publish's receipt")
     verify.add_argument("--file", type=Path, metavar="JAR", help="the artifact as built locally")
     _account_arguments(verify)
+
+    promote = commands.add_parser("promote", help="make a staged version public (receipt checked)")
+    _config_arguments(promote)
+    promote.set_defaults(config=None)  # release.yml is optional: the receipt names the version
+    promote.add_argument("--receipt", type=Path, metavar="FILE", required=True)
+    promote.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+    _account_arguments(promote)
 
     doctor = commands.add_parser("doctor", help="check the credentials, reading only")
     _config_arguments(doctor)
@@ -277,7 +280,7 @@ def _dispatch(
         from publisher.commands.after import run_after
 
         return run_after(args, env, with_reporter)
-    if args.command in ("verify", "doctor"):
+    if args.command in ("verify", "doctor", "promote"):
         from publisher.commands.trust import run_trust
 
         return run_trust(args, env, with_reporter)

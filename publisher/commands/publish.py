@@ -30,6 +30,7 @@ from publisher.publish.payloads import located_api_errors
 from publisher.publish.plan import Planner
 from publisher.publish.receipt import check_writable, write_receipt
 from publisher.publish.result import RunFacts, outcome, run_report
+from publisher.publish.stage import staged_plan, staged_release
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
@@ -45,6 +46,7 @@ class PublishOptions:
     choices: PlanChoices = field(default_factory=PlanChoices)
     replace_artifact: bool = False  # swap the artifact of an existing version (issue 15 #1)
     receipt: Path | None = None  # write a release receipt here once published (issue 23)
+    stage: bool = False  # a new listing is created PRIVATE whatever release.yml says
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -66,6 +68,8 @@ def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> i
                 dry_run=options.dry_run,
             ),
         )
+    if options.stage:
+        release = staged_release(release)
     run = _Run(options, release, loaded.file, env, emit, command)
     return run.go()
 
@@ -125,18 +129,14 @@ class _Run:
             if self.client is not None:
                 self.client.warm_up()  # the connections its widest round needs (prewarm.py)
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(
-                self.release, self.client, self.policy, self.journal, self.options.choices
-            ).plan()
+            self.plan = self._plan()
             for event in describe_plan(self.plan, self.ledger, dry_run=self.options.dry_run):
                 self.emit(event)
             if not self.options.replace_artifact:
                 self._refuse_artifact_swap(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
-                if self.options.receipt is not None:
-                    self.emit(ev.Info(f"dry run: no receipt written to {self.options.receipt}"))
-                return self._report("planned", ExitCode.OK)
+                return self._planned()
             if self.options.receipt is not None:
                 check_writable(self.options.receipt)  # before anything is sent
             if not self.plan.writes_needed:
@@ -167,6 +167,18 @@ class _Run:
                 self.execution = self.executor.result
             stopped = StoppedError(interrupt)
             return self._report("interrupted", stopped.exit_code, stopped)
+
+    def _plan(self) -> Plan:
+        planner = Planner(
+            self.release, self.client, self.policy, self.journal, self.options.choices
+        )
+        plan = planner.plan()
+        return staged_plan(plan) if self.options.stage else plan
+
+    def _planned(self) -> int:
+        if self.options.receipt is not None:
+            self.emit(ev.Info(f"dry run: no receipt written to {self.options.receipt}"))
+        return self._report("planned", ExitCode.OK)
 
     def _succeeded(self, result: str) -> int:
         """The receipt (when asked for), read back from Marketplace, then the report."""

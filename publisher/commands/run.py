@@ -59,6 +59,7 @@ def run_publish(
             choices,
             replace_artifact=bool(getattr(args, "replace_artifact", False)),
             receipt=getattr(args, "receipt", None),
+            stage=bool(getattr(args, "stage", False)),
         )
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 

@@ -1,4 +1,5 @@
-"""Parsed arguments -> the commands that check what shipped and who may ship: verify, doctor."""
+"""Parsed arguments -> the commands that check what shipped and who may ship: verify, doctor,
+promote."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ def _command(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, Com
         account = (args.user or env.get("MPAC_USER") or "").strip()
         doctor_options = DoctorOptions(config, account)
         return "doctor", lambda session: doctor(doctor_options, session)
+    if args.command == "promote":
+        from publisher.commands.promote import PromoteOptions, promote
+
+        given = args.config
+        promote_config = _config(args, given) if given is not None else None
+        promote_options = PromoteOptions(args.receipt, promote_config, args.execute)
+        return "promote", lambda session: promote(promote_options, session)
     from publisher.commands.verify import VerifyOptions, verify
 
     target, config = args.config, None

@@ -30,7 +30,7 @@ def check_inputs(tmp_path: Path, command: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout + done.stderr, output.read_text()
 
 
-@pytest.mark.parametrize("command", ["publish", "verify", "doctor"])
+@pytest.mark.parametrize("command", ["publish", "verify", "doctor", "promote"])
 def test_the_command_input_names_one_of_the_three_commands(tmp_path: Path, command: str) -> None:
     code, _, outputs = check_inputs(tmp_path, command)
     assert code == 0 and f"command={command}\n" in outputs
@@ -66,6 +66,7 @@ def run_step(tmp_path: Path, **env: str) -> tuple[list[str], str]:
         "MPAC_RECEIPT": "",
         "MPAC_TOKEN_EXPIRES": "",
         "MPAC_COMMAND": "publish",
+        "MPAC_STAGE": "false",
     }
     subprocess.run(
         ["bash", "-c", STEPS["Publish"]["run"]], env={**base, **env}, cwd=tmp_path, check=True
@@ -89,8 +90,30 @@ def test_the_publish_step_runs_the_chosen_command_with_its_inputs(tmp_path: Path
     assert run_step(tmp_path, MPAC_COMMAND="verify")[0] == ["verify", "release.yml"]
     doctor = run_step(tmp_path, MPAC_COMMAND="doctor", MPAC_TOKEN_EXPIRES="2027-01-31")
     assert doctor == (["doctor"], "expires=2027-01-31")  # no release.yml here: none passed
+    promote = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json")[0]
+    assert promote == ["promote", "--receipt", "r.json", "--execute"]
+    dry = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json", COMMAND="plan")[0]
+    assert dry == ["promote", "--receipt", "r.json"]  # dry-run: true is promote's dry run
+    stage = run_step(tmp_path, MPAC_STAGE="true", MPAC_RECEIPT="r.json")[0]
+    assert stage == ["publish", "release.yml", "--receipt", "r.json", "--stage"]
+    assert run_step(tmp_path, MPAC_STAGE="true", COMMAND="plan")[0] == ["plan", "release.yml"]
     (tmp_path / "release.yml").write_text("app: x\n")
     assert run_step(tmp_path, MPAC_COMMAND="doctor")[0] == ["doctor", "release.yml"]
+    promote = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json")[0]
+    assert promote == ["promote", "--receipt", "r.json", "release.yml", "--execute"]
+
+
+def test_stage_is_a_checked_boolean(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    output.write_text("")
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "DRY_RUN": "false"}
+    for given, code in (("yes", 0), ("sometimes", 2)):
+        script = STEPS["Check inputs"]["run"]
+        done = subprocess.run(
+            ["bash", "-c", script], env={**env, "STATE_CACHE": "true", "STAGE": given}, check=False
+        )
+        assert done.returncode == code
+    assert "stage=true\n" in output.read_text()
 
 
 def test_the_state_cache_is_only_for_publish() -> None:
