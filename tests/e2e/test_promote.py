@@ -83,3 +83,18 @@ def test_stage_needs_a_listing_section(publisher: Publisher) -> None:
     run = publisher("publish", "--stage")
     assert run.code == 2 and "publish --stage needs a listing: section" in run.text, run.text
     assert writes(publisher) == []
+
+
+def test_a_listing_under_review_is_not_promoted(publisher: Publisher, tmp_path: Path) -> None:
+    receipt = staged(publisher, tmp_path)
+    store = publisher.sandbox._ctx.store  # no control endpoint sets an approval state (yet)
+    app = next(
+        a
+        for a in store.apps.values()
+        if a.app_key == "com.example.timesheets" and a.hosting == "datacenter"
+    )
+    with store.lock:
+        app.listings[2004000]["approvalStatus"] = "PENDING"
+    run = call(publisher, "promote", "--receipt", str(receipt), "--execute")
+    assert run.code == 6 and "the listing is under review (PENDING)" in run.text, run.text
+    assert writes(publisher) == [] and state(publisher) == "PRIVATE"
