@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--dry-run", action="store_true", help="show what would be done; write nothing"
     )
+    publish.add_argument("--receipt", type=Path, metavar="FILE", help="write a release receipt")
+    publish.add_argument("--stage", action="store_true", help="a new listing is created PRIVATE")
     plan = commands.add_parser("plan", help="the same as publish --dry-run")
     _config_arguments(plan)
     _publish_arguments(plan)
@@ -99,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _after_release_commands(commands)
+    _trust_commands(commands)
 
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
@@ -155,7 +158,7 @@ def _after_release_commands(commands: Any) -> None:
 
 
 def _compat_verify_arguments(actions: Any) -> None:
-    """compat verify and compat surface: offline, no account (commands/verify.py)."""
+    """compat verify and compat surface: offline, no account (commands/compat_verify.py)."""
     verify = actions.add_parser("verify", help="check the artifact's bytecode against host jars")
     _config_arguments(verify)
     verify.add_argument(
@@ -169,6 +172,28 @@ def _compat_verify_arguments(actions: Any) -> None:
     surface.add_argument("path", type=Path, help="a directory of jars, or a jar")
     surface.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     surface.add_argument("--json", action="store_true", help="print one JSON result document")
+
+
+def _trust_commands(commands: Any) -> None:
+    """verify, doctor: checking what shipped, and the credentials that ship it."""
+    verify = commands.add_parser("verify", help="check that Marketplace serves what was published")
+    _config_arguments(verify)
+    verify.set_defaults(config=None)  # release.yml, or APP@BUILD (see commands/trust.py)
+    verify.add_argument("--receipt", type=Path, metavar="FILE", help="the publish's receipt")
+    verify.add_argument("--file", type=Path, metavar="JAR", help="the artifact as built locally")
+    _account_arguments(verify)
+
+    promote = commands.add_parser("promote", help="make a staged version public (receipt checked)")
+    _config_arguments(promote)
+    promote.set_defaults(config=None)  # release.yml is optional: the receipt names the version
+    promote.add_argument("--receipt", type=Path, metavar="FILE", required=True)
+    promote.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+    _account_arguments(promote)
+
+    doctor = commands.add_parser("doctor", help="check the credentials, reading only")
+    _config_arguments(doctor)
+    doctor.set_defaults(config=None)  # ./release.yml when there is one
+    _account_arguments(doctor)
 
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
@@ -321,13 +346,17 @@ def _dispatch(
 
         return run_publish(args, env, with_reporter, redact)
     if args.command == "compat" and args.compat_action in ("verify", "surface"):
-        from publisher.commands.verify import run_verify
+        from publisher.commands.compat_verify import run_verify
 
         return run_verify(args, env, with_reporter)
     if args.command in ("apps", "status", "compat", "yank"):
         from publisher.commands.after import run_after
 
         return run_after(args, env, with_reporter)
+    if args.command in ("verify", "doctor", "promote"):
+        from publisher.commands.trust import run_trust
+
+        return run_trust(args, env, with_reporter)
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 

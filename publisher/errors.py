@@ -101,6 +101,13 @@ class ExitCode(IntEnum):
         "`compat verify`: a host version lacks classes, methods or fields the artifact uses, or "
         "exports no package it imports in the range required, or could not be fully checked",
     )
+    SERVED_DIFFERS = (
+        13,
+        "served artifact differs",
+        "Marketplace serves other bytes than were published",
+        "`verify`: what Marketplace serves for the version is not what was published (the local "
+        "file, the receipt or Marketplace's own `fileInfo.checksum`; both checksums shown)",
+    )
     INTERRUPTED = (
         130,
         "interrupted (SIGINT)",

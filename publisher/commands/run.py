@@ -60,6 +60,8 @@ def run_publish(
             seams,
             choices,
             replace_artifact=bool(getattr(args, "replace_artifact", False)),
+            receipt=getattr(args, "receipt", None),
+            stage=bool(getattr(args, "stage", False)),
         )
         return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
 
