@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--dry-run", action="store_true", help="show what would be done; write nothing"
     )
-    publish.add_argument("--receipt", type=Path, metavar="FILE", help="write a release receipt")
+    publish.add_argument("--receipt", type=_path, metavar="FILE", help="write a release receipt")
     publish.add_argument("--stage", action="store_true", help="a new listing is created PRIVATE")
     plan = commands.add_parser("plan", help="the same as publish --dry-run")
     _config_arguments(plan)
@@ -144,7 +144,7 @@ def _after_release_commands(commands: Any) -> None:
     bump.add_argument("--to", default="latest", help="VERSION, PRODUCT=VERSION or latest")
     bump.add_argument("--dry-run", action="store_true", help="show the JSON Patch; write nothing")
     bump.add_argument("--write-config", action="store_true", help="also update max: in release.yml")
-    bump.add_argument("--verified", type=Path, help="a `compat verify --json` report to respect")
+    bump.add_argument("--verified", type=_path, help="a `compat verify --json` report to respect")
     bump.add_argument("--force", metavar="REASON", help="raise past what it found breaking")
 
     _compat_verify_arguments(actions)
@@ -169,8 +169,8 @@ def _compat_verify_arguments(actions: Any) -> None:
         help="a host version's jars: a directory, a jar or a `compat surface` file (repeatable)",
     )
     surface = actions.add_parser("surface", help="write a host version's API surface file")
-    surface.add_argument("path", type=Path, help="a directory of jars, or a jar")
-    surface.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    surface.add_argument("path", type=_path, help="a directory of jars, or a jar")
+    surface.add_argument("-o", "--output", type=_path, required=True, help="the file to write")
     surface.add_argument("--json", action="store_true", help="print one JSON result document")
 
 
@@ -179,14 +179,14 @@ def _trust_commands(commands: Any) -> None:
     verify = commands.add_parser("verify", help="check that Marketplace serves what was published")
     _config_arguments(verify)
     verify.set_defaults(config=None)  # release.yml, or APP@BUILD (see commands/trust.py)
-    verify.add_argument("--receipt", type=Path, metavar="FILE", help="the publish's receipt")
-    verify.add_argument("--file", type=Path, metavar="JAR", help="the artifact as built locally")
+    verify.add_argument("--receipt", type=_path, metavar="FILE", help="the publish's receipt")
+    verify.add_argument("--file", type=_path, metavar="JAR", help="the artifact as built locally")
     _account_arguments(verify)
 
     promote = commands.add_parser("promote", help="make a staged version public (receipt checked)")
     _config_arguments(promote)
     promote.set_defaults(config=None)  # release.yml is optional: the receipt names the version
-    promote.add_argument("--receipt", type=Path, metavar="FILE", required=True)
+    promote.add_argument("--receipt", type=_path, metavar="FILE", required=True)
     promote.add_argument("--execute", action="store_true", help="act (default: a dry run)")
     _account_arguments(promote)
 

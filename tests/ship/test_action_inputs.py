@@ -150,11 +150,13 @@ def _publish_step(tmp: Path, config: str) -> tuple[int, str, str]:
         ["bash", "-c", STEPS["Publish"]["run"]],
         cwd=tmp,
         env={
+            **{name: "" for name in STEPS["Publish"]["env"]},  # the runner sets each, maybe empty
             "PATH": "/usr/bin:/bin",
             "GITHUB_ACTIONS": "true",
             "GITHUB_OUTPUT": str(output),
             "VENV": str(venv),
             "COMMAND": "plan",
+            "MPAC_COMMAND": "publish",
             "MPAC_CONFIG": config,
             "MPAC_API_URL": "",
             "MPAC_STATE_DIR": str(tmp / "state"),
