@@ -30,7 +30,7 @@ from publisher.publish.payloads import located_api_errors
 from publisher.publish.plan import Planner
 from publisher.publish.receipt import check_writable, write_receipt
 from publisher.publish.result import RunFacts, outcome, run_report
-from publisher.publish.stage import staged_plan, staged_release
+from publisher.publish.stage import staged_release
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
@@ -183,8 +183,7 @@ class _Run:
         planner = Planner(
             self.release, self.client, self.policy, self.journal, self.options.choices
         )
-        plan = planner.plan()
-        return staged_plan(plan) if self.options.stage else plan
+        return planner.plan()  # under --stage, choices.listing_state is "keep" (commands/run.py)
 
     def _planned(self) -> int:
         if self.options.receipt is not None:

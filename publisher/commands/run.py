@@ -16,10 +16,11 @@ from publisher.commands.publish import PublishOptions, publish
 from publisher.commands.seams import seams_from
 from publisher.commands.validate import ConfigOptions
 from publisher.diagnostics import error
-from publisher.errors import ExitCode, PublisherError
+from publisher.errors import ExitCode, PublisherError, UsageError
 from publisher.marketplace.connection import Connection, Credentials, api_root, credentials
 from publisher.marketplace.transfer import deadlines_from
 from publisher.outcome import RunReport
+from publisher.publish.listing_state import ListingStateChoice
 from publisher.publish.model import PlanChoices
 from publisher.secrets import Redactor, secret_forms
 
@@ -42,6 +43,7 @@ def run_publish(
         if scratch is not None:  # a rehearsal leaves no ledger or journal behind
             env = {**env, "MPAC_STATE_DIR": scratch}
         try:
+            choices = PlanChoices(args.images, args.allow_duplicate_version, _listing_state(args))
             connection = _connection(args, env, dry_run, rehearsal)
             deadlines = deadlines_from(env)
         except PublisherError as exc:
@@ -49,9 +51,6 @@ def run_publish(
             return with_reporter(args, env, redact, refused)
         if connection.credentials:
             redact.add(connection.credentials.secrets)  # before the reporter prints anything
-        choices = PlanChoices(
-            args.images, args.allow_duplicate_version, getattr(args, "listing_state", "keep")
-        )
         seams = dataclasses.replace(seams_from(env, connection), deadlines=deadlines)
         options = PublishOptions(
             config,
@@ -131,3 +130,16 @@ def _refused(exc: PublisherError, args: argparse.Namespace, dry_run: bool, emit:
     )
     emit(ev.Finished(report))
     return report.exit_code
+
+
+def _listing_state(args: argparse.Namespace) -> ListingStateChoice:
+    """`--stage` keeps every existing listing's state (the plan's default), so a re-run after
+    `promote` never hides it again; asking it to set a live state too is a contradiction."""
+    choice: ListingStateChoice = getattr(args, "listing_state", "keep")
+    if getattr(args, "stage", False) and choice == "release":
+        raise UsageError(
+            "--stage keeps each existing listing's live state; --listing-state release would "
+            "change it",
+            advice="drop one of them: `promote` makes a staged listing public",
+        )
+    return choice

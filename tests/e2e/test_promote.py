@@ -85,6 +85,12 @@ def test_stage_needs_a_listing_section(publisher: Publisher) -> None:
     assert writes(publisher) == []
 
 
+def test_stage_refuses_to_set_a_live_listings_state_too(publisher: Publisher) -> None:
+    run = publisher("publish", "--stage", "--listing-state", "release")
+    assert run.code == 2 and "--stage keeps each existing listing's live state" in run.text, run.text
+    assert writes(publisher) == []
+
+
 def test_a_listing_under_review_is_not_promoted(publisher: Publisher, tmp_path: Path) -> None:
     receipt = staged(publisher, tmp_path)
     store = publisher.sandbox._ctx.store  # no control endpoint sets an approval state (yet)
