@@ -28,6 +28,8 @@ def _check_inputs(tmp: Path, dry_run: str, state_cache: str = "true") -> tuple[i
             "GITHUB_OUTPUT": str(output),
             "DRY_RUN": dry_run,
             "STATE_CACHE": state_cache,
+            "REPLACE_ARTIFACT": "false",
+            "ALLOW_DUPLICATE_VERSION": "no",
         },
         capture_output=True,
         text=True,
@@ -47,6 +49,7 @@ def test_dry_run_accepts_the_usual_booleans_in_any_case(
     code, _, outputs = _check_inputs(tmp_path, given)
     assert code == 0
     assert f"dry-run={meant}\n" in outputs and "state-cache=true\n" in outputs
+    assert "replace-artifact=false\n" in outputs and "allow-duplicate-version=false\n" in outputs
 
 
 @pytest.mark.parametrize("given", ["ture", "", " true", "true\n::warning::x", "2", "treu"])
@@ -68,7 +71,7 @@ def test_a_state_cache_that_is_not_a_boolean_is_refused_too(tmp_path: Path) -> N
 def test_the_publish_command_follows_the_checked_dry_run_not_the_raw_input() -> None:
     env = STEPS["Publish"]["env"]
     assert "inputs.dry-run" not in str(env)
-    assert env["COMMAND"] == "${{ steps.inputs.outputs.dry-run == 'true' && 'plan' || 'publish' }}"
+    assert env["DRY_RUN"] == "${{ steps.inputs.outputs.dry-run }}"
 
 
 def test_every_nested_action_is_pinned_to_a_full_commit_sha() -> None:
@@ -85,7 +88,7 @@ def test_the_state_is_saved_even_when_the_publish_fails_but_not_after_a_dry_run(
     save = STEPS["Save the state directory"]
     condition = " ".join(save["if"].split())
     assert condition.startswith("always() &&")
-    assert "steps.inputs.outputs.dry-run == 'false'" in condition
+    assert "steps.publish.outputs.writes == 'true'" in condition  # not after a dry run
     assert "steps.publish.outcome == 'failure'" in condition
     restore = STEPS["Restore the state directory"]["with"]
     assert save["with"]["path"] == restore["path"] == "${{ steps.state.outputs.dir }}"
