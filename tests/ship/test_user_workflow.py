@@ -169,4 +169,4 @@ def test_the_copied_examples_plan_a_pull_request_publish_a_tag_once_and_check_we
     # The scheduled job checks the tag's live version: current, or behind and then raised.
     found = re.search(r"Marketplace compatibility: (\w+)(.*)", weekly)
     assert found and found[1] in ("current", "behind"), weekly[-4000:]
-    assert ("raised:" in found[2]) == (found[1] == "behind"), found[0]
+    assert (found[2] == ", then raised") == (found[1] == "behind"), found[0]
