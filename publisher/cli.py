@@ -1,4 +1,9 @@
-"""Command line: argument parsing only; each command calls one function in publisher.commands."""
+"""Command line: argument parsing only; each command calls one function in publisher.commands.
+
+Only argparse and the exit codes are imported up front: `--version` and `--help` answer before
+anything else loads, and each command imports what it needs (HTTP, YAML, jsonschema, markdown)
+when it runs, so `validate` never loads the HTTP stack (issue #24; tests/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,20 @@ import argparse
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from publisher import __version__
-from publisher import events as ev
 from publisher.errors import ExitCode, PublisherError, UsageError
-from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
-from publisher.report import choose_reporter
-from publisher.report.controls import visible_controls
-from publisher.report.jsonout import JsonReporter
-from publisher.report.workflow import neutralise
-from publisher.secrets import Redactor, secret_forms
 
+TYPE_CHECKING = False  # typing's, without importing typing: a sixth of what --version imports
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NoReturn
+
     from publisher.commands.run import WithReporter
+    from publisher.exits import Signals
+    from publisher.secrets import Redactor
 
 _EPILOG_WIDTH = 88  # the exit-code lines of --help wrap here
 
@@ -54,6 +55,13 @@ environment:
 """
 
 
+def _path(text: str) -> Path:
+    """argparse's `type` for paths; pathlib loads only once a command's arguments are read."""
+    from pathlib import Path
+
+    return Path(text)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors become an exception, so `--json` still gets its document."""
 
@@ -81,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--dry-run", action="store_true", help="show what would be done; write nothing"
     )
+    publish.add_argument("--receipt", type=_path, metavar="FILE", help="write a release receipt")
+    publish.add_argument("--stage", action="store_true", help="a new listing is created PRIVATE")
     plan = commands.add_parser("plan", help="the same as publish --dry-run")
     _config_arguments(plan)
     _publish_arguments(plan)
@@ -91,15 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _after_release_commands(commands)
+    _trust_commands(commands)
 
     sandbox = commands.add_parser("sandbox", help="run a local Marketplace to rehearse against")
     sandbox.add_argument("--port", type=int, default=8765, help="default: 8765 (0: any free)")
     seeds = sandbox.add_mutually_exclusive_group()
-    seeds.add_argument("--seed", type=Path, help="accounts and apps (YAML); default: a demo")
+    seeds.add_argument("--seed", type=_path, help="accounts and apps (YAML); default: a demo")
     seeds.add_argument(
         "--for",
         dest="for_release",
-        type=Path,
+        type=_path,
         metavar="RELEASE_YML",
         help="seed the app, hostings and host product versions of this release.yml",
     )
@@ -120,7 +131,9 @@ def _after_release_commands(commands: Any) -> None:
     status.add_argument("--versions", type=int, default=3, help="newest versions shown (3)")
     _account_arguments(status)
 
-    compat = commands.add_parser("compat", help="host versions above the live max; raise it")
+    compat = commands.add_parser(
+        "compat", help="host versions above the live max; verify against them; raise it"
+    )
     actions = compat.add_subparsers(dest="compat_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="list host versions released above the live max")
     _config_arguments(check)
@@ -131,6 +144,10 @@ def _after_release_commands(commands: Any) -> None:
     bump.add_argument("--to", default="latest", help="VERSION, PRODUCT=VERSION or latest")
     bump.add_argument("--dry-run", action="store_true", help="show the JSON Patch; write nothing")
     bump.add_argument("--write-config", action="store_true", help="also update max: in release.yml")
+    bump.add_argument("--verified", type=_path, help="a `compat verify --json` report to respect")
+    bump.add_argument("--force", metavar="REASON", help="raise past what it found breaking")
+
+    _compat_verify_arguments(actions)
 
     yank = commands.add_parser("yank", help="hide a version (listing PUBLIC -> PRIVATE)")
     _config_arguments(yank)
@@ -138,6 +155,45 @@ def _after_release_commands(commands: Any) -> None:
     yank.add_argument("--build", type=int, help="the build to hide (default: release.yml's)")
     yank.add_argument("--replacement", type=int, help="a build that must be public first")
     yank.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+
+
+def _compat_verify_arguments(actions: Any) -> None:
+    """compat verify and compat surface: offline, no account (commands/compat_verify.py)."""
+    verify = actions.add_parser("verify", help="check the artifact's bytecode against host jars")
+    _config_arguments(verify)
+    verify.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="PRODUCT=VERSION:PATH",
+        help="a host version's jars: a directory, a jar or a `compat surface` file (repeatable)",
+    )
+    surface = actions.add_parser("surface", help="write a host version's API surface file")
+    surface.add_argument("path", type=_path, help="a directory of jars, or a jar")
+    surface.add_argument("-o", "--output", type=_path, required=True, help="the file to write")
+    surface.add_argument("--json", action="store_true", help="print one JSON result document")
+
+
+def _trust_commands(commands: Any) -> None:
+    """verify, doctor: checking what shipped, and the credentials that ship it."""
+    verify = commands.add_parser("verify", help="check that Marketplace serves what was published")
+    _config_arguments(verify)
+    verify.set_defaults(config=None)  # release.yml, or APP@BUILD (see commands/trust.py)
+    verify.add_argument("--receipt", type=_path, metavar="FILE", help="the publish's receipt")
+    verify.add_argument("--file", type=_path, metavar="JAR", help="the artifact as built locally")
+    _account_arguments(verify)
+
+    promote = commands.add_parser("promote", help="make a staged version public (receipt checked)")
+    _config_arguments(promote)
+    promote.set_defaults(config=None)  # release.yml is optional: the receipt names the version
+    promote.add_argument("--receipt", type=_path, metavar="FILE", required=True)
+    promote.add_argument("--execute", action="store_true", help="act (default: a dry run)")
+    _account_arguments(promote)
+
+    doctor = commands.add_parser("doctor", help="check the credentials, reading only")
+    _config_arguments(doctor)
+    doctor.set_defaults(config=None)  # ./release.yml when there is one
+    _account_arguments(doctor)
 
 
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
@@ -184,11 +240,11 @@ def _publish_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "config", nargs="?", default="release.yml", type=Path, help="default: ./release.yml"
+        "config", nargs="?", default="release.yml", type=_path, help="default: ./release.yml"
     )
     parser.add_argument(
         "--workspace",
-        type=Path,
+        type=_path,
         help="files must stay inside this directory (default: the repository root)",
     )
     parser.add_argument(
@@ -202,17 +258,37 @@ def _config_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
     argv = list(sys.argv[1:] if argv is None else argv)
+    parsed: argparse.Namespace | BaseException
+    try:
+        parsed = build_parser().parse_args(argv)  # --version and --help end here (SystemExit)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # a usage error: raised again in _run, which reports every error
+        parsed = exc
+    return _run(parsed, argv, env)
+
+
+def _run(
+    parsed: argparse.Namespace | BaseException, argv: list[str], env: Mapping[str, str]
+) -> int:
+    # Imported here, not at the top: `--version` and `--help` need none of them (issue #24).
+    from publisher import events as ev
+    from publisher.exits import Signals, command_of, exit_code_of, last_report, wants_json
+    from publisher.report.jsonout import JsonReporter
+    from publisher.secrets import Redactor, secret_forms
+
     signals = Signals()
     redact = Redactor(secret_forms(env.get("MPAC_USER"), env.get("MPAC_TOKEN")))
     with signals.installed():
         try:
-            args = build_parser().parse_args(argv)
+            if isinstance(parsed, BaseException):
+                raise parsed
+            args = parsed
             if args.command is None:
                 build_parser().print_help(sys.stderr)
                 raise UsageError("no command given", advice="see mpac-publisher --help")
             redact.add(secret_forms(getattr(args, "user", None), env.get("MPAC_TOKEN")))
-            with_reporter = partial(_with_reporter, signals=signals)
-            return _dispatch(args, env, redact, with_reporter)
+            return _dispatch(args, env, redact, partial(_with_reporter, signals=signals))
         except BrokenPipeError:  # `mpac-publisher plan | head`: the reader left, nothing to report
             with contextlib.suppress(OSError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -230,14 +306,25 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 def _say_last_words(exc: BaseException, env: Mapping[str, str], redact: Redactor) -> None:
     """An error no reporter got to show, on stderr."""
+    from publisher.exits import last_report
+
     if isinstance(exc, Exception) and not isinstance(exc, PublisherError) and env.get("MPAC_DEBUG"):
-        _to_stderr(traceback.format_exc(), redact)
+        _to_stderr(_traceback_text(), redact)
     report = last_report("", "", exc)
     _to_stderr(f"mpac-publisher: {report.error}\n  hint: {report.advice}\n", redact)
 
 
+def _traceback_text() -> str:
+    import traceback  # only with MPAC_DEBUG: it loads linecache and the source readers
+
+    return traceback.format_exc()
+
+
 def _to_stderr(text: str, redact: Redactor) -> None:
     """Text outside any reporter: redacted, controls shown, never a workflow command."""
+    from publisher.report.controls import visible_controls
+    from publisher.report.workflow import neutralise
+
     sys.stderr.write(neutralise(visible_controls(redact(text))))
     sys.stderr.flush()
 
@@ -258,10 +345,18 @@ def _dispatch(
         from publisher.commands.run import run_publish
 
         return run_publish(args, env, with_reporter, redact)
+    if args.command == "compat" and args.compat_action in ("verify", "surface"):
+        from publisher.commands.compat_verify import run_verify
+
+        return run_verify(args, env, with_reporter)
     if args.command in ("apps", "status", "compat", "yank"):
         from publisher.commands.after import run_after
 
         return run_after(args, env, with_reporter)
+    if args.command in ("verify", "doctor", "promote"):
+        from publisher.commands.trust import run_trust
+
+        return run_trust(args, env, with_reporter)
     if args.command == "sandbox":
         from publisher.commands.run import run_sandbox
 
@@ -278,6 +373,10 @@ def _with_reporter(
     signals: Signals | None = None,
 ) -> int:
     """Run a command with its reporter; whatever stops it, the reporter shows a final result."""
+    from publisher import events as ev
+    from publisher.exits import Signals, exit_code_of, last_report
+    from publisher.report import choose_reporter
+
     reporter = choose_reporter(json_output=getattr(args, "json", False), redact=redact, env=env)
     signals = signals or Signals()  # not installed: still tells whether the result is out
 
@@ -294,7 +393,7 @@ def _with_reporter(
         if signals.settled:
             raise
         if env.get("MPAC_DEBUG") and exit_code_of(exc) == ExitCode.UNEXPECTED:
-            _to_stderr(traceback.format_exc(), redact)
+            _to_stderr(_traceback_text(), redact)
         emit(ev.Finished(last_report(args.command, str(getattr(args, "config", "")), exc)))
         return int(exit_code_of(exc))
     finally:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's, without importing typing (`--version` loads this module)
 if TYPE_CHECKING:
     from publisher.diagnostics import Diagnostic
 
@@ -93,6 +93,20 @@ class ExitCode(IntEnum):
         "compat behind",
         "host versions above the live max",
         "`compat check`: the host product has versions above the live version's max",
+    )
+    COMPAT_BREAKS = (
+        12,
+        "compat breaks",
+        "a host version would break",
+        "`compat verify`: a host version lacks classes, methods or fields the artifact uses, or "
+        "exports no package it imports in the range required, or could not be fully checked",
+    )
+    SERVED_DIFFERS = (
+        13,
+        "served artifact differs",
+        "Marketplace serves other bytes than were published",
+        "`verify`: what Marketplace serves for the version is not what was published (the local "
+        "file, the receipt or Marketplace's own `fileInfo.checksum`; both checksums shown)",
     )
     INTERRUPTED = (
         130,

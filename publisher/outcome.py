@@ -101,7 +101,7 @@ class CommandReport:
     exit_code: int
     body: dict[str, Any] = field(default_factory=dict)  # the command's own fields (its schema)
     headline: str = ""  # the verdict line for people
-    markdown: str = ""  # the job summary's body
+    markdown: str = ""  # the job summary's body (made with publisher.report.markdown)
     outputs_: dict[str, str] = field(default_factory=dict)  # GitHub step outputs
     dry_run: bool = False
     attention: bool = False  # a success that needs a look (status: live differs)
@@ -114,19 +114,11 @@ class CommandReport:
         return {"result": self.result, **self.outputs_}
 
     def final_lines(self) -> list[str]:
-        if self.exit_code not in (0, 11) or self.error:
+        if self.exit_code not in (0, 11, 12) or self.error:  # 11, 12: verdicts, not errors
             lines = [f"✗ {self.error or self.result}"]
             return lines + ([f"  hint: {self.advice}"] if self.advice else [])
         mark = "✗" if self.exit_code else ("!" if self.attention else "✓")
         return [f"{mark} {self.headline or self.result}"]
-
-    def summary(self) -> str:
-        lines = self.final_lines()
-        lines[0] = lines[0].replace("✓", "✅").replace("✗", "❌").replace("! ", "⚠️ ", 1)
-        verdict = "\n".join(lines)
-        return f"## mpac-publisher {self.command}\n\n{verdict}\n\n{self.markdown}".rstrip() + (
-            f"\n\n<sub>{self.requests} Marketplace requests · exit code {self.exit_code}</sub>\n"
-        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -38,11 +38,31 @@ TOP_LEVEL_ROOMS: dict[str, str] = {
 
 # The rooms that are subpackages: every module under publisher/<room>/ is in <room>.
 PACKAGE_ROOMS = frozenset(
-    {"files", "config", "marketplace", "state", "publish", "report", "commands", "sandbox"}
+    {
+        "files",
+        "config",
+        "bytecode",
+        "marketplace",
+        "state",
+        "publish",
+        "report",
+        "commands",
+        "sandbox",
+    }
 )
 
 _BELOW_COMMANDS = frozenset(
-    {"vocabulary", "exits", "files", "config", "marketplace", "state", "publish", "report"}
+    {
+        "vocabulary",
+        "exits",
+        "files",
+        "config",
+        "bytecode",
+        "marketplace",
+        "state",
+        "publish",
+        "report",
+    }
 )
 
 # Room -> the rooms its modules may import. Every room lists itself.
@@ -50,6 +70,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "vocabulary": frozenset({"vocabulary"}),
     "files": frozenset({"vocabulary", "files"}),
     "config": frozenset({"vocabulary", "files", "config"}),
+    # Compiled Java read offline: it opens local files safely and nothing else.
+    "bytecode": frozenset({"vocabulary", "files", "bytecode"}),
     "marketplace": frozenset({"vocabulary", "files", "marketplace"}),
     "state": frozenset({"vocabulary", "files", "state"}),  # files: the one safe reader
     "publish": frozenset({"vocabulary", "files", "config", "marketplace", "state", "publish"}),

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from publisher.errors import ExitCode
 
+OPTIONAL = "optional"  # a release.yml is passed only when the file is there
+
 
 @dataclass(frozen=True)
 class Command:
@@ -22,15 +24,22 @@ class Command:
 
     argv: tuple[str, ...]
     dry_argv: tuple[str, ...] | None = None  # None: the command never writes
-    config: bool = True  # takes release.yml as its argument
+    config: bool | str = True  # takes release.yml as its argument (or OPTIONAL)
     options: frozenset[str] = frozenset()  # the option inputs (OPTIONS) it takes
+    real_only: frozenset[str] = frozenset()  # of those, the ones a dry run leaves out
 
 
 PUBLISH = frozenset({"replace-artifact", "images", "allow-duplicate-version", "listing-state"})
+RECEIPT = frozenset({"receipt"})
 
 # The `command` input's values, as typed on a command line.
 COMMANDS: dict[str, Command] = {
-    "publish": Command(("publish",), ("plan",), options=PUBLISH),
+    "publish": Command(
+        ("publish",),
+        ("plan",),
+        options=PUBLISH | {"receipt", "stage"},
+        real_only=RECEIPT | {"stage"},
+    ),
     "plan": Command(("plan",), options=PUBLISH),
     "validate": Command(("validate",)),
     "status": Command(("status",)),
@@ -39,6 +48,9 @@ COMMANDS: dict[str, Command] = {
     "yank": Command(("yank", "--execute"), ("yank",)),
     "apps": Command(("apps",), config=False),
     "schema": Command(("schema",), config=False),
+    "verify": Command(("verify",), options=RECEIPT),
+    "doctor": Command(("doctor",), config=OPTIONAL),
+    "promote": Command(("promote", "--execute"), ("promote",), config=OPTIONAL, options=RECEIPT),
 }
 
 # Option input -> (environment variable, flag); a boolean's flag is given alone when `true`.
@@ -47,8 +59,10 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "allow-duplicate-version": ("ALLOW_DUPLICATE_VERSION", "--allow-duplicate-version"),
     "images": ("IMAGES", "--images"),
     "listing-state": ("LISTING_STATE", "--listing-state"),
+    "receipt": ("MPAC_RECEIPT", "--receipt"),
+    "stage": ("MPAC_STAGE", "--stage"),
 }
-BOOLEAN = frozenset({"replace-artifact", "allow-duplicate-version"})
+BOOLEAN = frozenset({"replace-artifact", "allow-duplicate-version", "stage"})
 
 
 class InputProblem(Exception):
@@ -63,12 +77,12 @@ def _command(env: Mapping[str, str]) -> tuple[str, Command]:
     return name, COMMANDS[name]
 
 
-def _options(name: str, command: Command, env: Mapping[str, str]) -> list[str]:
+def _options(name: str, command: Command, env: Mapping[str, str], dry: bool) -> list[str]:
     argv: list[str] = []
     for option, (variable, flag) in OPTIONS.items():
         value = env.get(variable, "")
         given = value == "true" if option in BOOLEAN else value != ""
-        if not given:
+        if not given or (dry and option in command.real_only):
             continue
         if option not in command.options:
             takes = sorted(command.options)
@@ -86,9 +100,10 @@ def command_line(env: Mapping[str, str]) -> tuple[list[str], bool]:
     dry = env.get("DRY_RUN", "false") == "true"
     words = command.dry_argv if dry and command.dry_argv is not None else command.argv
     extra = [line.strip() for line in env.get("ARGUMENTS", "").splitlines() if line.strip()]
-    argv = [*words, *_options(name, command, env), *extra]
-    if command.config:
-        argv += ["--", env.get("MPAC_CONFIG") or "release.yml"]
+    argv = [*words, *_options(name, command, env, dry), *extra]
+    config = env.get("MPAC_CONFIG") or "release.yml"
+    if command.config is True or (command.config == OPTIONAL and os.path.isfile(config)):
+        argv += ["--", config]  # `--`: a config input such as "--help" is a path, never an option
     writes = command.dry_argv is not None and not dry
     return argv, writes
 

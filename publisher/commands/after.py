@@ -50,7 +50,9 @@ def _command(args: argparse.Namespace) -> tuple[str, Command]:
         if args.compat_action == "check":
             config = _config(args)
             return "compat check", lambda s: check(config, s)
-        bump_options = BumpOptions(_config(args), args.to, args.dry_run, args.write_config)
+        bump_options = BumpOptions(
+            _config(args), args.to, args.dry_run, args.write_config, args.verified, args.force
+        )
         return "compat bump", lambda s: bump(bump_options, s)
     from publisher.commands.yank import YankOptions, yank
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jsonpatch
@@ -17,6 +18,7 @@ from publisher.commands.compat import Lag, Reading, gap_warnings, read_lags
 from publisher.commands.hosting_steps import HostingStep, ended, step_through
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.commands.verified import refuse_breaking
 from publisher.config.edit import ScalarEdit
 from publisher.errors import ExitCode, UsageError
 from publisher.marketplace.answers import Json
@@ -24,6 +26,7 @@ from publisher.marketplace.revise import VERSION_SERVER_FIELDS, put_revised, wit
 from publisher.outcome import CommandReport
 from publisher.publish.payloads import comparable_version
 from publisher.report.document import md_table
+from publisher.report.markdown import code, details, fence, text
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class BumpOptions:
     to: str = "latest"  # "latest", "VERSION" or "PRODUCT=VERSION"
     dry_run: bool = False
     write_config: bool = False
+    verified: Path | None = None  # a `compat verify --json` document (commands/verified.py)
+    force: str | None = None  # the reason to raise past a version it found breaking
 
 
 def bump(options: BumpOptions, session: Session) -> CommandReport:
@@ -41,6 +46,9 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
     for w in warnings:
         session.emit(ev.Problem(w))
     targets = _targets(reading, options.to)
+    forced = refuse_breaking(options.verified, options.force, reading, targets)
+    for diagnostic in forced:
+        session.emit(ev.Problem(diagnostic))
     planned = MaxEdits(str(options.config.config))  # release.yml edits: before any PUT
     if options.write_config:
         planned = plan_max_edits(options.config, reading, targets, session, options.dry_run)
@@ -75,7 +83,7 @@ def bump(options: BumpOptions, session: Session) -> CommandReport:
         outputs_={"max": ", ".join(f"{lag.product} {t['versionNumber']}" for lag, t in targets)},
         dry_run=options.dry_run,
         requests=session.client.requests_made,
-        diagnostics=warnings,
+        diagnostics=warnings + forced,
     )
     return ended(report, steps)
 
@@ -218,11 +226,9 @@ def _markdown(
     for h in hostings:
         if h["patch"]:
             patch = json.dumps(h["patch"], indent=2)
-            parts.append(
-                f"<details><summary>{h['hosting']}: JSON Patch</summary>\n\n```json\n"
-                f"{patch}\n```\n</details>"
-            )
+            parts.append(details(f"{text(h['hosting'])}: JSON Patch", fence(patch, "json")))
     parts += [
-        f"release.yml line {e.line}: `{e.before.strip()}` → `{e.after.strip()}`" for e in edits
+        f"release.yml line {e.line}: {code(e.before.strip())} → {code(e.after.strip())}"
+        for e in edits
     ]
     return "\n\n".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher import events as ev
 from publisher.commands.seams import Seams
@@ -23,10 +24,13 @@ from publisher.publish.artifactguard import refuse_artifact_swap
 from publisher.publish.context import Execution
 from publisher.publish.describe import describe_plan
 from publisher.publish.execute import Executor
+from publisher.publish.live_receipt import live_receipt
 from publisher.publish.model import Plan, PlanChoices
 from publisher.publish.payloads import located_api_errors
 from publisher.publish.plan import Planner
+from publisher.publish.receipt import check_writable, write_receipt
 from publisher.publish.result import RunFacts, outcome, run_report
+from publisher.publish.stage import staged_plan, staged_release
 from publisher.state.directory import check_state_dir, state_dir
 from publisher.state.journal import Journal
 from publisher.state.keys import account_key
@@ -42,6 +46,8 @@ class PublishOptions:
     seams: Seams = field(default_factory=Seams)
     choices: PlanChoices = field(default_factory=PlanChoices)
     replace_artifact: bool = False  # swap the artifact of an existing version (issue 15 #1)
+    receipt: Path | None = None  # write a release receipt here once published (issue 23)
+    stage: bool = False  # a new listing is created PRIVATE whatever release.yml says
 
 
 def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> int:
@@ -63,6 +69,8 @@ def publish(options: PublishOptions, env: Mapping[str, str], emit: ev.Emit) -> i
                 dry_run=options.dry_run,
             ),
         )
+    if options.stage:
+        release = staged_release(release)
     run = _Run(options, release, loaded.file, env, emit, command)
     return run.go()
 
@@ -80,6 +88,7 @@ class _Run:
         self.options = options
         self.release = release
         self.file = file
+        self.env = env
         self.emit = emit = serialized(emit)  # requests run side by side: one event at a time
         self.command = command
         seams = options.seams
@@ -130,18 +139,18 @@ class _Run:
             if self.client is not None:
                 self.client.warm_up()  # the connections its widest round needs (prewarm.py)
             self.emit(ev.StageStarted("plan"))
-            self.plan = Planner(
-                self.release, self.client, self.policy, self.journal, self.options.choices
-            ).plan()
+            self.plan = self._plan()
             for event in describe_plan(self.plan, self.ledger, dry_run=self.options.dry_run):
                 self.emit(event)
             if not self.options.replace_artifact:
                 self._refuse_artifact_swap(self.plan)
             self.emit(ev.StageFinished("plan"))
             if self.options.dry_run:
-                return self._report("planned", ExitCode.OK)
+                return self._planned()
+            if self.options.receipt is not None:
+                check_writable(self.options.receipt)  # before anything is sent
             if not self.plan.writes_needed:
-                return self._report("unchanged", ExitCode.OK)
+                return self._succeeded("unchanged")
             assert self.client is not None
             check_state_dir(self.state_dir, self._warn)  # before the first write to Marketplace
             self.emit(ev.StageStarted("publish"))
@@ -158,7 +167,7 @@ class _Run:
             )
             self.execution = executor.run()
             self.emit(ev.StageFinished("publish"))
-            return self._report(outcome(self.execution), ExitCode.OK)
+            return self._succeeded(outcome(self.execution))
         except PublisherError as exc:
             if self.executor is not None:
                 self.execution = self.executor.result  # what was done before the failure
@@ -169,6 +178,33 @@ class _Run:
             cut = self.client.in_flight.cut_requests if self.client else []
             stopped = StoppedError(interrupt, cut)
             return self._report("interrupted", stopped.exit_code, stopped)
+
+    def _plan(self) -> Plan:
+        planner = Planner(
+            self.release, self.client, self.policy, self.journal, self.options.choices
+        )
+        plan = planner.plan()
+        return staged_plan(plan) if self.options.stage else plan
+
+    def _planned(self) -> int:
+        if self.options.receipt is not None:
+            self.emit(ev.Info(f"dry run: no receipt written to {self.options.receipt}"))
+        return self._report("planned", ExitCode.OK)
+
+    def _succeeded(self, result: str) -> int:
+        """The receipt (when asked for), read back from Marketplace, then the report."""
+        path = self.options.receipt
+        if path is not None and self.client is not None and self.plan is not None:
+            ids = {h.hosting: h.app_software_id for h in self.plan.hostings}
+            now = self.options.seams.clock()
+            found = live_receipt(self.release, ids, self.client, self.policy, self.env, now)
+            write_receipt(path, found, self._secrets())
+            self.emit(ev.Info(f"receipt written to {path} (sha512 {found['artifact']['sha512']})"))
+        return self._report(result, ExitCode.OK)
+
+    def _secrets(self) -> list[str]:
+        credentials = self.options.connection.credentials
+        return credentials.secrets if credentials else []
 
     def _warn(self, message: str) -> None:
         self.emit(ev.Problem(warning(message)))

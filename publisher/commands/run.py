@@ -66,6 +66,8 @@ def run_publish(
             seams,
             choices,
             replace_artifact=bool(getattr(args, "replace_artifact", False)),
+            receipt=getattr(args, "receipt", None),
+            stage=bool(getattr(args, "stage", False)),
         )
         code = with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
     if rehearsal is not None:  # a "published" that reached no real Marketplace must say so

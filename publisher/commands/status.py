@@ -21,6 +21,7 @@ from publisher.outcome import CommandReport
 from publisher.publish.model import HostingPlan, Plan
 from publisher.publish.plan import Planner
 from publisher.report.document import md_table
+from publisher.report.markdown import details, fence, text
 from publisher.state.directory import state_dir
 from publisher.state.journal import Journal
 
@@ -164,7 +165,9 @@ def _verdict(compared: dict[str, Any]) -> str:
 def _markdown(hostings: list[dict[str, Any]]) -> str:
     parts = []
     for h in hostings:
-        parts.append(f"### {h['hosting']}" + (" (archived, skipped)" if h["archived"] else ""))
+        parts.append(
+            f"### {text(h['hosting'])}" + (" (archived, skipped)" if h["archived"] else "")
+        )
         rows = [
             [
                 str(v["version"]),
@@ -181,12 +184,9 @@ def _markdown(hostings: list[dict[str, Any]]) -> str:
             )
         compared = h.get("release")
         if compared:
-            parts.append(_verdict(compared).strip())
+            parts.append(text(_verdict(compared)))
             for name in ("version", "listing"):
                 if compared[name]["patch"]:
                     patch = json.dumps(compared[name]["patch"], indent=2)
-                    parts.append(
-                        f"<details><summary>{name}: JSON Patch</summary>\n\n```json\n"
-                        f"{patch}\n```\n</details>"
-                    )
+                    parts.append(details(f"{name}: JSON Patch", fence(patch, "json")))
     return "\n\n".join(parts)

@@ -20,8 +20,12 @@ from publisher.config.yamldoc import YamlDocument, format_path
 from publisher.diagnostics import Diagnostic, error, warning
 from publisher.files import artifact as artifacts
 from publisher.files import images, regular
+from publisher.words import human_size
 
-MAX_NOTES_FILE = 5_000_000
+MAX_NOTES_FILE = 5_000_000  # a whole changelog, every version's section
+# Our guard, not Marketplace's (docs/limits.md): rendering costs about a second per MB, and
+# Kubernetes' whole CHANGELOG-1.28.md, every 1.28 release in one file, is 0.38 MB.
+MAX_NOTES_SECTION = 1_000_000
 
 
 @dataclass
@@ -285,7 +289,17 @@ def _check_notes(checker: Checker, release: Any, version: Any) -> None:
         if len(raw) > MAX_NOTES_FILE:  # cut, it could lose half a section or half a character
             checker.problem(key, f"'{value}' is larger than 5 MB; a changelog this big is refused")
             return
-        checker.notes = section_for(raw.decode("utf-8"), version)
+        section = section_for(raw.decode("utf-8"), version)
+        size = len(section.encode("utf-8"))
+        if size > MAX_NOTES_SECTION:
+            checker.problem(
+                key,
+                f"'{value}': the section for version {version} is {human_size(size)}; release "
+                "notes are limited to 1 MB (our limit; Marketplace documents none): shorten the "
+                "section, or link to the full changelog from it",
+            )
+            return
+        checker.notes = section
     except UnicodeDecodeError:
         checker.problem(key, f"'{value}' is not UTF-8 text")
     except (ChangelogError, regular.UnusableFile) as exc:

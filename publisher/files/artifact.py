@@ -83,7 +83,7 @@ def inspect(path: Path, framework: str = "plugin") -> ArtifactInfo:
 
 
 def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
-    _check_directory_size(handle)
+    check_directory_size(handle)
     try:
         with zipfile.ZipFile(handle) as archive:
             descriptor = _only_descriptor(archive, "")
@@ -108,7 +108,7 @@ def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
     )
 
 
-def _check_directory_size(handle: BinaryIO) -> None:
+def check_directory_size(handle: BinaryIO) -> None:
     """Refuse a central directory that would cost more memory than any plugin needs.
 
     zipfile builds one object per entry (~500 bytes) from a directory of the size the end
@@ -161,7 +161,7 @@ def _nested(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ArtifactInfo | N
     where = f" in {info.filename}"
     with tempfile.TemporaryFile() as spool:
         _copy_bounded(archive, info, MAX_NESTED_JAR, where, spool)
-        _check_directory_size(spool)
+        check_directory_size(spool)
         try:
             with zipfile.ZipFile(spool) as inner:
                 descriptor = _only_descriptor(inner, where)

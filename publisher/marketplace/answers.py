@@ -137,6 +137,8 @@ ARTIFACT: Shape = {
     "_links.self.href": str,
     "_links.remote": dict,
     "_links.remote.href": str,
+    "_links.binary": dict,
+    "_links.binary.href": str,
     "fileInfo": dict,
     "fileInfo.checksum": str,
     "fileInfo.size": int,
@@ -236,4 +238,10 @@ def artifact_self_href(artifact: Json) -> str:
 def artifact_remote_href(artifact: Json) -> str | None:
     """_links.remote.href: the URL Marketplace fetched the artifact from, if it fetched it."""
     found = _at(artifact, "_links", "remote", "href")
+    return None if found is None else str(found)
+
+
+def artifact_binary_href(artifact: Json) -> str | None:
+    """_links.binary.href: where Marketplace serves the artifact's bytes."""
+    found = _at(artifact, "_links", "binary", "href")
     return None if found is None else str(found)

@@ -24,6 +24,7 @@ from publisher.concurrency import register_cut
 from publisher.marketplace import answers
 from publisher.marketplace.answers import Json, conform, document, items, parse
 from publisher.marketplace.connection import Connection
+from publisher.marketplace.download import Served, download_artifact
 from publisher.marketplace.errors import (
     ApiRejectedError,
     CutError,
@@ -177,6 +178,12 @@ class Marketplace:
             if exc.status == 400:  # not an artifact id at all
                 return None
             raise
+
+    def download(self, href: str) -> Served:
+        """What Marketplace serves at an artifact's `_links.binary`, hashed while streamed."""
+        with self._counting:
+            self.requests_made += 1
+        return download_artifact(self.session, self.root, href, self.timeouts, self.deadlines)
 
     # -- writes --------------------------------------------------------------------------------
 

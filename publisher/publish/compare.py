@@ -4,7 +4,9 @@ normalising server.
 Marketplace may answer a GET with more than was sent (defaults such as `bonTermsSupported:
 false`, empty lists, nulls) and with text trimmed. Diffing the raw answer against the request
 would plan a PUT on every run, so both sides are compared only on what release.yml sets, with
-nulls and empties dropped and surrounding whitespace ignored.
+nulls and empties dropped, surrounding whitespace ignored and line endings read as LF. Text with
+CR or CRLF (a `"\r\n"` escape, a `${VAR}` set on Windows) is also sent with LF (`lf_text`), so
+a server that stores LF answers exactly what was sent.
 
 Checksums: ours is `sha512:<lowercase hex>`; Marketplace may write `sha512:`, `SHA512=`, or bare
 hex, in either case. Another algorithm, or none, cannot be compared: the caller warns and relies
@@ -14,17 +16,30 @@ on the plugin key and version Marketplace read from the artifact instead.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import jsonpatch
 
 _EMPTY: tuple[Any, ...] = (None, "", [], {})
+T = TypeVar("T")
+
+
+def lf_text(value: T) -> T:
+    """`value` with every string's CRLF and lone CR turned into LF (recursively)."""
+    if isinstance(value, str):
+        return cast(T, value.replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, list):
+        return cast(T, [lf_text(v) for v in value])
+    if isinstance(value, dict):
+        return cast(T, {k: lf_text(v) for k, v in value.items()})
+    return value
 
 
 def normalised(value: Any) -> Any:
-    """Strings trimmed; in objects, keys whose value is null or empty dropped (recursively)."""
+    """Strings trimmed with LF line endings; in objects, keys whose value is null or empty
+    dropped (recursively)."""
     if isinstance(value, str):
-        return value.strip()
+        return lf_text(value).strip()
     if isinstance(value, list):
         return [normalised(v) for v in value]
     if isinstance(value, dict):

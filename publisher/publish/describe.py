@@ -8,10 +8,8 @@ import json
 from collections.abc import Iterator
 
 from publisher import events as ev
-from publisher.config.model import Release
 from publisher.diagnostics import warning
 from publisher.publish.model import DocumentPlan, Plan
-from publisher.publish.notes import notes_html
 from publisher.state.ledger import UploadLedger, budget_problem
 from publisher.words import human_size, image_swaps, plural
 
@@ -30,7 +28,7 @@ def describe_plan(plan: Plan, ledger: UploadLedger, *, dry_run: bool) -> Iterato
     if plan.images:
         yield ev.Info(_images_line(plan))
     if dry_run:  # a publish shows the patch instead
-        yield from _notes(release)
+        yield from _notes(plan)
     for hosting in plan.hostings:
         yield from _document(
             f"{hosting.hosting} version {release.version} (build {release.build})",
@@ -48,14 +46,14 @@ def describe_plan(plan: Plan, ledger: UploadLedger, *, dry_run: bool) -> Iterato
             yield ev.Info(f"upload spacing: the artifact upload will wait {wait:.1f} s")
 
 
-def _notes(release: Release) -> Iterator[ev.Event]:
+def _notes(plan: Plan) -> Iterator[ev.Event]:
     """The release notes as Marketplace will get them (rendered and sanitised HTML)."""
-    changelog = release.changelog
-    if changelog.notes is None:
+    if plan.release_notes is None:
         return
-    how = "rendered from Markdown" if changelog.notes_format == "markdown" else "as written"
+    markdown = plan.release.changelog.notes_format == "markdown"
+    how = "rendered from Markdown" if markdown else "as written"
     yield ev.Info(f"release notes ({how}, sanitised HTML):")
-    for line in notes_html(changelog.notes, changelog.notes_format).splitlines():
+    for line in plan.release_notes.splitlines():
         yield ev.Info(f"  | {line}")
 
 

@@ -73,7 +73,8 @@ class DocumentSteps:
     ) -> None:
         compat = list(self.ctx.plan.compatibilities)
         image_ids = {**image_ids, **dict(hosting.kept_images)}
-        desired = version_document(self.ctx.release, artifact_id, compat)
+        notes = self.ctx.plan.release_notes
+        desired = version_document(self.ctx.release, artifact_id, compat, release_notes=notes)
         listing_done: list[DocumentChange] = []
         listing_failed: list[PublisherError] = []
 

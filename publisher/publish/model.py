@@ -84,6 +84,7 @@ class Plan:
     hostings: tuple[HostingPlan, ...]
     notes: tuple[str, ...] = field(default=())
     choices: PlanChoices = field(default=PlanChoices())  # what the executor must honour too
+    release_notes: str | None = None  # changelog.releaseNotes as sent: rendered once, at planning
 
     @property
     def writes_needed(self) -> bool:

@@ -1,6 +1,7 @@
 """Release -> the JSON documents Marketplace stores, and API field names -> release.yml keys.
 
-`version_document` and `listing_document` give the fields release.yml controls. `merged` lays them
+`version_document` and `listing_document` give the fields release.yml controls, their text with
+LF line endings (publisher.publish.compare). `merged` lays them
 over a live document, so keys release.yml leaves out keep their live values and server-owned
 fields (state, revision, approval details) are never changed.
 """
@@ -17,7 +18,7 @@ from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import Diagnostic, error
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError
-from publisher.publish.notes import notes_html
+from publisher.publish.compare import lf_text
 
 # Fields of the version update request (AppSoftwareVersionUpdateRequest); the rest is server-owned.
 VERSION_FIELDS = (
@@ -54,9 +55,14 @@ class ResolvedCompatibility:
 
 
 def version_document(
-    release: Release, artifact_id: str, compatibilities: list[ResolvedCompatibility]
+    release: Release,
+    artifact_id: str,
+    compatibilities: list[ResolvedCompatibility],
+    *,
+    release_notes: str | None,
 ) -> Json:
-    """The create request body; as an update, its keys replace the live ones."""
+    """The create request body; as an update, its keys replace the live ones. `release_notes`:
+    the rendered HTML the plan carries (publish/notes.py), never rendered again here."""
     attributes: Json = {"artifactId": artifact_id}
     if release.plugin_type:
         attributes["pluginFrameworkType"] = release.plugin_type
@@ -85,18 +91,13 @@ def version_document(
         k: v
         for k, v in (
             ("releaseSummary", release.changelog.summary),
-            ("releaseNotes", _notes(release)),
+            ("releaseNotes", release_notes),
         )
         if v is not None
     }
     if changelog:
         body["changelog"] = changelog
-    return body
-
-
-def _notes(release: Release) -> str | None:
-    notes = release.changelog.notes
-    return None if notes is None else notes_html(notes, release.changelog.notes_format)
+    return lf_text(body)
 
 
 def listing_document(listing: Listing, image_ids: Mapping[KeyPath, str]) -> Json:
@@ -154,7 +155,7 @@ def listing_document(listing: Listing, image_ids: Mapping[KeyPath, str]) -> Json
                 "partnerSpecificTerms": links.partner_specific_terms,
             }
         )
-    return body
+    return lf_text(body)
 
 
 def comparable_version(live: Json) -> Json:

@@ -44,6 +44,7 @@ from publisher.publish.model import (
     PlanChoices,
     placeholder,
 )
+from publisher.publish.notes import release_notes
 from publisher.publish.payloads import (
     ResolvedCompatibility,
     comparable_listing,
@@ -75,8 +76,9 @@ class Planner:
 
     def plan(self) -> Plan:
         images = self._images()
+        rendered = release_notes(self.release.changelog)  # once per run: every use reads the plan
         if self.client is None:
-            return self._offline(images)
+            return self._offline(images, rendered)
         names = Resolver(self.release, self.client, self.policy)
         hostings_ = self.release.hostings
         # Round 1: the product versions, and per hosting its app software and then its version.
@@ -102,15 +104,23 @@ class Planner:
         image_ids = {k: i.reuse_id or placeholder(i) for i in images for k in i.keys}
         hostings = []
         for hosting, app_id in ids.items():
-            version = version_plan(
-                lives[hosting], version_document(self.release, artifact_id, compat)
-            )
+            desired = version_document(self.release, artifact_id, compat, release_notes=rendered)
+            version = version_plan(lives[hosting], desired)
             listing, said = self._listing(hosting, live_listings[hosting], image_ids, kept)
             notes += said
             hostings.append(
                 HostingPlan(hosting, app_id, version, listing, tuple(kept[hosting].items()))
             )
-        plan = Plan(self.release, True, artifact, images, tuple(compat), tuple(hostings), notes)
+        plan = Plan(
+            self.release,
+            True,
+            artifact,
+            images,
+            tuple(compat),
+            tuple(hostings),
+            notes,
+            release_notes=rendered,
+        )
         return replace(plan, choices=self.choices)  # the executor honours them too
 
     def _refuse_renumbering(self, lives: dict[str, Json | None]) -> None:
@@ -212,7 +222,7 @@ class Planner:
         assert self.client is not None
         return self.client.get_version(app_software_id, self.release.build)
 
-    def _offline(self, images: tuple[ImagePlan, ...]) -> Plan:
+    def _offline(self, images: tuple[ImagePlan, ...], rendered: str | None) -> Plan:
         release = self.release
         artifact = self.artifact_plan([])
         compat = [
@@ -229,7 +239,10 @@ class Planner:
                 h,
                 f"<{h} app software id of {release.app}>",
                 DocumentPlan(
-                    "create", desired=version_document(release, ARTIFACT_PLACEHOLDER, compat)
+                    "create",
+                    desired=version_document(
+                        release, ARTIFACT_PLACEHOLDER, compat, release_notes=rendered
+                    ),
                 ),
                 DocumentPlan("create", desired=listing_document(release.listing, image_ids))
                 if release.listing
@@ -241,7 +254,16 @@ class Planner:
             "no credentials: Marketplace was not read, so each version is shown as a create; "
             "set MPAC_USER and MPAC_TOKEN for the real diff"
         )
-        return Plan(release, False, artifact, images, tuple(compat), hostings, (note,))
+        return Plan(
+            release,
+            False,
+            artifact,
+            images,
+            tuple(compat),
+            hostings,
+            (note,),
+            release_notes=rendered,
+        )
 
     # -- uploads ---------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Protocol, TextIO
 
 from publisher import events as ev
 from publisher.report.controls import visible_controls
+from publisher.report.encoding import encodable
 from publisher.secrets import Redactor, map_strings
 
 
@@ -52,8 +53,8 @@ def choose_reporter(
     from publisher.report.terminal import TerminalReporter
 
     env = os.environ if env is None else env
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out = encodable(stdout or sys.stdout)  # an ASCII-only output gets ASCII marks, never a crash
+    err = encodable(stderr or sys.stderr)
     human_stream = err if json_output else out
     reporters: list[Reporter] = []
     if env.get("GITHUB_ACTIONS") == "true":

@@ -8,6 +8,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from publisher.report.markdown import table
+
 
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema of a command's --json document: apps, status, compat-check, compat-bump,
@@ -18,11 +20,5 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table; `|` in cells escaped."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    """A Markdown table whose every cell is escaped (publisher.report.markdown.table)."""
+    return table(header, rows)

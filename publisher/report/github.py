@@ -30,7 +30,7 @@ from publisher.outcome import CommandReport, RunReport
 from publisher.report.summary import summary_markdown
 from publisher.report.terminal import TerminalReporter
 from publisher.report.workflow import CommandSafeStream
-from publisher.secrets import Redactor
+from publisher.secrets import Redactor, map_strings
 
 MAX_ANNOTATIONS = 10  # per kind and step: GitHub shows no more
 MAX_SUMMARY_BYTES = 1024 * 1024  # over this GitHub drops the step's whole summary
@@ -124,7 +124,9 @@ class GitHubReporter:
         target = self.env.get("GITHUB_STEP_SUMMARY")
         if not target:
             return
-        markdown = summary_markdown(report, self.overflow, MAX_SUMMARY_BYTES, self._repo_path)
+        # Redacted before the escaping too: an escaped secret (`&#95;` for `_`) would not match.
+        clean = map_strings(report, self.redact)
+        markdown = summary_markdown(clean, self.overflow, MAX_SUMMARY_BYTES, self._repo_path)
         text = self.redact(markdown)
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(text)

@@ -1,17 +1,19 @@
 """The Markdown job summary (GITHUB_STEP_SUMMARY): the outcome first, then what changed per
 hosting, the uploads, the waits and the time. Built from self-contained blocks, so cutting it to
-GitHub's 1 MiB limit never leaves a code fence or a <details> open."""
+GitHub's 1 MiB limit never leaves a code fence or a <details> open. Every string that is not
+ours (server answers, file names, release.yml values) goes in through publisher.report.markdown,
+so it renders as text and never as a link, an image or HTML."""
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 
 from publisher.diagnostics import Diagnostic, count_summary
 from publisher.errors import ExitCode
 from publisher.outcome import CommandReport, DocumentChange, HostingResult, RunReport, Upload
-from publisher.report.render import identity
+from publisher.report.markdown import code, details, fence, link, text
+from publisher.report.render import final_lines, identity
 from publisher.words import human_size, image_swaps, plural
 
 _HEADINGS = {
@@ -53,7 +55,7 @@ def summary_markdown(
     """The summary, whole blocks only, under `limit` bytes (GitHub drops a larger one entirely).
     `shown` turns a file path into the one the reader knows (relative to the repository)."""
     if not isinstance(report, RunReport):  # a CommandReport (status, compat, ...) has its own
-        return _cut(report.summary(), limit)
+        return _cut(command_summary(report), limit)
     blocks = [
         _outcome(report, shown),
         _problems(report, overflow, shown),
@@ -70,7 +72,10 @@ def _cut(body: str, limit: int) -> str:
     if len(encoded) <= limit:
         return body
     room = limit - len(CUT_NOTE.encode()) - 16
-    return encoded[:room].decode("utf-8", "ignore") + CUT_NOTE
+    kept = encoded[:room].decode("utf-8", "ignore")
+    # At a line's end: never inside an escape (`&#124;`) or a table row, which would then show
+    # half a character reference or lose its last cells.
+    return kept[: kept.rfind("\n") + 1] + CUT_NOTE
 
 
 def _fit(blocks: list[str], limit: int) -> str:
@@ -95,12 +100,12 @@ def outcome_heading(report: RunReport, shown: Callable[[str], str] = str) -> str
     """`## ✅ Published: com.example.app 1.2.0 (build 3)`: the first thing a reader sees."""
     if report.result == "invalid":
         counted = count_summary(list(report.diagnostics))
-        return f"## ❌ Failed: {_inline(shown(report.config))} is invalid ({counted})"
+        return f"## ❌ Failed: {text(shown(report.config))} is invalid ({counted})"
     word = _HEADINGS.get(report.result, report.result)
     if report.result == "failed":
         word += f", {_WHY.get(report.exit_code, f'exit code {report.exit_code}')}"
     what = identity(report) if report.app else shown(report.config)
-    return f"## {word}: {_inline(what)}"
+    return f"## {word}: {text(what)}"
 
 
 def _outcome(report: RunReport, shown: Callable[[str], str]) -> str:
@@ -110,7 +115,7 @@ def _outcome(report: RunReport, shown: Callable[[str], str]) -> str:
     if report.exit_code != 0:
         lines += _failure(report, shown)
     for note in report.notes:
-        lines += [f"> [!NOTE]\n> {_inline(note)}", ""]
+        lines += [f"> [!NOTE]\n> {text(note)}", ""]
     return "\n".join(lines)
 
 
@@ -120,18 +125,17 @@ def _failure(report: RunReport, shown: Callable[[str], str]) -> list[str]:
     lines = []
     if located and located.location:
         where = f"{shown(located.location.file)}:{located.location.line}"
-        lines.append(f"**Why:** {_inline(located.message)}, at `{where}`.")
+        lines.append(f"**Why:** {text(located.message)}, at {code(where)}.")
     elif report.error:
-        lines.append(f"**Why:** {_inline(report.error)}")
+        lines.append(f"**Why:** {text(report.error)}")
     advice = report.advice
     if advice is None and report.result == "invalid":
         check = f"mpac-publisher validate {shown(report.config)}"
         advice = f"fix each line below, then check with `{check}`"
     if advice:
-        lines += ["", f"**What to do:** {_inline(advice)}."]
+        lines += ["", f"**What to do:** {text(advice)}."]
     if located and report.error and report.result != "invalid":
-        lines += ["", "<details><summary>The error in full</summary>", "", _inline(report.error)]
-        lines += ["", "</details>"]
+        lines += ["", details("The error in full", text(report.error))]
     return [*lines, ""]
 
 
@@ -141,10 +145,10 @@ def _problems(report: RunReport, overflow: list[Diagnostic], shown: Callable[[st
         return ""  # nothing, or only the one already given as the reason
     rows = ["### Problems", ""]
     for d in report.diagnostics:
-        where = f"`{shown(d.location.file)}:{d.location.line}` " if d.location else ""
+        where = f"{code(f'{shown(d.location.file)}:{d.location.line}')} " if d.location else ""
         said = d.key and (f"`{d.key}`" in d.message or d.message.startswith(f"{d.key}:"))
-        key = f" (`{d.key}`)" if d.key and not said else ""
-        rows.append(f"- **{d.severity}** {where}{_inline(d.message)}{key}")
+        key = f" ({code(d.key)})" if d.key and not said else ""
+        rows.append(f"- **{d.severity}** {where}{text(d.message)}{key}")
     if overflow:
         rows += ["", f"{plural(len(overflow), 'problem')} did not fit in the annotations "
                  "(GitHub shows 10 of each kind)."]  # fmt: skip
@@ -164,16 +168,16 @@ def _changes(report: RunReport) -> str:
     title = "Live state" if quiet else "What would change" if report.dry_run else "What changed"
     rows = [f"### {title}", "", "| hosting | version | listing | link |", "|---|---|---|---|"]
     for h in report.hostings:
-        link = f"[version]({h.version_url})" if h.version_url else ""
+        to_version = link("version", h.version_url) if h.version_url else ""
         version, listing = _action(h.version, report), _action(h.listing, report)
-        rows.append(f"| {h.hosting} | {version} | {listing} | {link} |")
+        rows.append(f"| {text(h.hosting)} | {version} | {listing} | {to_version} |")
     return "\n".join([*rows, ""])
 
 
 def _action(change: DocumentChange | None, report: RunReport) -> str:
     if change is None:
         return "—"
-    word = _ACTION_WORDS.get(change.action, change.action)
+    word = _ACTION_WORDS.get(change.action, text(change.action))
     if change.action in ("create", "update"):
         if change.done:
             return f"{word}d ✓" if word.endswith("e") else f"{word} ✓"
@@ -197,18 +201,14 @@ def _patch_block(h: HostingResult, name: str, change: DocumentChange) -> str:
     if len(lines) > MAX_PATCH_LINES:
         cut = f"\n\n{len(lines) - MAX_PATCH_LINES} more lines in `--json`."
         lines = lines[:MAX_PATCH_LINES]
-    body = "\n".join(lines).replace("```", "`\u200b``")
     count = plural(len(change.patch), "operation")
     paths = [str(op.get("path")) for op in change.patch]
-    # Inside <summary> Markdown is not parsed: HTML code elements, escaped.
-    on = ", ".join(f"<code>{html.escape(p)}</code>" for p in paths[:3])
+    on = ", ".join(code(p) for p in paths[:3])
     on += ", …" if len(paths) > 3 else ""
-    opened = " open" if len(lines) <= 40 else ""
     count += image_swaps(change.patch).replace("; ", ", ", 1)
-    return (
-        f"<details{opened}><summary>{h.hosting} {name}: JSON Patch, {count} on {on}</summary>\n\n"
-        f"```json\n{body}\n```{cut}\n\n</details>\n"
-    )
+    title = f"{text(h.hosting)} {name}: JSON Patch, {count} on {on}"
+    body = fence("\n".join(lines), "json") + cut
+    return details(title, body, opened=len(lines) <= 40) + "\n"
 
 
 # -- uploads, waits, time -----------------------------------------------------------------------
@@ -237,9 +237,9 @@ def _uploads(report: RunReport) -> str:
 
 def _upload_row(u: Upload, planned: bool) -> str:
     size = human_size(u.size).replace(" ", "\u00a0") if u.size is not None else ""
-    digest = f"`{u.sha512.removeprefix('sha512:')[:16]}…`" if u.sha512 else ""
-    ident = u.id or ("assigned on upload" if planned else "")
-    return f"| {u.image_type or u.kind} | `{_cell(u.source)}` | {size} | {digest} | {ident} |"
+    digest = code(f"{u.sha512.removeprefix('sha512:')[:16]}…") if u.sha512 else ""
+    ident = text(u.id or ("assigned on upload" if planned else ""))
+    return f"| {text(u.image_type or u.kind)} | {code(u.source)} | {size} | {digest} | {ident} |"
 
 
 def _reused(uploads: list[Upload], planned: bool) -> str:
@@ -247,7 +247,7 @@ def _reused(uploads: list[Upload], planned: bool) -> str:
     parts = []
     artifacts = [u for u in uploads if u.kind == "artifact"]
     if artifacts:
-        parts.append(f"the artifact `{_inline(artifacts[0].source)}` (already on Marketplace)")
+        parts.append(f"the artifact {code(artifacts[0].source)} (already on Marketplace)")
     recorded = sum(1 for u in uploads if u.kind == "image" and u.id)
     kept = sum(1 for u in uploads if u.kind == "image" and not u.id)
     if recorded:
@@ -266,10 +266,19 @@ def _footer(report: RunReport) -> str:
     return f"<sub>{' · '.join(parts)}</sub>\n"
 
 
-def _inline(text: str) -> str:
-    """One line of Markdown text: no line breaks that would end a table row or a quote."""
-    return " ".join(text.split())
+# -- the after-release commands -----------------------------------------------------------------
+
+_SUMMARY_MARKS = {"✓": "✅", "✗": "❌", "!": "⚠️"}
 
 
-def _cell(text: str) -> str:
-    return _inline(text).replace("|", "\\|")
+def command_summary(report: CommandReport) -> str:
+    """`## mpac-publisher status`, the verdict (server text escaped), the command's own Markdown
+    (built with publisher.report.markdown), the requests and the exit code."""
+    lines = final_lines(report)
+    mark, _, verdict = lines[0].partition(" ")
+    first = f"{_SUMMARY_MARKS[mark]} {text(verdict)}" if mark in _SUMMARY_MARKS else text(lines[0])
+    rest = [f"  hint: {text(line.removeprefix('  hint: '))}" for line in lines[1:]]
+    body = "\n".join([first, *rest])
+    return f"## mpac-publisher {report.command}\n\n{body}\n\n{report.markdown}".rstrip() + (
+        f"\n\n<sub>{report.requests} Marketplace requests · exit code {report.exit_code}</sub>\n"
+    )

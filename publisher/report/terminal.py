@@ -10,26 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from publisher import events as ev
 from publisher.outcome import CommandReport, RunReport
 from publisher.report.render import final_lines
 from publisher.secrets import Redactor
 from publisher.words import human_size
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2", "bold": "1"}
 _MARKS = {"done": ("✓", "green"), "skipped": ("–", "dim"), "failed": ("✗", "red")}
@@ -81,6 +71,8 @@ class TerminalReporter:
     def line(self, text: str) -> None:
         safe = self.redact(text)
         if self._bar is not None:  # rich owns the screen while the bar is up
+            from rich.text import Text  # loaded with the bar: see _bar_update
+
             self._bar.console.print(Text.from_ansi(safe), soft_wrap=True)
             return
         self._end_live()
@@ -207,23 +199,7 @@ class TerminalReporter:
     def _bar_update(self, event: ev.Progress, now: float) -> None:
         if self._bar is None:
             self._end_live()
-            console = Console(
-                file=self.stream, force_terminal=True, no_color=not self.color, highlight=False
-            )
-            self._bar = Progress(
-                TextColumn("    "),
-                BarColumn(bar_width=30),
-                TaskProgressColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,  # replaced by the step's one result line
-                auto_refresh=False,
-                get_time=self.clock,
-                redirect_stdout=False,  # everything we print goes through self.line
-                redirect_stderr=False,
-            )
+            self._bar = self._new_bar()
             self._bar.start()
             self._bar_task = self._bar.add_task(event.key, total=event.total)
         assert self._bar_task is not None
@@ -231,6 +207,38 @@ class TerminalReporter:
         if now - self._last_draw >= REDRAW or event.done >= event.total:
             self._last_draw = now
             self._bar.refresh()
+
+    def _new_bar(self) -> Progress:
+        # rich loads only for a bar (a terminal, a long upload): every other run would pay
+        # its import, a third of `validate`'s start-up (issue #24).
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        console = Console(
+            file=self.stream, force_terminal=True, no_color=not self.color, highlight=False
+        )
+        return Progress(
+            TextColumn("    "),
+            BarColumn(bar_width=30),
+            TaskProgressColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,  # replaced by the step's one result line
+            auto_refresh=False,
+            get_time=self.clock,
+            redirect_stdout=False,  # everything we print goes through self.line
+            redirect_stderr=False,
+        )
 
     def _stop_bar(self) -> None:
         if self._bar is not None:

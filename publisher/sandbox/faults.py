@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-ACTIONS = ("status", "delay", "reset_request", "truncate_response", "drop_response")
+ACTIONS = (
+    "status",
+    "delay",
+    "reset_request",
+    "truncate_response",
+    "drop_response",
+    "other_bytes",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class Fault:
       reset_request      close the connection while reading the request body; no state change
       truncate_response  handle normally, send the headers and half the body, close
       drop_response      handle normally (the write happens), close without any response
+      other_bytes        handle normally, but serve a body of the same length whose first byte
+                         is changed (an artifact download that is not what was uploaded)
     times: how many requests to affect; None = every matching request from now on.
     """
 

@@ -29,7 +29,6 @@ LISTING_FIELDS = (
     "developerLinks",
     "state",
 )
-GET_APPROVAL_STATUSES = ("APPROVED", "SUBMITTED", "REJECTED", "UNINITIATED")
 
 
 def _target(ctx: Context, req: Request) -> tuple[AppSoftware, int]:
@@ -140,9 +139,8 @@ def update_listing(ctx: Context, req: Request) -> Response:
 
 def all_listings(ctx: Context, req: Request) -> Response:
     app = owned_app(ctx, req, forbidden=True, bare_404=True)
+    # LIVE: an unknown `state` or `approvalStatus` matches nothing (200, empty list), not a 400.
     state, approval = req.query_one("state"), req.query_one("approvalStatus")
-    if state not in (None, "PRIVATE", "PUBLIC") or approval not in (None, *GET_APPROVAL_STATUSES):
-        raise empty(400)  # the spec declares this 400 without a body
     with ctx.store.lock:
         builds = ordered_builds(ctx.settings, app.id, app.listings)
         listings = [copy.deepcopy(app.listings[b]) for b in builds]
@@ -152,5 +150,6 @@ def all_listings(ctx: Context, req: Request) -> Response:
         if (state is None or lst["state"] == state)
         and (approval is None or lst["approvalStatus"] == approval)
     ]
-    page, links = paginate(req, listings, default_limit=10, error=empty(400))
+    # A bad limit or cursor: the INVALID_PARAMETER envelope of every paged list (see paging).
+    page, links = paginate(req, listings, default_limit=10)
     return json_response(200, {"links": links, "versions": page})

@@ -1,4 +1,5 @@
-"""What a normalising server stores and answers: trimmed text, blanks dropped, defaults added.
+"""What a normalising server stores and answers: trimmed text with LF line endings, blanks
+dropped, defaults added.
 
 GUESS (issue 15 #3): many services answer a GET with more than was sent (defaults such as
 `bonTermsSupported: false`, empty lists) and with text trimmed. A client that diffs its request
@@ -17,8 +18,8 @@ _LISTING_LISTS = ("screenshots", "highlights", "deploymentInstructions")
 
 
 def _trimmed(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.strip()
+    if isinstance(value, str):  # GUESS: stored with LF line endings, as most web stores keep text
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if isinstance(value, list):
         return [_trimmed(v) for v in value]
     if isinstance(value, dict):

@@ -52,6 +52,7 @@ API_ROUTES = (
     Route("POST", "/rest/3/artifacts", artifacts.upload),
     Route("POST", "/rest/3/artifacts/fetch", artifacts.fetch),
     Route("GET", "/rest/3/artifacts/{artifactId}", artifacts.get),
+    Route("GET", "/rest/3/artifacts/{artifactId}/download", artifacts.download),
     Route("POST", "/rest/3/assets/images/{imageType}", images.upload),
     Route("GET", "/rest/3/app-software/app-key/{appKey}", apps.by_app_key, body_on_401=True),
     Route("GET", _APP + "/versions", versions.list_versions, body_on_401=True),
@@ -142,6 +143,9 @@ class MarketplaceApp:
         return self.ctx.settings.control_api and path.startswith(CONTROL_PREFIX)
 
     def handle(self, req: Request) -> Response:
+        refused = control.refusal(req) if self.is_control(req.path) else None
+        if refused is not None:
+            return refused
         try:
             return self._dispatch(req)
         except ApiError as exc:

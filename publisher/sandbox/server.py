@@ -14,6 +14,7 @@ import time
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +32,8 @@ from publisher.sandbox.streams import (
     drain,
 )
 from publisher.sandbox.wire import Request, Response, json_response
+
+FILE_CHUNK = 256 * 1024
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -142,7 +145,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         except BodyError:
             self.close_connection = True
             return None, "aborted"
-        actions = {"truncate_response": "truncate", "drop_response": "drop"}
+        actions = {"truncate_response": "truncate", "drop_response": "drop", "other_bytes": "other"}
         return response, actions.get(fault.action if fault else "", "full")
 
     def _read_half(self, req: Request) -> None:
@@ -170,7 +173,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             "Date": formatdate(usegmt=True),
             "Server": self.server_version,
             **response.headers,
-            "Content-Length": str(len(response.body)),
+            "Content-Length": str(_length(response)),
         }
         if self.close_connection or mode == "truncate":
             headers["Connection"] = "close"
@@ -184,9 +187,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             status_line = raw.split(b"\r\n", 1)[0]
             raw = raw + body[: len(body) // 2] if body else status_line[: len(status_line) // 2]
         else:
-            raw += response.body
+            raw += _changed(response.body) if mode == "other" else response.body
         try:
             self.wfile.write(raw)
+            if response.file is not None and mode != "truncate":
+                _send_file(self.wfile, response.file, changed=mode == "other")
             self.wfile.flush()
         except OSError:
             self.close_connection = True  # the client gave up (e.g. its read timed out)
@@ -222,6 +227,24 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             "started": started,
             "finished": time.time(),
         }
+
+
+def _length(response: Response) -> int:
+    return response.file.stat().st_size if response.file is not None else len(response.body)
+
+
+def _changed(chunk: bytes) -> bytes:
+    """The same length, another first byte: what `other_bytes` serves."""
+    return bytes([chunk[0] ^ 0xFF]) + chunk[1:] if chunk else chunk
+
+
+def _send_file(out: Any, path: Path, *, changed: bool) -> None:
+    """A file body in chunks (memory stays flat whatever its size)."""
+    with path.open("rb") as source:
+        first = True
+        while chunk := source.read(FILE_CHUNK):
+            out.write(_changed(chunk) if changed and first else chunk)
+            first = False
 
 
 def _fault_response(fault: Fault, phrasing: Phrasing) -> Response:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 from publisher.sandbox.streams import BodyReader, read_limited
@@ -59,6 +60,9 @@ class Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # A large body sent from a file in chunks (an artifact download), so memory stays flat;
+    # `body` is then empty and Content-Length is the file's size.
+    file: Path | None = None
 
 
 def json_response(status: int, value: Any, headers: Mapping[str, str] | None = None) -> Response:

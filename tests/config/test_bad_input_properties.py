@@ -314,7 +314,11 @@ def test_broken_referenced_files(target: str, content: str, command: str) -> Non
             assert code == 3
 
 
+GENERATORS = {"mutated example", "extra keys", "tricky yaml", "random text", "random bytes"}
+
+
 def test_case_counts() -> None:
-    """Runs last in its file: every generator produced its share (when run in one process)."""
-    if COUNTS:
-        assert sum(COUNTS.values()) >= EXAMPLES * 5, COUNTS
+    """Runs last in its file: every generator produced its share. Checked only where all five
+    ran in this process: pytest-xdist may hand some of them to another worker."""
+    if COUNTS.keys() >= GENERATORS:
+        assert sum(COUNTS[k] for k in GENERATORS) >= EXAMPLES * 5, COUNTS

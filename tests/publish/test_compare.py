@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from publisher.marketplace.errors import ErrorEntry
+from publisher.publish.compare import lf_text, settled_patch
 from publisher.publish.plan import listing_plan, version_plan
 
 DESIRED_LISTING = {
@@ -77,3 +78,10 @@ def test_both_live_forms_of_a_field_error_name_the_field() -> None:
         ("Invalid value for field 'uri'", "uri"),
     ):
         assert ErrorEntry("400", "VALIDATION_ERROR", "", detail).field == field
+
+
+def test_live_text_with_crlf_equals_ours_with_lf() -> None:
+    live = {"moreDetails": "one\r\ntwo\rthree", "highlights": [{"summary": "a\r\nb"}]}
+    wanted = {"moreDetails": "one\ntwo\nthree", "highlights": [{"summary": "a\nb"}]}
+    assert settled_patch(live, wanted) == []
+    assert settled_patch(live, lf_text(live)) == []

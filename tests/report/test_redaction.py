@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 
+from publisher import events as ev
 from publisher.outcome import RunReport
+from publisher.report.github import GitHubReporter
 from publisher.secrets import Redactor, mask_userinfo, secret_forms
 
 
@@ -39,3 +43,17 @@ def test_data_is_redacted_before_it_is_escaped() -> None:
     report = RunReport("publish", "release.yml", "failed", 6, error=f"echo {token}")
     text = json.dumps(redact.scrub(report).to_json())
     assert "0123456789" not in text and "echo ***" in text
+
+
+def test_the_job_summary_is_redacted_before_its_markdown_escaping(tmp_path: Path) -> None:
+    token = "tok_en*with|markup"  # every one of _ * | is escaped in the summary
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_STEP_SUMMARY": str(summary)}
+    reporter = GitHubReporter(io.StringIO(), redact=Redactor([token]), env=env)  # no Fanout
+    error = f"https://u:pass_word@h.example/x refused {token}"
+    reporter.emit(ev.Finished(RunReport("publish", "release.yml", "failed", 6, error=error)))
+    written = summary.read_text()
+    masked = "&#42;&#42;&#42;"  # *** as the summary writes it
+    assert f"refused {masked}" in written
+    assert f"https&#58;//{masked}&#64;<!-- -->h.example" in written
+    assert "pass" not in written and "tok" not in written

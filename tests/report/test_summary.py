@@ -7,7 +7,8 @@ import re
 import pytest
 
 from publisher.errors import ExitCode
-from publisher.outcome import DocumentChange, HostingResult, RunReport, Upload
+from publisher.outcome import CommandReport, DocumentChange, HostingResult, RunReport, Upload
+from publisher.report.document import md_table
 from publisher.report.github import MAX_SUMMARY_BYTES
 from publisher.report.summary import CUT_NOTE, outcome_heading, summary_markdown
 
@@ -39,8 +40,9 @@ def test_an_invalid_release_yml_is_located_with_repository_paths(
     summaries: dict[str, str],
 ) -> None:
     text = summaries["failed-invalid-config"]
-    assert "**Why:** payment: 'gratis' is not one of" in text and "at `release.yml:11`" in text
-    assert "`release.yml:45` listing.youtube" in text  # the second problem, listed
+    assert "**Why:** payment: 'gratis' is not one of" in text
+    assert "at <code>release.yml:11</code>" in text
+    assert "<code>release.yml:45</code> listing.youtube" in text  # the second problem, listed
     assert "/tmp" not in text
 
 
@@ -48,8 +50,8 @@ def test_a_rejected_publish_names_the_line_and_links_no_version(
     summaries: dict[str, str],
 ) -> None:
     text = summaries["failed-rejected"]
-    assert "**Why:** Marketplace rejected supportedPaymentModel (from `payment`)" in text
-    assert "at `release.yml:11`" in text
+    assert "**Why:** Marketplace rejected supportedPaymentModel (from <code>payment</code>)" in text
+    assert "at <code>release.yml:11</code>" in text
     assert "[version](" not in text  # never created: no link to it
     assert "| datacenter | not created | not created |  |" in text
     assert "shown above" not in text
@@ -74,7 +76,7 @@ def test_uploads_are_real_ones_with_size_and_sha512(summaries: dict[str, str]) -
     text = summaries["published"]
     rows = [line for line in text.splitlines() if line.startswith("| artifact ")]
     assert len(rows) == 1 and "775\u00a0B" in rows[0]
-    assert re.search(r"`[0-9a-f]{16}…`", rows[0])
+    assert re.search(r"<code>[0-9a-f]{16}…</code>", rows[0])
     assert text.count("| screenshot ") == 4 and "Reused" not in text
     updated = summaries["updated"]
     assert "Nothing was uploaded." in updated and "6 images recorded" in updated
@@ -125,3 +127,13 @@ def test_a_huge_summary_is_cut_whole_blocks_under_the_limit(limit: int) -> None:
 def test_a_summary_that_fits_is_not_cut() -> None:
     text = summary_markdown(_huge_report(hostings=1, operations=2), [], MAX_SUMMARY_BYTES)
     assert CUT_NOTE not in text and "exit code 0" in text
+
+
+def test_a_huge_command_summary_is_cut_at_a_line_end_not_inside_an_escape() -> None:
+    rows = [[f"com.example.app{i}", "Name | with <b>markup</b> @x", "PUBLIC"] for i in range(400)]
+    report = CommandReport("apps", "listed", 0, markdown=md_table(["key", "name", "state"], rows))
+    for limit in range(3_000, 3_400, 7):  # cuts landing everywhere in a row
+        text = summary_markdown(report, [], limit)
+        assert len(text.encode()) <= limit and text.endswith(CUT_NOTE)
+        last = text.removesuffix(CUT_NOTE).splitlines()[-1]
+        assert last.startswith("| com.example.app") and last.endswith("| PUBLIC |"), last

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.api import Api, check
 from tests.support.artifacts import jar_bytes, png_bytes
-from tests.support.openapi import validate_request
+from tests.support.openapi import validate_request, validate_schema
 
 LISTING = "/rest/3/app-software/{appSoftwareId}/versions/{buildNumber}/listing"
 ALL = "/rest/3/app-software/{appSoftwareId}/listings/all"
@@ -284,7 +284,33 @@ def test_all_listings(api: Api, dc: str, version: int, images: dict[str, str]) -
     assert [v["buildNumber"] for v in body["versions"]] == [version]
     first = check(api.get(path, params={"limit": 1}), ALL)
     assert len(first["versions"]) == 1 and "next" in first["links"]
-    for params in ({"state": "HIDDEN"}, {"limit": 99}):
-        response = api.get(path, params=params)
-        assert (response.status_code, response.content) == (400, b"")
-        check(response, ALL)
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"limit": 99}, "limit must be between 1 and 50"),
+        ({"limit": "ten"}, "limit must be between 1 and 50"),
+        ({"cursor": "not-a-cursor"}, "Invalid cursor"),
+    ],
+)
+def test_all_listings_bad_paging_is_a_400_with_the_error_envelope(
+    api: Api, dc: str, version: int, images: dict[str, str], params: dict[str, Any], detail: str
+) -> None:
+    create_listing(api, dc, version, images, "PUBLIC")
+    response = api.get(f"/rest/3/app-software/{dc}/listings/all", params=params)
+    assert response.status_code == 400
+    body = response.json()  # like every other 400 of the sandbox, never an empty body
+    validate_schema("ErrorResponse", body)
+    assert [(e["code"], e["detail"]) for e in body["errors"]] == [("INVALID_PARAMETER", detail)]
+
+
+@pytest.mark.parametrize(
+    "params", [{"state": "HIDDEN"}, {"approvalStatus": "PENDING"}, {"approvalStatus": "approved"}]
+)
+def test_all_listings_unknown_filter_values_match_nothing_as_live(
+    api: Api, dc: str, version: int, images: dict[str, str], params: dict[str, Any]
+) -> None:
+    create_listing(api, dc, version, images, "PUBLIC")
+    body = check(api.get(f"/rest/3/app-software/{dc}/listings/all", params=params), ALL)
+    assert body["versions"] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,53 @@ def test_the_state_cache_key_never_fails_the_job_on_a_broken_release_yml(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("=")[0] for line in lines] == ["dir", "key", "restore-key"]
     assert (tmp_path / "state").is_dir()  # actions/cache needs the path to exist
+
+
+def _publish_step(tmp: Path, config: str) -> tuple[int, str, str]:
+    """The Publish step's script, run by bash; this checkout's tool stands in for the venv."""
+    venv = Path(sys.executable).parent.parent  # the step runs "$VENV/bin/python" -m ...
+    output = tmp / "output"
+    output.write_text("")
+    (tmp / "state").mkdir()
+    done = subprocess.run(
+        ["bash", "-c", STEPS["Publish"]["run"]],
+        cwd=tmp,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_OUTPUT": str(output),
+            "VENV": str(venv),
+            "COMMAND": "plan",
+            "MPAC_CONFIG": config,
+            "MPAC_API_URL": "",
+            "MPAC_STATE_DIR": str(tmp / "state"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr, output.read_text()
+
+
+@pytest.mark.parametrize("config", ["--help", "--version", "-h", "--dry-run"])
+def test_a_config_input_that_looks_like_an_option_is_a_path_not_an_option(
+    tmp_path: Path, config: str
+) -> None:
+    code, log, outputs = _publish_step(tmp_path, config)
+    assert code == 3, log  # release file not found, not a "successful" --help
+    assert f"release file not found: {config}" in log
+    assert _outputs(outputs)["result"] == "invalid"  # the workflow learns what happened
+
+
+def _outputs(text: str) -> dict[str, str]:
+    """GITHUB_OUTPUT's `name<<DELIMITER` blocks, as the runner reads them."""
+    found, lines = {}, iter(text.splitlines())
+    for line in lines:
+        if "<<" not in line:  # the plain `name=value` form (the action's own `writes=`)
+            name, _, value = line.partition("=")
+            found[name] = value
+            continue
+        name, _, delimiter = line.partition("<<")
+        found[name] = "\n".join(iter(lambda: next(lines), delimiter))
+    return found

@@ -1,0 +1,100 @@
+"""`publish --stage` creates the listing PRIVATE; `promote --receipt FILE [--execute]` turns it
+PUBLIC only when Marketplace still holds what the receipt records; a dry run writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.aftercare import call, document, writes
+from tests.support.publisher import Publisher, listings
+
+
+def staged(publisher: Publisher, tmp_path: Path) -> Path:
+    """Build 2004000 staged (release.yml says public: --stage makes the new listing PRIVATE),
+    and its receipt."""
+    assert "state: public" in publisher.release.path.read_text()
+    receipt = tmp_path / "receipt.json"
+    run = publisher("publish", "--stage", "--receipt", str(receipt))
+    assert run.code == 0, run.text
+    assert json.loads(receipt.read_text())["hostings"][0]["listing_state"] == "PRIVATE"
+    publisher.sandbox.clear_journal()
+    return receipt
+
+
+def state(publisher: Publisher) -> str:
+    return str(listings(publisher.sandbox.state())[2004000]["state"])
+
+
+def test_promote_without_execute_writes_nothing(publisher: Publisher, tmp_path: Path) -> None:
+    receipt = staged(publisher, tmp_path)
+    run = call(publisher, "promote", "--receipt", str(receipt), "--json")
+    found = document(run, "promote")
+    assert run.code == 0 and found["result"] == "planned" and found["dry_run"]
+    assert found["hostings"] == [{"hosting": "datacenter", "state": "PRIVATE", "action": "planned"}]
+    assert writes(publisher) == [] and state(publisher) == "PRIVATE"
+
+
+def test_promote_flips_the_listing_to_public_and_a_rerun_is_a_notice(
+    publisher: Publisher, tmp_path: Path
+) -> None:
+    receipt = staged(publisher, tmp_path)
+    config = str(publisher.release.path)
+    run = call(publisher, "promote", config, "--receipt", str(receipt), "--execute", "--json")
+    found = document(run, "promote")
+    assert run.code == 0 and found["result"] == "promoted", run.text
+    assert state(publisher) == "PUBLIC"
+    assert [(w["method"], w["path"].rsplit("/", 1)[-1]) for w in writes(publisher)] == [
+        ("PUT", "listing")
+    ]
+    publisher.sandbox.clear_journal()
+    again = document(
+        call(publisher, "promote", "--receipt", str(receipt), "--execute", "--json"), "promote"
+    )
+    assert again["result"] == "already-public" and writes(publisher) == []
+    rerun = publisher("publish", "--stage", "--receipt", str(receipt))  # idempotent: stays PUBLIC
+    assert rerun.code == 0 and writes(publisher) == [] and state(publisher) == "PUBLIC"
+
+
+def test_promote_with_a_forged_receipt_is_refused_with_nothing_written(
+    publisher: Publisher, tmp_path: Path
+) -> None:
+    receipt = staged(publisher, tmp_path)
+    genuine = json.loads(receipt.read_text())
+    forgeries = {
+        "artifact_id": {**genuine, "artifact_id": "00000000-0000-4000-8000-000000000000"},
+        "checksum": {**genuine, "marketplace_checksum": "sha512:" + "0" * 128},
+    }
+    for name, forged in forgeries.items():
+        receipt.write_text(json.dumps(forged))
+        run = call(publisher, "promote", "--receipt", str(receipt), "--execute")
+        assert run.code == 13, (name, run.text)
+        assert "nothing was changed" in run.text, run.text
+    assert writes(publisher) == [] and state(publisher) == "PRIVATE"
+    forged = {**genuine, "build": 2005000}
+    receipt.write_text(json.dumps(forged))
+    run = call(publisher, "promote", str(publisher.release.path), "--receipt", str(receipt))
+    assert run.code == 6 and "the receipt is for com.example.timesheets@2005000" in run.text
+
+
+def test_stage_needs_a_listing_section(publisher: Publisher) -> None:
+    text = publisher.release.path.read_text()
+    publisher.release.path.write_text(text[: text.index("listing:")])
+    run = publisher("publish", "--stage")
+    assert run.code == 2 and "publish --stage needs a listing: section" in run.text, run.text
+    assert writes(publisher) == []
+
+
+def test_a_listing_under_review_is_not_promoted(publisher: Publisher, tmp_path: Path) -> None:
+    receipt = staged(publisher, tmp_path)
+    store = publisher.sandbox._ctx.store  # no control endpoint sets an approval state (yet)
+    app = next(
+        a
+        for a in store.apps.values()
+        if a.app_key == "com.example.timesheets" and a.hosting == "datacenter"
+    )
+    with store.lock:
+        app.listings[2004000]["approvalStatus"] = "PENDING"
+    run = call(publisher, "promote", "--receipt", str(receipt), "--execute")
+    assert run.code == 6 and "the listing is under review (PENDING)" in run.text, run.text
+    assert writes(publisher) == [] and state(publisher) == "PRIVATE"
