@@ -28,6 +28,12 @@ Runner = Callable[[Callable[..., None]], int]  # runs a command with a reporter'
 WithReporter = Callable[[argparse.Namespace, Mapping[str, str], Redactor, Runner], int]
 
 
+REHEARSED = (
+    "a rehearsal: this ran against a local sandbox Marketplace started for this run and now "
+    "stopped; nothing was sent to Atlassian Marketplace"
+)
+
+
 def run_publish(
     args: argparse.Namespace,
     env: Mapping[str, str],
@@ -62,7 +68,10 @@ def run_publish(
             receipt=getattr(args, "receipt", None),
             stage=bool(getattr(args, "stage", False)),
         )
-        return with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
+        code = with_reporter(args, env, redact, lambda emit: publish(options, env, emit))
+    if rehearsal is not None:  # a "published" that reached no real Marketplace must say so
+        sys.stderr.write(f"  {REHEARSED}\n")
+    return code
 
 
 def run_sandbox(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -27,8 +27,29 @@ def heading(line: str) -> tuple[int, str] | None:
     return level, rest.strip().rstrip("#").rstrip()
 
 
+# A development build's qualifier (2.5.0-SNAPSHOT, 2.5.0-rc.1): its notes are those of the release.
+_QUALIFIED = re.compile(r"(\d+(?:\.\d+)+)-[0-9A-Za-z][0-9A-Za-z.-]*")
+
+
 def section_for(text: str, version: str) -> str:
-    """The body of the section for `version`, without its heading; raise ChangelogError."""
+    """The body of the section for `version`, without its heading; raise ChangelogError.
+
+    A qualified version without a section of its own takes its release's: a pull request's plan
+    of 2.5.0-SNAPSHOT shows the notes written under `## [2.5.0]`.
+    """
+    try:
+        return _section(text, version)
+    except ChangelogError as missing:
+        qualified = _QUALIFIED.fullmatch(version)
+        if qualified is None:
+            raise
+        try:
+            return _section(text, qualified[1])
+        except ChangelogError:
+            raise ChangelogError(f"{missing} (nor for {qualified[1]}, its release)") from None
+
+
+def _section(text: str, version: str) -> str:
     lines = text.splitlines()
     token = re.compile(r"(?<![\w.])v?" + re.escape(version) + r"(?!\.?[\w-])")
     for index, line in enumerate(lines):

@@ -53,6 +53,16 @@ class Checker:
             warning(f"{format_path(key)}: {message}", self.doc.locate(key), format_path(key))
         )
 
+    def _why(self) -> str:
+        """Why the workspace is where it is, when that is the surprise: no .git was found."""
+        fallback = self.workspace == Path(os.path.realpath(self.base_dir))
+        if fallback and not (self.workspace / ".git").exists():
+            return (
+                ": it is release.yml's own folder, as there is no .git in it or above it (pass "
+                "--workspace DIR, e.g. the project's root, or --allow-outside-workspace)"
+            )
+        return " (pass --allow-outside-workspace if that is intended)"
+
     def file(self, key: KeyPath, value: Any) -> Path | None:
         """Resolve a release.yml path; report it unless a readable file inside the workspace."""
         if not isinstance(value, str) or not value:
@@ -63,11 +73,7 @@ class Checker:
         candidate = Path(os.path.normpath(self.base_dir / value))
         real = Path(os.path.realpath(candidate))
         if not self.allow_outside and not real.is_relative_to(self.workspace):
-            self.problem(
-                key,
-                f"'{value}' leaves the workspace {self.workspace} (pass --allow-outside-workspace "
-                "if that is intended)",
-            )
+            self.problem(key, f"'{value}' leaves the workspace {self.workspace}{self._why()}")
             return None
         try:
             checked = regular.check(candidate, None if self.allow_outside else self.workspace)

@@ -26,6 +26,7 @@ from publisher.config.model import (
 )
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.config.yamldoc import YamlDocument, YamlError, load_yaml
+from publisher.config.youtube import youtube_id
 from publisher.diagnostics import Diagnostic, Location, error
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -206,7 +207,7 @@ def _listing(data: dict[str, Any], checker: Checker) -> Listing:
         ),
         hero=optional((*base, "hero"), "hero"),
         more_details=data.get("more_details"),
-        youtube=data.get("youtube"),
+        youtube=youtube_id(data.get("youtube")),
         links=Links(**links) if isinstance(links, dict) else None,
         deployment_instructions=tuple(
             DeploymentInstruction(

@@ -34,7 +34,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 def _repository(tmp: Path) -> Path:
     repo = tmp / "repo"
     repo.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
+    for name in ("action.yml", "pyproject.toml", "requirements.lock", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(
         ROOT / "publisher", repo / "publisher", ignore=shutil.ignore_patterns("__pycache__")

@@ -29,6 +29,8 @@ def _check_inputs(tmp: Path, dry_run: str, state_cache: str = "true") -> tuple[i
             "GITHUB_OUTPUT": str(output),
             "DRY_RUN": dry_run,
             "STATE_CACHE": state_cache,
+            "REPLACE_ARTIFACT": "false",
+            "ALLOW_DUPLICATE_VERSION": "no",
         },
         capture_output=True,
         text=True,
@@ -48,6 +50,7 @@ def test_dry_run_accepts_the_usual_booleans_in_any_case(
     code, _, outputs = _check_inputs(tmp_path, given)
     assert code == 0
     assert f"dry-run={meant}\n" in outputs and "state-cache=true\n" in outputs
+    assert "replace-artifact=false\n" in outputs and "allow-duplicate-version=false\n" in outputs
 
 
 @pytest.mark.parametrize("given", ["ture", "", " true", "true\n::warning::x", "2", "treu"])
@@ -69,7 +72,7 @@ def test_a_state_cache_that_is_not_a_boolean_is_refused_too(tmp_path: Path) -> N
 def test_the_publish_command_follows_the_checked_dry_run_not_the_raw_input() -> None:
     env = STEPS["Publish"]["env"]
     assert "inputs.dry-run" not in str(env)
-    assert env["COMMAND"] == "${{ steps.inputs.outputs.dry-run == 'true' && 'plan' || 'publish' }}"
+    assert env["DRY_RUN"] == "${{ steps.inputs.outputs.dry-run }}"
 
 
 def test_every_nested_action_is_pinned_to_a_full_commit_sha() -> None:
@@ -86,7 +89,7 @@ def test_the_state_is_saved_even_when_the_publish_fails_but_not_after_a_dry_run(
     save = STEPS["Save the state directory"]
     condition = " ".join(save["if"].split())
     assert condition.startswith("always() &&")
-    assert "steps.inputs.outputs.dry-run == 'false'" in condition
+    assert "steps.publish.outputs.writes == 'true'" in condition  # not after a dry run
     assert "steps.publish.outcome == 'failure'" in condition
     restore = STEPS["Restore the state directory"]["with"]
     assert save["with"]["path"] == restore["path"] == "${{ steps.state.outputs.dir }}"
@@ -140,9 +143,7 @@ def test_the_state_cache_key_never_fails_the_job_on_a_broken_release_yml(
 
 def _publish_step(tmp: Path, config: str) -> tuple[int, str, str]:
     """The Publish step's script, run by bash; this checkout's tool stands in for the venv."""
-    venv = tmp / "venv"
-    venv.mkdir()
-    (venv / "bin").symlink_to(Path(sys.executable).parent)
+    venv = Path(sys.executable).parent.parent  # the step runs "$VENV/bin/python" -m ...
     output = tmp / "output"
     output.write_text("")
     (tmp / "state").mkdir()
@@ -183,6 +184,10 @@ def _outputs(text: str) -> dict[str, str]:
     """GITHUB_OUTPUT's `name<<DELIMITER` blocks, as the runner reads them."""
     found, lines = {}, iter(text.splitlines())
     for line in lines:
+        if "<<" not in line:  # the plain `name=value` form (the action's own `writes=`)
+            name, _, value = line.partition("=")
+            found[name] = value
+            continue
         name, _, delimiter = line.partition("<<")
         found[name] = "\n".join(iter(lambda: next(lines), delimiter))
     return found

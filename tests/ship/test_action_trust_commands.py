@@ -1,10 +1,13 @@
-"""action.yml's `command`, `receipt` and `token-expires` inputs, run as the runner runs them: the
-input check and the Publish step's script (bash, from the file) against a stand-in tool that
-records its arguments and environment."""
+"""action.yml's `command` input for verify, doctor and promote, and the `receipt`, `stage` and
+`token-expires` inputs, run as the runner runs them: the Check inputs step (bash, from the file)
+and the Publish step's script, whose command table (publisher/commands/action.py) prints the
+command line it would become."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 STEPS = {s["name"]: s for s in yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]}
 
 
-def check_inputs(tmp_path: Path, command: str) -> tuple[int, str, str]:
+def check_inputs(tmp_path: Path, command: str, **env: str) -> tuple[int, str, str]:
     output = tmp_path / "output"
     output.write_text("")
-    env = {
+    base = {
         "PATH": "/usr/bin:/bin",
         "GITHUB_OUTPUT": str(output),
         "DRY_RUN": "false",
@@ -25,96 +28,74 @@ def check_inputs(tmp_path: Path, command: str) -> tuple[int, str, str]:
         "COMMAND_INPUT": command,
     }
     done = subprocess.run(
-        ["bash", "-c", STEPS["Check inputs"]["run"]], env=env, capture_output=True, text=True
+        ["bash", "-c", STEPS["Check inputs"]["run"]],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.returncode, done.stdout + done.stderr, output.read_text()
 
 
+def command_line(tmp_path: Path, **env: str) -> list[str]:
+    """The tool's argv the action would exec (run in tmp_path, where release.yml may be)."""
+    base = {"PATH": os.environ["PATH"], "COMMAND": "publish", "DRY_RUN": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher.commands.action", "--print"],
+        env={**base, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip().split("\0")
+
+
 @pytest.mark.parametrize("command", ["publish", "verify", "doctor", "promote"])
-def test_the_command_input_names_one_of_the_three_commands(tmp_path: Path, command: str) -> None:
+def test_the_trust_commands_pass_the_input_check(tmp_path: Path, command: str) -> None:
     code, _, outputs = check_inputs(tmp_path, command)
-    assert code == 0 and f"command={command}\n" in outputs
+    assert code == 0 and f"stateful={'true' if command == 'publish' else 'false'}\n" in outputs
 
 
-@pytest.mark.parametrize("command", ["yank", "verify; rm -rf /", "doctor\n::warning::x"])
-def test_any_other_command_stops_the_action_with_a_usage_error(
-    tmp_path: Path, command: str
-) -> None:
-    code, log, outputs = check_inputs(tmp_path, command)
-    assert code == 2 and "command=" not in outputs
-    (line,) = log.splitlines()  # a value cannot inject a second workflow command
-    assert line.startswith("::error title=mpac-publisher: invalid input::command must be")
-
-
-def run_step(tmp_path: Path, **env: str) -> tuple[list[str], str]:
-    """The Publish step's script with a stand-in mpac-publisher: its argv and MPAC_TOKEN_EXPIRES."""
-    tool = tmp_path / "venv" / "bin" / "mpac-publisher"
-    tool.parent.mkdir(parents=True, exist_ok=True)
-    seen = tmp_path / "seen"
-    tool.write_text(
-        '#!/bin/bash\nprintf "%s\\n" "$@" >"$SEEN"\n'
-        'echo "expires=${MPAC_TOKEN_EXPIRES-unset}" >>"$SEEN"\n'
-    )
-    tool.chmod(0o755)
-    base = {
-        "PATH": "/usr/bin:/bin",
-        "VENV": str(tmp_path / "venv"),
-        "SEEN": str(seen),
-        "COMMAND": "publish",
-        "MPAC_CONFIG": "release.yml",
-        "MPAC_API_URL": "",
-        "MPAC_RECEIPT": "",
-        "MPAC_TOKEN_EXPIRES": "",
-        "MPAC_COMMAND": "publish",
-        "MPAC_STAGE": "false",
-    }
-    subprocess.run(
-        ["bash", "-c", STEPS["Publish"]["run"]], env={**base, **env}, cwd=tmp_path, check=True
-    )
-    *argv, expires = seen.read_text().splitlines()
-    return argv, expires
-
-
-def test_the_publish_step_runs_the_chosen_command_with_its_inputs(tmp_path: Path) -> None:
-    assert run_step(tmp_path) == (["publish", "release.yml"], "expires=unset")
-    assert run_step(tmp_path, MPAC_RECEIPT="out/r.json")[0] == [
+def test_the_trust_commands_become_their_command_lines(tmp_path: Path) -> None:
+    assert command_line(tmp_path, MPAC_RECEIPT="out/r.json") == [
         "publish",
-        "release.yml",
         "--receipt",
         "out/r.json",
+        "--",
+        "release.yml",
     ]
-    plan = run_step(tmp_path, COMMAND="plan", MPAC_RECEIPT="r.json")[0]
-    assert plan == ["plan", "release.yml"]  # a dry run writes no receipt
-    verify = run_step(tmp_path, MPAC_COMMAND="verify", MPAC_RECEIPT="r.json")[0]
-    assert verify == ["verify", "release.yml", "--receipt", "r.json"]
-    assert run_step(tmp_path, MPAC_COMMAND="verify")[0] == ["verify", "release.yml"]
-    doctor = run_step(tmp_path, MPAC_COMMAND="doctor", MPAC_TOKEN_EXPIRES="2027-01-31")
-    assert doctor == (["doctor"], "expires=2027-01-31")  # no release.yml here: none passed
-    promote = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json")[0]
-    assert promote == ["promote", "--receipt", "r.json", "--execute"]
-    dry = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json", COMMAND="plan")[0]
+    plan = command_line(tmp_path, DRY_RUN="true", MPAC_RECEIPT="r.json", MPAC_STAGE="true")
+    assert plan == ["plan", "--", "release.yml"]  # a dry run writes no receipt, stages nothing
+    stage = command_line(tmp_path, MPAC_STAGE="true", MPAC_RECEIPT="r.json")
+    assert stage == ["publish", "--receipt", "r.json", "--stage", "--", "release.yml"]
+    verify = command_line(tmp_path, COMMAND="verify", MPAC_RECEIPT="r.json")
+    assert verify == ["verify", "--receipt", "r.json", "--", "release.yml"]
+    assert command_line(tmp_path, COMMAND="verify") == ["verify", "--", "release.yml"]
+    assert command_line(tmp_path, COMMAND="doctor") == ["doctor"]  # no release.yml here
+    promote = command_line(tmp_path, COMMAND="promote", MPAC_RECEIPT="r.json")
+    assert promote == ["promote", "--execute", "--receipt", "r.json"]
+    dry = command_line(tmp_path, COMMAND="promote", MPAC_RECEIPT="r.json", DRY_RUN="true")
     assert dry == ["promote", "--receipt", "r.json"]  # dry-run: true is promote's dry run
-    stage = run_step(tmp_path, MPAC_STAGE="true", MPAC_RECEIPT="r.json")[0]
-    assert stage == ["publish", "release.yml", "--receipt", "r.json", "--stage"]
-    assert run_step(tmp_path, MPAC_STAGE="true", COMMAND="plan")[0] == ["plan", "release.yml"]
     (tmp_path / "release.yml").write_text("app: x\n")
-    assert run_step(tmp_path, MPAC_COMMAND="doctor")[0] == ["doctor", "release.yml"]
-    promote = run_step(tmp_path, MPAC_COMMAND="promote", MPAC_RECEIPT="r.json")[0]
-    assert promote == ["promote", "--receipt", "r.json", "release.yml", "--execute"]
+    assert command_line(tmp_path, COMMAND="doctor") == ["doctor", "--", "release.yml"]
+    promote = command_line(tmp_path, COMMAND="promote", MPAC_RECEIPT="r.json")
+    assert promote == ["promote", "--execute", "--receipt", "r.json", "--", "release.yml"]
 
 
 def test_stage_is_a_checked_boolean(tmp_path: Path) -> None:
-    output = tmp_path / "output"
-    output.write_text("")
-    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "DRY_RUN": "false"}
-    for given, code in (("yes", 0), ("sometimes", 2)):
-        script = STEPS["Check inputs"]["run"]
-        done = subprocess.run(
-            ["bash", "-c", script], env={**env, "STATE_CACHE": "true", "STAGE": given}, check=False
-        )
-        assert done.returncode == code
-    assert "stage=true\n" in output.read_text()
+    assert check_inputs(tmp_path, "publish", STAGE="yes")[0] == 0
+    assert "stage=true\n" in (tmp_path / "output").read_text()
+    code, log, _ = check_inputs(tmp_path, "publish", STAGE="sometimes")
+    assert code == 2 and "stage must be true or false" in log
 
 
-def test_the_state_cache_is_only_for_publish() -> None:
-    assert "steps.inputs.outputs.command == 'publish'" in STEPS["State cache key"]["if"]
+def test_the_state_cache_is_only_for_publish_and_plan() -> None:
+    assert "steps.inputs.outputs.stateful == 'true'" in STEPS["State cache key"]["if"]
+
+
+def test_token_expires_reaches_the_tool_only_when_given() -> None:
+    step = STEPS["Publish"]
+    assert step["env"]["MPAC_TOKEN_EXPIRES"] == "${{ inputs.token-expires }}"
+    assert 'if [ -z "${MPAC_TOKEN_EXPIRES:-}" ]; then unset MPAC_TOKEN_EXPIRES; fi' in step["run"]
