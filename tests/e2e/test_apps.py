@@ -34,7 +34,8 @@ SEED = {
 
 @pytest.fixture
 def vendor(tmp_path: Path) -> Iterator[Publisher]:
-    with Sandbox(settings=SandboxSettings(), seed=SEED) as sandbox:
+    # pages of 10 whatever `limit` asks (the client asks 50), so paging is exercised
+    with Sandbox(settings=SandboxSettings(max_page_size=10), seed=SEED) as sandbox:
         yield Publisher(sandbox, Release(tmp_path / "repo"), tmp_path / "state")
 
 
