@@ -13,6 +13,7 @@ from publisher.commands.after import release_hostings
 from publisher.commands.live import AppSoftware, HostNames
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.concurrency import side_by_side
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
@@ -56,31 +57,59 @@ class Reading:
 
 
 def read_lags(session: Session, release: Release) -> Reading:
+    """The live version of each live hosting and the host versions above its max: three rounds
+    of reads side by side (the products beside the app software; the live versions; the host
+    products' versions), each thing read once, errors in that order."""
     client, policy, emit = session.client, session.policy, session.emit
     emit(ev.StageStarted("read"))
-    resolved = Resolver(release, client, policy).compatibilities()
+    resolved, found = side_by_side(
+        [
+            Resolver(release, client, policy).compatibilities,
+            partial(release_hostings, session, release.app, release),
+        ]
+    )
     wanted = {c.parent_software_id: i for i, c in enumerate(resolved)}
     names = HostNames(client, policy)
+    entries = found.live
+    lives = dict(
+        zip(
+            (e.hosting for e in entries),
+            side_by_side([partial(_live, e, release, session) for e in entries]),
+            strict=True,
+        )
+    )
+    needed = {pid: None for live in lives.values() for pid, _ in _maxes(live) if pid in wanted}
     hosts: dict[str, list[Json]] = {}
+    side_by_side([partial(_known_versions, pid, hosts, names, session) for pid in needed])
+    lags, gaps = _lags(entries, lives, wanted, hosts, names, session)
+    emit(ev.StageFinished("read"))
+    return Reading(release, tuple(lags), lives, hosts, tuple(gaps))
+
+
+def _lags(
+    entries: tuple[AppSoftware, ...],
+    lives: dict[str, Json],
+    wanted: dict[str, int],
+    hosts: dict[str, list[Json]],
+    names: HostNames,
+    session: Session,
+) -> tuple[list[Lag], list[Gap]]:
     lags: list[Lag] = []
     gaps: list[Gap] = []
-    lives: dict[str, Json] = {}
-    for entry in release_hostings(session, release.app, release).live:
-        live = lives[entry.hosting] = _live(entry, release, session)
-        found = [
+    for entry in entries:
+        found_lags = [
             _lag(entry, pid, high, wanted[pid], hosts, names, session)
-            for pid, high in _maxes(live)
+            for pid, high in _maxes(lives[entry.hosting])
             if pid in wanted
         ]
-        lags += found
-        covered = {lag.parent_id for lag in found}
+        lags += found_lags
+        covered = {lag.parent_id for lag in found_lags}
         gaps += [
             Gap(entry.hosting, names.product(pid), pid, index)
             for pid, index in wanted.items()
             if pid not in covered
         ]
-    emit(ev.StageFinished("read"))
-    return Reading(release, tuple(lags), lives, hosts, tuple(gaps))
+    return lags, gaps
 
 
 def _maxes(live: Json) -> list[tuple[str, int]]:
