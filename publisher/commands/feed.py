@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
@@ -19,6 +20,10 @@ from typing import Any, Generic, TypeVar
 from publisher.concurrency import Waiter, started
 
 T = TypeVar("T")
+# The wait for the helpers wakes this often: a SIGINT the kernel hands to a helper thread only
+# sets a flag, and a main thread blocked in one long lock wait would see it when the slowest
+# request answered (seen with 22 helpers); waking, it raises the KeyboardInterrupt at once.
+POLL = 0.1
 _Item = tuple[Callable[[], Any], "Future[Any]"] | None
 
 
@@ -27,6 +32,9 @@ class Feed(Generic[T]):
         self._todo: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._outcomes: list[Future[T]] = []
         self._stopped = False
+        self._running = width
+        self._ended = threading.Event()  # set by the last worker to end
+        self._count = threading.Lock()
         self._workers: list[Waiter[None]] = [started(self._work) for _ in range(width)]
 
     def add(self, call: Callable[[], T]) -> None:
@@ -37,6 +45,13 @@ class Feed(Generic[T]):
     def results(self) -> list[T]:
         """Every result, in the order added (after the last `add`); the first failure raised."""
         self._close()
+        try:
+            while not self._ended.wait(POLL):  # see POLL
+                pass
+        except BaseException:  # a signal while waiting: cut the requests, give them GRACE
+            for worker in self._workers:
+                worker.cut_short()
+            raise
         for worker in self._workers:
             worker()
         return [outcome.result() for outcome in self._outcomes]
@@ -58,6 +73,15 @@ class Feed(Generic[T]):
             self._todo.put(None)
 
     def _work(self) -> None:
+        try:
+            self._take()
+        finally:
+            with self._count:
+                self._running -= 1
+                if self._running == 0:
+                    self._ended.set()
+
+    def _take(self) -> None:
         while (item := self._todo.get()) is not None:
             call, outcome = item
             if self._stopped:

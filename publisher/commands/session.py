@@ -13,7 +13,7 @@ from publisher import events as ev
 from publisher.commands.run import WithReporter
 from publisher.commands.seams import seams_from
 from publisher.commands.validate import ConfigOptions, load
-from publisher.concurrency import serialized
+from publisher.concurrency import serialized, stop_in_flight
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ConfigError, PublisherError
@@ -72,6 +72,7 @@ def run_command(
                 emit(ev.Problem(d))
             report = failed(name, exc, client.requests_made)
         except KeyboardInterrupt as interrupt:  # SIGINT/SIGTERM before any write: the command's
+            stop_in_flight()  # wherever the signal landed, nothing it started runs on
             report = failed(name, StoppedError(interrupt), client.requests_made)  # own document
             report = dataclasses.replace(report, result="interrupted")
         finally:
