@@ -48,9 +48,10 @@ BOUNDS: dict[str, tuple[int, str]] = {
         "and the names of its ranges' builds (beside each other)",
     ),
     "compat check": (
-        4,
+        5,
         "connect; app-key lookup (host products beside it); GET version (release.yml's product "
-        "versions beside it); the host product's versions (one page of 50 here)",
+        "versions beside it); the host product's versions, 3 pages of 50 one after another, the "
+        "first beside the version read (it needs only the product's id)",
     ),
     "yank (dry run)": (
         4,

@@ -27,6 +27,15 @@ POLL = 0.1
 _Item = tuple[Callable[[], Any], "Future[Any]"] | None
 
 
+def caught(call: Callable[[], T]) -> T | Exception:
+    """`call`'s answer, or its error, for a caller that raises it later, when its turn comes in
+    a sequential order (a hosting's, a product's), or not at all when it proves unneeded."""
+    try:
+        return call()
+    except Exception as exc:
+        return exc
+
+
 class Feed(Generic[T]):
     def __init__(self, width: int) -> None:
         self._todo: queue.SimpleQueue[_Item] = queue.SimpleQueue()

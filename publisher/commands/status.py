@@ -5,13 +5,13 @@ release.yml whether the live version matches it: the very comparison `plan` make
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
 from publisher import events as ev
 from publisher.commands.after import release_hostings
+from publisher.commands.feed import caught
 from publisher.commands.live import AppSoftware, HostNames, approval_words, newest_versions
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
@@ -75,7 +75,7 @@ def _read(
     with awaited(planned):
         found = release_hostings(session, app_key, release)
     names = HostNames(session.client, session.policy)
-    reads = [partial(_caught, partial(_live, e, count, session, names)) for e in found.matching]
+    reads = [partial(caught, partial(_live, e, count, session, names)) for e in found.matching]
     plan, *answers = side_by_side([planned, *reads])
     hostings = []
     for entry, answer in zip(found.matching, answers, strict=True):
@@ -87,14 +87,6 @@ def _read(
 
 def _no_plan() -> None:
     return None
-
-
-def _caught(read: Callable[[], T]) -> T | Exception:
-    """`read`'s answer, or its error (raised later, when its hosting's turn comes)."""
-    try:
-        return read()
-    except Exception as exc:
-        return exc
 
 
 def _live(entry: AppSoftware, count: int, session: Session, names: HostNames) -> list[Json]:
