@@ -227,7 +227,8 @@ def latency(
     print(
         f"one-way delay {delay * 1000:.0f} ms (RTT {rtt * 1000:.0f} ms), {over}, best of {rounds}"
     )
-    print("| case | requests | wall at 0 ms | wall at delay | round trips | lower bound | gap |")
+    timed = "wall" if cases is case_times else "network time"  # after_latency times the network
+    print(f"| case | requests | {timed} at 0 ms | {timed} at delay | round trips | bound | gap |")
     print("|---|---|---|---|---|---|---|")
     for name, (bound, _why) in bounds.items():
         bound += TLS_HANDSHAKE if tls else 0
