@@ -21,10 +21,14 @@ bound is what a client that overlaps everything it safely can, and trusts a 201,
 sandbox's request journal and the proxy's accept times): where the round trips above the bound
 go.
 
+`--after` measures the commands after a release instead (status, compat check, yank, apps
+--hosting over 25 and 500 apps: benchmarks/after_latency.py, with their bounds), with or without
+`--trace`.
+
 `--rate MBPS` instead measures upload throughput through a bandwidth cap: the publisher's
 streaming upload vs `curl -F` through the same proxy.
 
-Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3] [--trace]
+Usage: python benchmarks/network_latency.py [--delay 0.05] [--rounds 3] [--trace] [--after]
        python benchmarks/network_latency.py --rate 20 --size-mb 40
 """
 
@@ -47,6 +51,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import after_latency  # noqa: E402
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
 from benchmarks.publish_time import publish  # noqa: E402
 from benchmarks.sandbox_process import sandbox_process  # noqa: E402
@@ -178,7 +183,10 @@ def _journal(url: str) -> list[dict[str, Any]]:
     return entries
 
 
-def trace(delay: float, tls: bool) -> None:
+Cases = Callable[..., dict[str, tuple[float, int]]]  # case_times here, or after_latency's
+
+
+def trace(delay: float, tls: bool, cases: Cases = case_times) -> None:
     """Each case's requests on a time line in round trips, with the connections it opened: where
     the round trips beyond the bound go."""
     rtt = 2 * delay
@@ -195,27 +203,34 @@ def trace(delay: float, tls: bool) -> None:
         for at, what in sorted(lines):
             print(f"  {(at - zero) / rtt:5.2f}  {what}")
 
-    case_times(delay, tls, timeline)
+    cases(delay, tls, timeline)
 
 
-def latency(delay: float, rounds: int, tls: bool) -> None:
+def latency(
+    delay: float,
+    rounds: int,
+    tls: bool,
+    cases: Cases = case_times,
+    bounds: dict[str, tuple[int, str]] = BOUNDS,
+) -> None:
     rtt = 2 * delay
     base: dict[str, list[float]] = {}
     slow: dict[str, list[float]] = {}
     requests: dict[str, int] = {}
     for _ in range(rounds):
-        for name, (took, count) in case_times(0.0, tls).items():
+        for name, (took, count) in cases(0.0, tls).items():
             base.setdefault(name, []).append(took)
             requests[name] = count
-        for name, (took, _) in case_times(delay, tls).items():
+        for name, (took, _) in cases(delay, tls).items():
             slow.setdefault(name, []).append(took)
     over = "https (TLS ended behind the delay)" if tls else "http"
     print(
         f"one-way delay {delay * 1000:.0f} ms (RTT {rtt * 1000:.0f} ms), {over}, best of {rounds}"
     )
-    print("| case | requests | wall at 0 ms | wall at delay | round trips | lower bound | gap |")
+    timed = "wall" if cases is case_times else "network time"  # after_latency times the network
+    print(f"| case | requests | {timed} at 0 ms | {timed} at delay | round trips | bound | gap |")
     print("|---|---|---|---|---|---|---|")
-    for name, (bound, _why) in BOUNDS.items():
+    for name, (bound, _why) in bounds.items():
         bound += TLS_HANDSHAKE if tls else 0
         t0, t1 = min(base[name]), min(slow[name])  # the least disturbed run of each
         trips = (t1 - t0) / rtt
@@ -224,7 +239,7 @@ def latency(delay: float, rounds: int, tls: bool) -> None:
             f"| {trips - bound:+.1f} |"
         )
     print()
-    for name, (bound, why) in BOUNDS.items():
+    for name, (bound, why) in bounds.items():
         print(f"bound for {name} ({bound}): {why}")
     if tls:
         print(f"with TLS every bound is {TLS_HANDSHAKE} more: TLS 1.3's handshake round trip")
@@ -274,8 +289,14 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=40)
     parser.add_argument("--trace", action="store_true", help="print each case's request timeline")
     parser.add_argument("--tls", action="store_true", help="https, TLS ended behind the delay")
+    parser.add_argument("--after", action="store_true", help="the commands after a release")
     args = parser.parse_args()
-    if args.trace:
+    if args.after:
+        if args.trace:
+            trace(args.delay, False, after_latency.case_times)
+        else:
+            latency(args.delay, args.rounds, False, after_latency.case_times, after_latency.BOUNDS)
+    elif args.trace:
         trace(args.delay, args.tls)
     elif args.rate:
         throughput(args.rate, args.size_mb, args.delay)

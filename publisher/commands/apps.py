@@ -4,16 +4,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from publisher import events as ev
 from publisher.commands.developer import developer_id
+from publisher.commands.feed import Feed
 from publisher.commands.session import Session, api_hint
 from publisher.errors import ExitCode
 from publisher.marketplace.answers import Json
 from publisher.marketplace.errors import ApiError, ApiRejectedError
+from publisher.marketplace.session import POOL_SIZE
 from publisher.outcome import CommandReport
 from publisher.report.document import md_table
+
+# App software lookups in flight at once: a 500-app account is 500 of them, so six at a time
+# (a publish's width) would take 84 round trips; this many keeps them within the client's
+# connection pool (kept open, so none pays a second handshake), beside the listing's next page.
+WIDE = POOL_SIZE - 2
 
 
 @dataclass(frozen=True)
@@ -36,20 +44,7 @@ def apps(options: AppsOptions, session: Session) -> CommandReport:
     client, policy, emit = session.client, session.policy, session.emit
     developer = developer_id(session.env, client, policy)
     emit(ev.StageStarted("read"))
-    try:
-        items = policy.read("list apps", lambda: list(client.developer_apps(developer)))
-    except ApiError as exc:  # 400/403/404 here usually mean a vendor id posing as developer id
-        hint = api_hint(exc, "listing apps") or exc.advice
-        raise type(exc)(
-            exc.request, exc.status, exc.entries, retry_after=exc.retry_after, advice=hint
-        ) from exc
-    found = [a for a in (_app(i) for i in items) if _matches(a, options.text)]
-    if options.hosting:
-        found = [
-            a
-            for a in (_with_hostings(a, session) for a in found)
-            if a.hostings and options.hosting in a.hostings
-        ]
+    found = _listed(developer, options, session)
     emit(ev.StageFinished("read"))
     for a in found:
         emit(ev.Info(f"{a.key:<40} {a.state:<8} {a.name}"))
@@ -73,6 +68,45 @@ def apps(options: AppsOptions, session: Session) -> CommandReport:
         outputs_={"count": str(len(found)), "keys": " ".join(a.key for a in found)},
         requests=client.requests_made,
     )
+
+
+def _listed(developer: str, options: AppsOptions, session: Session) -> list[App]:
+    """The apps matching the filters; with --hosting, each app's app software is read as soon as
+    its page is in, beside the next pages (`Feed`), `WIDE` at a time."""
+    client, policy = session.client, session.policy
+    feed: Feed[App] | None = Feed(WIDE) if options.hosting else None
+    looked_up: dict[str, int] = {}  # app key -> its place in the feed (a retried listing
+    # shows the same apps again: each is looked up once)
+
+    def seen(item: Json) -> App:
+        app = _app(item)
+        if feed is not None and _matches(app, options.text) and app.key not in looked_up:
+            looked_up[app.key] = len(looked_up)
+            feed.add(partial(_with_hostings, app, session))
+        return app
+
+    try:
+        listed = policy.read(
+            "list apps", lambda: [seen(i) for i in client.developer_apps(developer)]
+        )
+    except BaseException as exc:
+        if feed is not None:
+            feed.abandon(exc)
+        if isinstance(exc, ApiError):
+            raise _hinted(exc) from exc
+        raise
+    found = [a for a in listed if _matches(a, options.text)]
+    if feed is None:
+        return found
+    hosted = feed.results()
+    with_hostings = (hosted[looked_up[a.key]] for a in found)
+    return [a for a in with_hostings if a.hostings and options.hosting in a.hostings]
+
+
+def _hinted(exc: ApiError) -> ApiError:
+    """400/403/404 here usually mean a vendor id posing as developer id."""
+    hint = api_hint(exc, "listing apps") or exc.advice
+    return type(exc)(exc.request, exc.status, exc.entries, retry_after=exc.retry_after, advice=hint)
 
 
 def _app(item: Json) -> App:

@@ -10,9 +10,11 @@ from typing import Any
 
 from publisher import events as ev
 from publisher.commands.after import release_hostings
+from publisher.commands.feed import caught
 from publisher.commands.live import AppSoftware, HostNames
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.concurrency import side_by_side
 from publisher.config.model import Release
 from publisher.diagnostics import Diagnostic, warning
 from publisher.errors import ExitCode, RejectedError
@@ -56,31 +58,68 @@ class Reading:
 
 
 def read_lags(session: Session, release: Release) -> Reading:
-    client, policy, emit = session.client, session.policy, session.emit
+    """The live version of each live hosting and the host versions above its max, in two
+    branches side by side: release.yml's products resolved, then every named product's versions;
+    the app software, then each live version. Each thing is read once; errors in that order (a
+    product's versions only when a live version has a range for it: otherwise unneeded)."""
+    emit = session.emit
     emit(ev.StageStarted("read"))
-    resolved = Resolver(release, client, policy).compatibilities()
-    wanted = {c.parent_software_id: i for i, c in enumerate(resolved)}
-    names = HostNames(client, policy)
+    names = HostNames(session.client, session.policy)
+    (wanted, listed), (entries, lives) = side_by_side(
+        [partial(_products, release, names, session), partial(_lives, release, session)]
+    )
     hosts: dict[str, list[Json]] = {}
+    for pid in {pid: None for live in lives.values() for pid, _ in _maxes(live) if pid in wanted}:
+        answer = listed[pid]
+        if isinstance(answer, Exception):
+            raise answer
+        hosts[pid] = answer
+    lags, gaps = _lags(entries, lives, wanted, hosts, names, session)
+    emit(ev.StageFinished("read"))
+    return Reading(release, tuple(lags), lives, hosts, tuple(gaps))
+
+
+def _products(
+    release: Release, names: HostNames, session: Session
+) -> tuple[dict[str, int], dict[str, list[Json] | Exception]]:
+    """release.yml's products (parent software id -> compatibility[i]) and each one's versions
+    (read beside the live versions: they need only the id)."""
+    resolved = Resolver(release, session.client, session.policy).compatibilities()
+    wanted = {c.parent_software_id: i for i, c in enumerate(resolved)}
+    reads = [partial(caught, partial(_known_versions, pid, names, session)) for pid in wanted]
+    return wanted, dict(zip(wanted, side_by_side(reads), strict=True))
+
+
+def _lives(release: Release, session: Session) -> tuple[tuple[AppSoftware, ...], dict[str, Json]]:
+    entries = release_hostings(session, release.app, release).live
+    found = side_by_side([partial(_live, e, release, session) for e in entries])
+    return entries, dict(zip((e.hosting for e in entries), found, strict=True))
+
+
+def _lags(
+    entries: tuple[AppSoftware, ...],
+    lives: dict[str, Json],
+    wanted: dict[str, int],
+    hosts: dict[str, list[Json]],
+    names: HostNames,
+    session: Session,
+) -> tuple[list[Lag], list[Gap]]:
     lags: list[Lag] = []
     gaps: list[Gap] = []
-    lives: dict[str, Json] = {}
-    for entry in release_hostings(session, release.app, release).live:
-        live = lives[entry.hosting] = _live(entry, release, session)
-        found = [
+    for entry in entries:
+        found_lags = [
             _lag(entry, pid, high, wanted[pid], hosts, names, session)
-            for pid, high in _maxes(live)
+            for pid, high in _maxes(lives[entry.hosting])
             if pid in wanted
         ]
-        lags += found
-        covered = {lag.parent_id for lag in found}
+        lags += found_lags
+        covered = {lag.parent_id for lag in found_lags}
         gaps += [
             Gap(entry.hosting, names.product(pid), pid, index)
             for pid, index in wanted.items()
             if pid not in covered
         ]
-    emit(ev.StageFinished("read"))
-    return Reading(release, tuple(lags), lives, hosts, tuple(gaps))
+    return lags, gaps
 
 
 def _maxes(live: Json) -> list[tuple[str, int]]:
@@ -100,7 +139,7 @@ def _lag(
     names: HostNames,
     session: Session,
 ) -> Lag:
-    every = _known_versions(pid, hosts, names, session)
+    every = hosts[pid]
     newer = sorted(
         (v for v in every if v["buildNumber"] > high and _on(v, entry.hosting)),
         key=lambda v: int(v["buildNumber"]),
@@ -120,16 +159,14 @@ def _live(entry: AppSoftware, release: Release, session: Session) -> Json:
     return live
 
 
-def _known_versions(
-    pid: str, hosts: dict[str, list[Json]], names: HostNames, session: Session
-) -> list[Json]:
-    """A host product's versions, read once per run (every page: order is not relied on)."""
-    if pid not in hosts:
-        read = partial(_host_versions, session.client, pid)
-        hosts[pid] = session.policy.read("list product versions", read)
-        for v in hosts[pid]:
-            names.known(pid, v["buildNumber"], str(v.get("versionNumber")))
-    return hosts[pid]
+def _known_versions(pid: str, names: HostNames, session: Session) -> list[Json]:
+    """A host product's versions (every page: order is not relied on), their numbers kept."""
+    found: list[Json] = session.policy.read(
+        "list product versions", partial(_host_versions, session.client, pid)
+    )
+    for v in found:
+        names.known(pid, v["buildNumber"], str(v.get("versionNumber")))
+    return found
 
 
 def _host_versions(client: Any, parent_id: str) -> list[Json]:

@@ -5,8 +5,10 @@ listing, and host build numbers rendered back to product versions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from publisher.concurrency import side_by_side
 from publisher.marketplace.answers import Json
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
@@ -58,7 +60,17 @@ class HostNames:
         self._numbers[(parent_id, build)] = number
 
     def compatibility(self, version: Json) -> list[dict[str, Any]]:
-        """The version's compatibilities with product names and version numbers."""
+        """The version's compatibilities with product names and version numbers (the names
+        and the numbers not known yet read side by side first: they need nothing of each other)."""
+        ranges = [c for c in version.get("compatibilities") or [] if isinstance(c, dict)]
+        wanted = {  # in the order the loop below asks, so the first error is the same
+            (str(c.get("parentSoftwareId")), c.get(end)): None
+            for c in ranges
+            for end in ("minBuildNumber", "maxBuildNumber")
+        }
+        if ranges:
+            names = partial(self.product, "")
+            side_by_side([names, *(partial(self.version, pid, build) for pid, build in wanted)])
         rendered = []
         for c in version.get("compatibilities") or []:
             if not isinstance(c, dict):

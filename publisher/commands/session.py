@@ -13,6 +13,7 @@ from publisher import events as ev
 from publisher.commands.run import WithReporter
 from publisher.commands.seams import seams_from
 from publisher.commands.validate import ConfigOptions, load
+from publisher.concurrency import serialized, stop_in_flight
 from publisher.config.model import Release
 from publisher.diagnostics import error
 from publisher.errors import ConfigError, PublisherError
@@ -58,8 +59,11 @@ def run_command(
         redact.add(connection.credentials.secrets)  # before the reporter prints anything
 
     def go(emit: ev.Emit) -> int:
+        emit = serialized(emit)  # reads run side by side: one event at a time
         seams = seams_from(env, connection)
         client = Marketplace(connection, timeouts=seams.timeouts)
+        client.remember_reads()  # these commands only read before they write (once.py)
+        client.warm_up()  # the connections their side-by-side rounds need (prewarm.py)
         policy = RetryPolicy(attempts=seams.retry_attempts, initial=seams.retry_initial, emit=emit)
         try:
             report = command(Session(client, policy, env, emit, redact.secrets))
@@ -68,6 +72,7 @@ def run_command(
                 emit(ev.Problem(d))
             report = failed(name, exc, client.requests_made)
         except KeyboardInterrupt as interrupt:  # SIGINT/SIGTERM before any write: the command's
+            stop_in_flight()  # wherever the signal landed, nothing it started runs on
             report = failed(name, StoppedError(interrupt), client.requests_made)  # own document
             report = dataclasses.replace(report, result="interrupted")
         finally:

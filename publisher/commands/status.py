@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from publisher import events as ev
 from publisher.commands.after import release_hostings
+from publisher.commands.feed import caught
 from publisher.commands.live import AppSoftware, HostNames, approval_words, newest_versions
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.concurrency import awaited, side_by_side, started
 from publisher.config.model import Release
 from publisher.errors import ExitCode
 from publisher.marketplace.answers import Json
@@ -24,6 +26,8 @@ from publisher.report.document import md_table
 from publisher.report.markdown import details, fence, text
 from publisher.state.directory import state_dir
 from publisher.state.journal import Journal
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,7 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
     release = load_release(options.config, session) if options.config else None
     app_key = release.app if release else str(options.app_key)
     session.emit(ev.StageStarted("read"))
-    found = release_hostings(session, app_key, release)
-    plan = _plan(release, session) if release else None
-    names = HostNames(session.client, session.policy)
-    hostings = [_hosting(entry, plan, options.versions, session, names) for entry in found.matching]
+    hostings = _read(release, app_key, options.versions, session)
     session.emit(ev.StageFinished("read"))
     compared = [h["release"] for h in hostings if "release" in h]
     result = "listed"
@@ -65,19 +66,48 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
     )
 
 
+def _read(
+    release: Release | None, app_key: str, count: int, session: Session
+) -> list[dict[str, Any]]:
+    """Every hosting's live versions, read side by side with the plan, which starts at once
+    (its reads are remembered: once.py); errors and lines in the order a sequential run has:
+    the app software, the plan, then hosting by hosting."""
+    planned = started(partial(_plan, release, session)) if release else _no_plan
+    with awaited(planned):
+        found = release_hostings(session, app_key, release)
+    names = HostNames(session.client, session.policy)
+    reads = [partial(caught, partial(_live, e, count, session, names)) for e in found.matching]
+    plan, *answers = side_by_side([planned, *reads])
+    hostings = []
+    for entry, answer in zip(found.matching, answers, strict=True):
+        if isinstance(answer, Exception):
+            raise answer
+        hostings.append(_hosting(entry, answer, plan, session))
+    return hostings
+
+
+def _no_plan() -> None:
+    return None
+
+
+def _live(entry: AppSoftware, count: int, session: Session, names: HostNames) -> list[Json]:
+    if entry.archived:  # release_hostings said so
+        return []
+    newest = newest_versions(session.client, session.policy, entry.id, count)
+    return side_by_side([partial(_version, v, entry.id, session, names) for v in newest])
+
+
 def _hosting(
-    entry: AppSoftware, plan: Plan | None, count: int, session: Session, names: HostNames
+    entry: AppSoftware, versions: list[Json], plan: Plan | None, session: Session
 ) -> dict[str, Any]:
     hosting: dict[str, Any] = {
         "hosting": entry.hosting,
         "app_software_id": entry.id,
         "archived": entry.archived,
-        "versions": [],
+        "versions": versions,
     }
-    if entry.archived:  # release_hostings said so
+    if entry.archived:
         return hosting
-    newest = newest_versions(session.client, session.policy, entry.id, count)
-    hosting["versions"] = [_version(v, entry.id, session, names) for v in newest]
     if plan is not None:
         hosting["release"] = _comparison(plan, entry.hosting)
     _show(session.emit, hosting)
@@ -93,7 +123,10 @@ def _plan(release: Release, session: Session) -> Plan:
 def _version(version: Json, app_id: str, session: Session, names: HostNames) -> dict[str, Any]:
     build = int(version["buildNumber"])
     client = session.client
-    listing = session.policy.read("read listing", partial(client.get_listing, app_id, build))
+    read_listing = partial(
+        session.policy.read, "read listing", partial(client.get_listing, app_id, build)
+    )
+    listing, compatibility = side_by_side([read_listing, partial(names.compatibility, version)])
     approval = listing.get("approvalStatus") if listing else None
     return {
         "build": build,
@@ -102,7 +135,7 @@ def _version(version: Json, app_id: str, session: Session, names: HostNames) -> 
         "listing_state": listing.get("state") if listing else None,
         "approval_status": approval,
         "approval": approval_words(approval) if listing else "no listing",
-        "compatibility": names.compatibility(version),
+        "compatibility": compatibility,
     }
 
 

@@ -21,6 +21,7 @@ from publisher.commands.hosting_steps import HostingStep, Steps, ended, step_thr
 from publisher.commands.live import AppSoftware
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
+from publisher.concurrency import side_by_side
 from publisher.errors import ExitCode, RejectedError, UsageError
 from publisher.marketplace.answers import Json
 from publisher.marketplace.revise import LISTING_SERVER_FIELDS, put_revised, with_server_fields
@@ -51,9 +52,11 @@ def yank(options: YankOptions, session: Session) -> CommandReport:
             advice="name the newer public build that takes its place, or leave --replacement out",
         )
     session.emit(ev.StageStarted("read"))
-    checked = []  # every hosting is checked before any is changed
-    for entry in release_hostings(session, release.app, release).live:
-        checked.append((entry, _check(entry, build, options, session)))
+    # every hosting is checked before any is changed: side by side (reads only), the first
+    # refusal in hosting order
+    live = release_hostings(session, release.app, release).live
+    listings = side_by_side([partial(_check, entry, build, options, session) for entry in live])
+    checked = list(zip(live, listings, strict=True))
     session.emit(ev.StageFinished("read"))
     steps = step_through(
         checked,
@@ -104,9 +107,13 @@ def _check(entry: AppSoftware, build: int, options: YankOptions, session: Sessio
     title = _title(entry, build)
     if listing is None:
         raise RejectedError(f"{title}: no such version listing on Marketplace")
-    if listing.get("state") == "PUBLIC":
-        _check_replacement(entry, options.replacement, session)
-        _check_not_only_public(entry, build, title, session)
+    if listing.get("state") == "PUBLIC":  # the two rules need nothing of each other
+        side_by_side(
+            [
+                partial(_check_replacement, entry, options.replacement, session),
+                partial(_check_not_only_public, entry, build, title, session),
+            ]
+        )
     return listing
 
 

@@ -35,6 +35,7 @@ from publisher.marketplace.errors import (
     transport_error,
     wire_errors,
 )
+from publisher.marketplace.once import ReadOnce
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
 from publisher.marketplace.session import Timeouts, make_session
@@ -70,6 +71,14 @@ class Marketplace:
         self._counting = threading.Lock()
         self.in_flight = InFlight()  # cut all at once on a signal (publisher.concurrency)
         register_cut(self.in_flight)
+        self.once: ReadOnce | None = None  # reads remembered for the run (once.py), when asked
+
+    def remember_reads(self) -> None:
+        """From now on each read is sent once (a write forgets them all): see once.py."""
+        self.once = ReadOnce()
+
+    def _once(self, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+        return self.once.get(key, read) if self.once is not None else read()
 
     def warm_up(self, count: int = PUBLISH_CONNECTIONS) -> threading.Thread | None:
         """Open `count` connections in the background, beside the first requests (see
@@ -83,6 +92,12 @@ class Marketplace:
     # -- app software and parent software (reads) -------------------------------------------
 
     def app_software(self, app_key: str, hosting: str | None) -> list[Json]:
+        if self.once is not None:  # every hosting's entries come with one read of them all
+            every = self._once(("app-software", app_key), lambda: self._app_software(app_key, None))
+            return [e for e in every if hosting is None or e.get("hosting") == hosting]
+        return self._app_software(app_key, hosting)
+
+    def _app_software(self, app_key: str, hosting: str | None) -> list[Json]:
         path = f"/app-software/app-key/{_seg(app_key)}"
         where = f"GET /rest/3{path}"
         query = {"hosting": hosting} if hosting else None
@@ -90,6 +105,9 @@ class Marketplace:
         return [conform(e, answers.APP_SOFTWARE, where) for e in found]
 
     def parent_software(self) -> Iterator[Json]:
+        yield from self._once(("parent-software",), lambda: list(self._parent_software()))
+
+    def _parent_software(self) -> Iterator[Json]:
         for entry in self.pages("/parent-software", "parentSoftware"):
             yield conform(entry, answers.PARENT, "GET /rest/3/parent-software", required=("id",))
 
@@ -115,15 +133,30 @@ class Marketplace:
         self, parent_id: str, *, number: str | None = None, build: int | None = None
     ) -> Json | None:
         kind, value = ("number", number) if number is not None else ("build", str(build))
-        path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(str(value))}"
+        key = ("parent-version", parent_id, kind, value)
+        found: Json | None = self._once(key, lambda: self._parent_version(parent_id, kind, value))
+        if found is not None and self.once is not None:  # it answers the other question too
+            other = found["buildNumber"] if kind == "number" else found.get("versionNumber")
+            other_kind = "build" if kind == "number" else "number"
+            if isinstance(other, int | str):
+                self.once.put(("parent-version", parent_id, other_kind, str(other)), found)
+        return found
+
+    def _parent_version(self, parent_id: str, kind: str, value: str) -> Json | None:
+        path = f"/parent-software/{_seg(parent_id)}/versions/{kind}/{_seg(value)}"
         found = self._json_or_none(path, answers.PARENT_VERSION, required=("buildNumber",))
-        asked = "buildNumber" if build is not None else "versionNumber"
-        if found is not None and found.get(asked) != (build if build is not None else number):
+        asked = "buildNumber" if kind == "build" else "versionNumber"
+        wanted: int | str = int(value) if kind == "build" else value
+        if found is not None and found.get(asked) != wanted:
             shown = f"{asked} {found.get(asked)!r} for the product version {value}"
             raise UnexpectedAnswer(shown, f"GET /rest/3{path}")
         return found
 
     def get_version(self, app_software_id: str, build: int) -> Json | None:
+        key = ("version", app_software_id, build)
+        return self._once(key, lambda: self._get_version(app_software_id, build))  # type: ignore[no-any-return]
+
+    def _get_version(self, app_software_id: str, build: int) -> Json | None:
         path = f"/app-software/{_seg(app_software_id)}/versions/{build}"
         found = self._json_or_none(path, answers.VERSION)
         if found is not None and found.get("buildNumber", build) != build:
@@ -136,16 +169,27 @@ class Marketplace:
         return self._url(f"/app-software/{_seg(app_software_id)}/versions/{build}")
 
     def get_listing(self, app_software_id: str, build: int) -> Json | None:
+        key = ("listing", app_software_id, build)
+        return self._once(key, lambda: self._get_listing(app_software_id, build))  # type: ignore[no-any-return]
+
+    def _get_listing(self, app_software_id: str, build: int) -> Json | None:
         path = f"/app-software/{_seg(app_software_id)}/versions/{build}/listing"
         return self._json_or_none(path, answers.LISTING)
 
     def versions(self, app_software_id: str) -> Iterator[Json]:
         """Every version of the app software, in the order served (not trusted: sort by build)."""
+        key = ("versions", app_software_id)
+        yield from self._once(key, lambda: list(self._versions(app_software_id)))
+
+    def _versions(self, app_software_id: str) -> Iterator[Json]:
         yield from self.pages(f"/app-software/{_seg(app_software_id)}/versions", "versions")
 
     def parent_versions(self, parent_id: str) -> Iterator[Json]:
         """The host product's versions, newest first as Marketplace serves them; every entry
         shape-checked (answers.product_version), counted across pages in the error."""
+        yield from self._once(("host-versions", parent_id), lambda: list(self._host(parent_id)))
+
+    def _host(self, parent_id: str) -> Iterator[Json]:
         path = f"/parent-software/{_seg(parent_id)}/versions"
         for index, entry in enumerate(self.pages(path, "versions")):
             yield answers.product_version(entry, f"GET /rest/3{path}: versions[{index}]")
@@ -166,9 +210,10 @@ class Marketplace:
         return self._json_or_none(f"/developer-space/{_seg(developer_id)}", answers.DEVELOPER_SPACE)
 
     def developer_apps(self, developer_id: str) -> Iterator[Json]:
-        """The developer's app listings, private ones included (10 per page: the server's)."""
+        """The developer's app listings, private ones included, 50 per page (the most `limit`
+        allows: the server's own 10 would make a 500-app account 50 round trips)."""
         path = f"/product-listing/developer-space/{_seg(developer_id)}"
-        for entry in self.pages(path, "items", {"includePrivate": "true"}, limit=None):
+        for entry in self.pages(path, "items", {"includePrivate": "true"}):
             yield conform(entry, answers.DEVELOPER_APP, f"GET /rest/3{path}", required=("appKey",))
 
     def get_artifact(self, artifact_id: str) -> Json | None:
@@ -250,6 +295,8 @@ class Marketplace:
         upload: bool | int = False,
     ) -> Any:
         """One request; `upload` is True for a slow write, or the size of an upload body."""
+        if method != "GET" and self.once is not None:
+            self.once.forget()  # what is read after a write must be the live document
         url = self._url(path)
         what = f"{method} {urlsplit(url).path}"
         read = self.timeouts.upload_read if upload else self.timeouts.read

@@ -87,7 +87,8 @@ def test_stage_needs_a_listing_section(publisher: Publisher) -> None:
 
 def test_stage_refuses_to_set_a_live_listings_state_too(publisher: Publisher) -> None:
     run = publisher("publish", "--stage", "--listing-state", "release")
-    assert run.code == 2 and "--stage keeps each existing listing's live state" in run.text, run.text
+    assert run.code == 2, run.text
+    assert "--stage keeps each existing listing's live state" in run.text
     assert writes(publisher) == []
 
 
