@@ -33,6 +33,10 @@ LIMIT = 6  # Marketplace is one host; browsers open 6 connections per host
 
 
 GRACE = 2.0  # seconds the helpers get to end once their requests are cut by a signal
+# Every wait here wakes this often: a signal the kernel hands to a helper thread only sets
+# Python's flag, which a main thread blocked in one long lock wait would see only when the
+# slowest request answered. Waking runs the handler (a KeyboardInterrupt) within POLL.
+POLL = 0.1
 
 
 class Cuttable(Protocol):
@@ -70,7 +74,7 @@ def side_by_side(calls: Sequence[Callable[[], Any]], limit: int = LIMIT) -> list
     try:
         _settle(outcomes[0], calls[0])
         for future in outcomes:
-            future.exception()  # wait for every call before deciding
+            _wait_for(future)  # every call, before deciding
     except BaseException:  # a signal on this thread: cut the others, wait a little, go on
         stop_in_flight()
         ends = time.monotonic() + GRACE
@@ -79,6 +83,13 @@ def side_by_side(calls: Sequence[Callable[[], Any]], limit: int = LIMIT) -> list
                 future.exception(timeout=max(0.0, ends - time.monotonic()))
         raise
     return [future.result() for future in outcomes]
+
+
+def _wait_for(future: Future[Any]) -> None:
+    """Until `future` is done, waking every POLL (see POLL)."""
+    while not future.done():
+        with contextlib.suppress(TimeoutError):
+            future.exception(timeout=POLL)
 
 
 def _settle(future: Future[Any], call: Callable[[], Any]) -> None:
@@ -113,7 +124,8 @@ class Waiter(Generic[T]):
 
     def __call__(self) -> T:
         try:
-            self._thread.join()
+            while self._thread.is_alive():
+                self._thread.join(POLL)  # see POLL
         except BaseException:  # a signal while waiting: cut what it runs, wait a little
             self.cut_short()
             raise

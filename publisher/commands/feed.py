@@ -17,13 +17,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
-from publisher.concurrency import Waiter, started
+from publisher.concurrency import POLL, Waiter, started
 
 T = TypeVar("T")
-# The wait for the helpers wakes this often: a SIGINT the kernel hands to a helper thread only
-# sets a flag, and a main thread blocked in one long lock wait would see it when the slowest
-# request answered (seen with 22 helpers); waking, it raises the KeyboardInterrupt at once.
-POLL = 0.1
 _Item = tuple[Callable[[], Any], "Future[Any]"] | None
 
 

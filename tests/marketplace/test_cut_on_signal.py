@@ -156,3 +156,47 @@ def test_each_cut_request_is_named_once_however_many_waits_cut() -> None:
         in_flight.cut()
         in_flight.cut()
     assert in_flight.cut_requests == ["GET /rest/3/artifacts/once"]
+
+
+def _helper_ident(name: str) -> int:
+    """The thread id of a running helper thread of publisher.concurrency."""
+    found: list[int] = []
+    _until(f"a {name} thread", lambda: bool(found.extend(_idents(name)) or found))
+    return found[0]
+
+
+def _idents(name: str) -> list[int]:
+    return [t.ident for t in threading.enumerate() if t.name == name and t.ident is not None]
+
+
+@pytest.mark.parametrize("wait", ["side_by_side", "Waiter"])
+def test_a_signal_the_kernel_hands_to_a_helper_thread_still_stops_the_wait(
+    server: _Sitting, wait: str
+) -> None:
+    # A process-directed signal may land on any thread that does not block it; the handler
+    # then runs on the main thread only when it next runs Python code, which a wait without
+    # a timeout would not do until the slowest answer came (BOUND).
+    client = _client(server)
+    with Signals().installed(), pytest.raises(Terminated):
+        began = time.monotonic()
+        if wait == "side_by_side":
+            name = "mpac-side"
+            calls = [
+                lambda: None,
+                lambda: client.get_artifact("a"),
+                lambda: client.get_artifact("b"),
+            ]
+            waiting: Callable[[], object] = lambda: side_by_side(calls)  # noqa: E731
+        else:
+            name = "mpac-beside"
+            waiting = started(lambda: client.get_artifact("slow"))
+        kill = threading.Thread(target=_signal_helper, args=(server, name), daemon=True)
+        kill.start()
+        waiting()
+    assert time.monotonic() - began < STOPPED_WITHIN
+    assert client.in_flight.cut_requests  # and what was on the wire was cut
+
+
+def _signal_helper(server: _Sitting, name: str) -> None:
+    _until("a request in flight", lambda: server.count() >= 1)
+    signal.pthread_kill(_helper_ident(name), signal.SIGTERM)
