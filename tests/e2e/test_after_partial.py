@@ -19,6 +19,7 @@ import pytest
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document
 from tests.e2e.test_yank import publish_next
+from tests.support.children import interruptible
 from tests.support.hostile import Rule, hostile_proxy
 from tests.support.publisher import Publisher, Run, github_env, listings, versions
 
@@ -163,7 +164,7 @@ def _spawn(publisher: Publisher, api_url: str, *args: str) -> subprocess.Popen[s
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=interruptible,
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Fault, Sandbox, SandboxSettings
+from tests.support.children import interruptible
 from tests.support.publisher import Publisher, Release
 
 SLOW = 8.0  # seconds the sandbox sits on each held request: far longer than the bound below
@@ -57,7 +58,7 @@ def _interrupted(publisher: Publisher, held: int, *argv: str) -> tuple[dict[str,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=interruptible,
     ) as process:
         try:
             ends = time.monotonic() + 30

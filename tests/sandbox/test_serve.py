@@ -11,6 +11,7 @@ from pathlib import Path
 import requests
 
 from tests.support.api import TIMEOUT
+from tests.support.children import spawn
 
 SCRIPT = (
     "import sys; from publisher.sandbox import serve; "
@@ -19,11 +20,8 @@ SCRIPT = (
 
 
 def run(seed: str = "") -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, seed],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return spawn(
+        [sys.executable, "-c", SCRIPT, seed], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
 
 

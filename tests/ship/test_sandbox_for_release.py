@@ -15,6 +15,7 @@ import pytest
 from publisher.commands.rehearsal import rehearsal_seed
 from publisher.sandbox import Sandbox
 from tests.support.artifacts import jar_bytes
+from tests.support.children import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = str(Path(sys.executable).parent / "mpac-publisher")
@@ -56,11 +57,10 @@ def test_sandbox_for_a_release_lets_that_release_publish_with_the_printed_export
     tmp_path: Path,
 ) -> None:
     config = _own_release(tmp_path)
-    process = subprocess.Popen(
+    process = spawn(
         [TOOL, "sandbox", "--port", "0", "--for", str(config)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         assert process.stdout is not None

@@ -8,7 +8,6 @@ import contextlib
 import io
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 from publisher.cli import main
 from publisher.sandbox import Sandbox
+from tests.support.children import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACING = 0.2  # the sandbox and the client agree on a short spacing for tests
@@ -85,13 +85,11 @@ class Publisher:
         a test can interrupt it even when pytest runs in the background (which ignores SIGINT)."""
         env = {**os.environ, **self.env, "MPAC_HTTP_TIMEOUT": "30"}
         argv = [sys.executable, "-m", "publisher", "publish", *args, str(self.release.path)]
-        return subprocess.Popen(
+        return spawn(
             argv,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE if separate_stderr else subprocess.STDOUT,
-            text=True,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
 
     def writes(self) -> list[tuple[str, str]]:
