@@ -17,6 +17,7 @@ from publisher.marketplace.errors import ApiError, ApiRejectedError
 from publisher.marketplace.session import POOL_SIZE
 from publisher.outcome import CommandReport
 from publisher.report.document import md_table
+from publisher.words import plural
 
 # App software lookups in flight at once: a 500-app account is 500 of them, so six at a time
 # (a publish's width) would take 84 round trips; this many keeps them within the client's
@@ -51,7 +52,7 @@ def apps(options: AppsOptions, session: Session) -> CommandReport:
     rows = [[f"`{a.key}`", a.name, a.state, a.approval_status] for a in found]
     filters = {"hosting": options.hosting, "text": options.text}
     shown = ", ".join(f"{k} {v!r}" for k, v in filters.items() if v)
-    headline = f"{len(found)} apps in developer space {developer}" + (
+    headline = f"{plural(len(found), 'app')} in developer space {developer}" + (
         f" ({shown})" if shown else ""
     )
     return CommandReport(

@@ -22,6 +22,7 @@ from publisher.marketplace.answers import Json
 from publisher.outcome import CommandReport
 from publisher.publish.resolve import Resolver
 from publisher.report.document import md_table
+from publisher.words import plural
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ def _warning(release: Release, lag: Lag) -> Diagnostic:
     key = ("compatibility", lag.key_index, "max")
     newest = lag.newer[-1].get("versionNumber")
     message = (
-        f"{lag.hosting}: {lag.product} {newest} ({len(lag.newer)} versions in all) was released "
+        f"{lag.hosting}: {lag.product} {newest} ({plural(len(lag.newer), 'version')} in all) "
+        "was released "
         f"above the live max {lag.max_version or lag.max_build}; test it, then "
         "`mpac-publisher compat bump`"
     )

@@ -23,6 +23,7 @@ from publisher.diagnostics import error
 from publisher.errors import ConfigError, PublisherError, UsageError
 from publisher.outcome import CommandReport
 from publisher.secrets import Redactor, secret_forms
+from publisher.words import plural
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def verify(
     plugin = _plugin(release)
     emit(
         ev.Info(
-            f"{release.artifact.display}: {len(plugin.sources)} classes, {plugin.bundled} bundled"
+            f"{release.artifact.display}: {plural(len(plugin.sources), 'class', 'classes')}, "
+            f"{plugin.bundled} bundled"
         )
     )
     results = []

@@ -16,6 +16,7 @@ from publisher.diagnostics import Diagnostic, error, warning
 from publisher.errors import ExitCode
 from publisher.outcome import CommandReport
 from publisher.report.document import md_table
+from publisher.words import plural
 
 MAX_ANNOTATIONS = 10  # of each severity kept in the document; --json's `hosts` has them all
 MAX_ROWS = 100  # per host in the job summary (1 MiB per step); --json has them all
@@ -165,6 +166,7 @@ def surface_report(found: Surface, output: Path) -> CommandReport:
             "exported_packages": len(found.exports),
             "unreadable": [{"where": w, "problem": p} for w, p in found.unreadable],
         },
-        headline=f"{output}: {len(found.classes)} classes, {len(found.exports)} exported packages",
+        headline=f"{output}: {plural(len(found.classes), 'class', 'classes')}, "
+        f"{plural(len(found.exports), 'exported package')}",
         outputs_={"file": str(output)},
     )

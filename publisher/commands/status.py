@@ -26,6 +26,7 @@ from publisher.report.document import md_table
 from publisher.report.markdown import details, fence, text
 from publisher.state.directory import state_dir
 from publisher.state.journal import Journal
+from publisher.words import plural
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def status(options: StatusOptions, session: Session) -> CommandReport:
         result = "matches" if all(c["matches"] for c in compared) else "differs"
     shown = f"{app_key} {release.version}" if release else app_key
     headline = {
-        "listed": f"{app_key}: {len(hostings)} hostings",
+        "listed": f"{app_key}: {plural(len(hostings), 'hosting')}",
         "matches": f"{shown}: live matches release.yml",
         "differs": f"{shown}: live differs from release.yml",
     }[result]

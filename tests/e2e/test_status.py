@@ -92,3 +92,13 @@ def test_status_by_app_key_takes_the_highest_builds_and_skips_archived(tmp_path:
     assert versions[0]["approval_status"] == "UNINITIATED"
     assert "auto-approved" in versions[0]["approval"]
     assert found["build"] is None and "release" not in by_hosting["datacenter"]
+
+
+def test_status_by_app_key_counts_one_hosting_in_the_singular(tmp_path: Path) -> None:
+    app = {"key": "com.example.timesheets", "hosting": ["datacenter"]}
+    seed = {"accounts": [{"email": "v@example.com", "token": "v-token", "apps": [app]}]}
+    with Sandbox(settings=SandboxSettings(upload_spacing=0.2), seed=seed) as sandbox:
+        publisher = Publisher(sandbox, Release(tmp_path / "repo"), tmp_path / "state")
+        run = call(publisher, "status", "com.example.timesheets")
+    assert run.code == 0, run.text
+    assert "com.example.timesheets: 1 hosting\n" in run.text, run.text
