@@ -67,7 +67,40 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        raise UsageError(message, advice=f"see {self.prog} --help")
+        advice = f"see {self.prog} --help"
+        meant = _meant(self, message)
+        if meant:
+            advice = f"did you mean {meant}? ({advice})"
+        raise UsageError(message, advice=advice)
+
+
+def _meant(parser: argparse.ArgumentParser, message: str) -> str:
+    """For "unrecognized arguments: --dryrun": the known options it is closest to."""
+    prefix = "unrecognized arguments: "
+    if not message.startswith(prefix):
+        return ""
+    import difflib  # only on this error path
+
+    known = sorted(_options(parser))
+    guesses = [
+        match
+        for word in message.removeprefix(prefix).split()
+        if word.startswith("-")
+        for match in difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.75)
+    ]
+    return " or ".join(dict.fromkeys(guesses))
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every long option of `parser` and of its commands, however deep."""
+    found: set[str] = set()
+    for action in parser._actions:  # argparse keeps no public list of a parser's options
+        found |= {o for o in action.option_strings if o.startswith("--")}
+        commands = getattr(action, "choices", None)
+        if isinstance(commands, dict):  # a subparsers action: command name -> its parser
+            for command in commands.values():
+                found |= _options(command)
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,26 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("--dryrun", "--dry-run"),
+        ("--jsno", "--json"),
+        ("--replace-artifacts", "--replace-artifact"),
+    ],
+)
+def test_a_mistyped_option_gets_a_did_you_mean(
+    capsys: pytest.CaptureFixture[str], typed: str, meant: str
+) -> None:
+    assert main(["publish", typed, "release.yml"], env={}) == 2
+    assert f"hint: did you mean {meant}? (see mpac-publisher --help)" in capsys.readouterr().err
+
+
+def test_an_option_like_none_gets_no_guess(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["publish", "--zzz", "release.yml"], env={}) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
 def test_python_dash_m_works() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "publisher", "--version"], capture_output=True, text=True, timeout=60
