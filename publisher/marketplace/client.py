@@ -62,6 +62,7 @@ class Marketplace:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = connection.api_url
+        self.account = connection.credentials.user if connection.credentials else None
         self.session = session or make_session(connection)
         self.timeouts = timeouts or Timeouts()
         self.deadlines = deadlines or Deadlines()
@@ -316,7 +317,9 @@ class Marketplace:
             if watchdog.fired:
                 raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
-            raise api_error(what, response.status_code, content, _retry_after(response))
+            raise api_error(
+                what, response.status_code, content, _retry_after(response), self.account
+            )
         if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere
             raise ApiRejectedError(
                 what,

@@ -30,6 +30,7 @@ from publisher.errors import (
     UsageError,
 )
 from publisher.marketplace.connection import AUTH_ADVICE
+from publisher.secrets import looks_like_email
 
 # Two forms: the spec's "Invalid value for appName. Cannot ..." and, seen live,
 # "Invalid value for field 'supportedPaymentModel': must be ..." (or without the colon).
@@ -131,14 +132,21 @@ def parse_entries(content: bytes) -> tuple[ErrorEntry, ...]:
 
 
 def api_error(
-    request: str, status: int, content: bytes, retry_after: float | None = None
+    request: str,
+    status: int,
+    content: bytes,
+    retry_after: float | None = None,
+    account: str | None = None,
 ) -> ApiError:
+    """The error for an HTTP error answer; `account`: the MPAC_USER tried, named in a 401/403
+    when it looks like an email (anything else may be a swapped token: never shown)."""
     entries = parse_entries(content)
     if status in (401, 403):
+        who = f" ({account})" if account and looks_like_email(account) else ""
         why = (
-            "the credentials were not accepted"
+            f"the credentials{who} were not accepted"
             if status == 401
-            else "this account may not act on this app (it must own it or have admin access)"
+            else f"this account{who} may not act on this app (it must own it or have admin access)"
         )
         return ApiAuthError(request, status, entries, advice=f"{why}: {AUTH_ADVICE}")
     if status == 429:

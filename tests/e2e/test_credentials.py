@@ -98,3 +98,12 @@ def test_a_token_too_short_to_mask_is_refused_before_any_request(publisher: Publ
     run = publisher("publish", "--json", MPAC_TOKEN="x9q")
     assert run.code == 4, run.text
     assert "x9q" not in run.text and publisher.sandbox.journal() == []
+
+
+def test_a_refused_token_names_the_account_tried_and_never_the_token(publisher: Publisher) -> None:
+    user = publisher.env["MPAC_USER"]
+    run = publisher("publish", "--json", MPAC_TOKEN="not-the-token-0123456789")
+    assert run.code == 4, run.text
+    assert f"the credentials ({user}) were not accepted" in json.loads(run.out)["advice"]
+    assert "not-the-token-0123456789" not in run.text
+    assert publisher.writes() == []
