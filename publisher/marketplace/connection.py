@@ -114,7 +114,10 @@ def credentials(
             )
         return None
     if not email:
-        raise CredentialsError("MPAC_TOKEN is set but MPAC_USER is not", advice=AUTH_ADVICE)
+        raise UsageError(  # the environment is half set: a mistake in the job, not the account
+            "MPAC_TOKEN is set but MPAC_USER is not",
+            advice="set MPAC_USER to the email address of the account the token belongs to",
+        )
     shown = f" ({email})" if looks_like_email(email) else ""  # anything else may be a token
     if not token:
         raise CredentialsError(

@@ -96,7 +96,7 @@ def test_credentials_come_from_the_environment_only() -> None:
     assert credentials(None, {}, required=False) is None
     with pytest.raises(CredentialsError):
         credentials(None, {}, required=True)
-    with pytest.raises(CredentialsError, match="MPAC_USER is not"):
+    with pytest.raises(UsageError, match="MPAC_USER is not"):  # a half-set job: exit 2
         credentials(None, {"MPAC_TOKEN": "t0ken-value"}, required=True)
     found = credentials(None, {"MPAC_USER": "a@b.c", "MPAC_TOKEN": "t0ken-value"}, required=True)
     assert found is not None and "t0ken-value" not in repr(found)
