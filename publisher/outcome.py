@@ -60,6 +60,14 @@ class RunReport:
     advice: str | None = None
     notes: tuple[str, ...] = field(default=())
 
+    def page_of(self, hosting: HostingResult) -> str | None:
+        """The hosting's page on the Marketplace website (a person's link: the REST URL answers
+        401 in a browser); None for a sandbox or another API root, which have no website."""
+        url = hosting.version_url or ""
+        if not self.app or not is_real_marketplace(url):
+            return None
+        return marketplace_page(self.app, hosting.hosting)
+
     def outputs(self) -> dict[str, str]:
         """The GitHub step outputs."""
         first = next((h for h in self.hostings if h.version_url), None)

@@ -168,10 +168,18 @@ def _changes(report: RunReport) -> str:
     title = "Live state" if quiet else "What would change" if report.dry_run else "What changed"
     rows = [f"### {title}", "", "| hosting | version | listing | link |", "|---|---|---|---|"]
     for h in report.hostings:
-        to_version = link("version", h.version_url) if h.version_url else ""
+        to_version = _link_to(report, h)
         version, listing = _action(h.version, report), _action(h.listing, report)
         rows.append(f"| {text(h.hosting)} | {version} | {listing} | {to_version} |")
     return "\n".join([*rows, ""])
+
+
+def _link_to(report: RunReport, hosting: HostingResult) -> str:
+    """The Marketplace page for people; a sandbox (no website) gets its REST URL, said so."""
+    page = report.page_of(hosting)
+    if page:
+        return link("Marketplace page", page)
+    return link("version (REST API)", hosting.version_url) if hosting.version_url else ""
 
 
 def _action(change: DocumentChange | None, report: RunReport) -> str:

@@ -52,7 +52,7 @@ def test_a_rejected_publish_names_the_line_and_links_no_version(
     text = summaries["failed-rejected"]
     assert "**Why:** Marketplace rejected supportedPaymentModel (from <code>payment</code>)" in text
     assert "at <code>release.yml:11</code>" in text
-    assert "[version](" not in text  # never created: no link to it
+    assert "[version (REST API)](" not in text  # never created: no link to it
     assert "| datacenter | not created | not created |  |" in text
     assert "shown above" not in text
 
@@ -61,7 +61,7 @@ def test_a_partial_publish_shows_the_created_version_and_what_is_missing(
     summaries: dict[str, str],
 ) -> None:
     text = summaries["partial"]
-    assert "| datacenter | created ✓ | not created | [version](" in text
+    assert "| datacenter | created ✓ | not created | [version (REST API)](" in text
     assert "re-run" in text
 
 
@@ -91,7 +91,8 @@ def test_counts_agree_with_their_nouns(summaries: dict[str, str]) -> None:
 
 def test_an_unchanged_run_shows_the_live_state(summaries: dict[str, str]) -> None:
     text = summaries["unchanged"]
-    assert "### Live state" in text and "| datacenter | unchanged | unchanged | [version](" in text
+    assert "### Live state" in text
+    assert "| datacenter | unchanged | unchanged | [version (REST API)](" in text
 
 
 def _huge_report(hostings: int, operations: int) -> RunReport:
@@ -137,3 +138,21 @@ def test_a_huge_command_summary_is_cut_at_a_line_end_not_inside_an_escape() -> N
         assert len(text.encode()) <= limit and text.endswith(CUT_NOTE)
         last = text.removesuffix(CUT_NOTE).splitlines()[-1]
         assert last.startswith("| com.example.app") and last.endswith("| PUBLIC |"), last
+
+
+def test_a_real_marketplace_version_links_its_page_for_people_not_the_rest_url() -> None:
+    api = "https://api.atlassian.com/marketplace/rest/3/app-software/ab12/versions/build/2004000"
+    report = RunReport(
+        command="publish",
+        config="release.yml",
+        result="unchanged",
+        exit_code=0,
+        app="com.example.timesheets",
+        version="2.4.0",
+        build=2004000,
+        hostings=(HostingResult("datacenter", "ab12", version_url=api),),
+    )
+    text = summary_markdown(report, [], MAX_SUMMARY_BYTES)
+    page = "https://marketplace.atlassian.com/plugins/com.example.timesheets?hosting=datacenter"
+    assert f"[Marketplace page]({page}&tab=versions)" in text, text
+    assert "/rest/3/" not in text  # answers 401 in a browser
