@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -77,6 +78,8 @@ class Publisher:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv, {**self.env, **env})
+        if "--json" in argv and argv[0] in ("publish", "plan", "validate"):
+            conforms(out.getvalue(), "publish")  # every publish --json document of every test
         return Run(code, out.getvalue(), err.getvalue())
 
     def spawn(self, *args: str, separate_stderr: bool = False) -> subprocess.Popen[str]:
@@ -118,3 +121,17 @@ def listings(state: dict[str, Any], hosting: str = "datacenter") -> dict[Any, An
         if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting:
             return dict(app["listings"])
     raise AssertionError(f"no {hosting} app software")
+
+
+def conforms(text: str, name: str) -> None:
+    """`text` is one JSON document valid against publisher/report/schemas/<name>.json."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from publisher.report.document import schema
+
+    validator = Draft202012Validator(schema(name), format_checker=FormatChecker())
+    found = json.loads(text)
+    problems = [
+        f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(found)
+    ]
+    assert not problems, "\n".join(problems)
