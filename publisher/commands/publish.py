@@ -222,7 +222,10 @@ class _Run:
         def lookup(artifact_id: str) -> Json | None:
             return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
 
-        refuse_artifact_swap(self.release, lives, plan.artifact.reuse_id, ours, lookup)
+        artifact = plan.artifact
+        refuse_artifact_swap(
+            self.release, lives, artifact.reuse_id, ours, lookup, artifact.differences
+        )
 
     def _failed(self, exc: PublisherError) -> int:
         diagnostics = list(exc.diagnostics)

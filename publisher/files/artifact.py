@@ -88,7 +88,7 @@ def _inspect_zip(handle: BinaryIO, path: Path, framework: str) -> ArtifactInfo:
         with zipfile.ZipFile(handle) as archive:
             descriptor = _only_descriptor(archive, "")
             if descriptor is not None:
-                return _jar_info("jar", _bounded(archive, descriptor, MAX_DESCRIPTOR, ""))
+                return _jar_info("jar", read_bounded(archive, descriptor, MAX_DESCRIPTOR, ""))
             if framework == "workflow" or path.suffix.lower() == ".jwb":
                 return ArtifactInfo("jwb", None, None)
             for info in archive.infolist():
@@ -167,7 +167,7 @@ def _nested(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ArtifactInfo | N
                 descriptor = _only_descriptor(inner, where)
                 if descriptor is None:
                     return None
-                return _jar_info("obr", _bounded(inner, descriptor, MAX_DESCRIPTOR, where))
+                return _jar_info("obr", read_bounded(inner, descriptor, MAX_DESCRIPTOR, where))
         except zipfile.BadZipFile:
             return None  # a broken dependency jar is not ours to judge; keep looking
 
@@ -180,7 +180,8 @@ def _jar_info(kind: str, raw: bytes) -> ArtifactInfo:
     return ArtifactInfo(kind, key, version, dc)
 
 
-def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, where: str) -> bytes:
+def read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, where: str) -> bytes:
+    """The entry's bytes, inflated at most to `limit` (whatever it declares), or ArtifactProblem."""
     with tempfile.SpooledTemporaryFile(max_size=limit + 1) as out:
         _copy_bounded(archive, info, limit, where, out)
         out.seek(0)

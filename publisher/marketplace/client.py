@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -225,11 +225,14 @@ class Marketplace:
                 return None
             raise
 
-    def download(self, href: str) -> Served:
-        """What Marketplace serves at an artifact's `_links.binary`, hashed while streamed."""
+    def download(self, href: str, sink: IO[bytes] | None = None) -> Served:
+        """What Marketplace serves at an artifact's `_links.binary`, hashed while streamed (and
+        written to `sink` when given)."""
         with self._counting:
             self.requests_made += 1
-        return download_artifact(self.session, self.root, href, self.timeouts, self.deadlines)
+        return download_artifact(
+            self.session, self.root, href, self.timeouts, self.deadlines, sink=sink
+        )
 
     # -- writes --------------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 """Downloading what Marketplace serves for an artifact (`_links.binary`): streamed, hashed while
-read, capped at the artifact size limit, never held in memory, never sent to another host."""
+read, capped at the artifact size limit, never held in memory, never sent to another host. A
+`sink` (a temporary file: a zip needs seeking) receives the bytes when they must be read after."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -44,21 +46,30 @@ def download_artifact(
     timeouts: Timeouts,
     deadlines: Deadlines,
     cap: int = MAX_ARTIFACT_BYTES,
+    sink: IO[bytes] | None = None,
 ) -> Served:
-    """GET `href` (relative to the API root, or absolute on its origin) and hash the bytes."""
+    """GET `href` (relative to the API root, or absolute on its origin) and hash the bytes,
+    writing them to `sink` too when given."""
     url = _on_origin(root, urljoin(root + "/", href))
     what = f"GET {urlsplit(url).path}"
     seconds = deadlines.request + cap / deadlines.upload_rate
     with Watchdog(seconds) as watchdog:
         try:
-            return _fetch(session, url, what, timeouts, cap)
+            return _fetch(session, url, what, timeouts, cap, sink)
         except TransportError as exc:
             if watchdog.fired:
                 raise DeadlineError(what, f"no complete download within {seconds:.0f} s") from exc
             raise
 
 
-def _fetch(session: requests.Session, url: str, what: str, timeouts: Timeouts, cap: int) -> Served:
+def _fetch(
+    session: requests.Session,
+    url: str,
+    what: str,
+    timeouts: Timeouts,
+    cap: int,
+    sink: IO[bytes] | None,
+) -> Served:
     for _ in range(MAX_REDIRECTS + 1):
         try:
             response = session.get(
@@ -74,11 +85,11 @@ def _fetch(session: requests.Session, url: str, what: str, timeouts: Timeouts, c
                 continue
             if response.status_code >= 400:
                 raise api_error(what, response.status_code, read_body(response, what), None)
-            return _hashed(response, what, cap)
+            return _hashed(response, what, cap, sink)
     raise TransportError(what, f"more than {MAX_REDIRECTS} redirects", maybe_processed=False)
 
 
-def _hashed(response: requests.Response, what: str, cap: int) -> Served:
+def _hashed(response: requests.Response, what: str, cap: int, sink: IO[bytes] | None) -> Served:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > cap:
         raise UnexpectedAnswer(f"a download of {declared} bytes (the limit is {cap})", what)
@@ -90,6 +101,8 @@ def _hashed(response: requests.Response, what: str, cap: int) -> Served:
                 raise UnexpectedAnswer(f"a download over {cap} bytes (the artifact limit)", what)
             sha512.update(chunk)
             sha256.update(chunk)
+            if sink is not None:
+                sink.write(chunk)
     except requests.RequestException as exc:
         raise TransportError(
             what, "the connection was closed before the whole download", maybe_processed=False

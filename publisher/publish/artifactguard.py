@@ -21,6 +21,7 @@ from publisher.marketplace.answers import (
     version_artifact_id,
 )
 from publisher.publish.compare import same_sha512
+from publisher.publish.rebuilt import REPRODUCIBLE
 
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
 
@@ -31,10 +32,12 @@ def refuse_artifact_swap(
     chosen_id: str | None,
     ours: str,
     lookup: ArtifactLookup,
+    differences: tuple[str, ...] = (),
 ) -> None:
     """Raise ArtifactDiffersError when a live version has an artifact other than `chosen_id`.
 
-    `ours` says what this run's artifact is ("target/app.jar is sha512:...").
+    `ours` says what this run's artifact is ("target/app.jar is sha512:..."); `differences`, the
+    entries a rebuilt jar has unlike the live one (publish/rebuilt.py), when they were compared.
     """
     for hosting, live in lives.items():
         live_id = version_artifact_id(live) if live else None
@@ -51,9 +54,14 @@ def refuse_artifact_swap(
             f"{live.get('state', 'unknown')}) already has artifact {live_id} ({theirs}{origin}); "
             f"{ours}"
         )
+        if differences:
+            message += (
+                f"; their content differs, not only their timestamps: {', '.join(differences)}"
+            )
         raise ArtifactDiffersError(
             message + ". Nothing was uploaded",
-            advice="publish the rebuilt artifact as a new version (raise `version` and `build`), "
+            advice=(f"{REPRODUCIBLE}; otherwise " if differences else "")
+            + "publish the rebuilt artifact as a new version (raise `version` and `build`), "
             "or re-run with --replace-artifact to swap the binary of this version (Marketplace "
             "may refuse that for a version past draft)",
             diagnostics=(error(message, release.locate(("artifact",)), "artifact"),),

@@ -29,6 +29,7 @@ class ArtifactPlan:
     sha512: str | None = None
     reuse_id: str | None = None
     reason: str = ""
+    differences: tuple[str, ...] = ()  # a rebuilt jar's entries unlike the live artifact's
 
     @property
     def upload_size(self) -> int | None:

@@ -54,6 +54,7 @@ from publisher.publish.payloads import (
     merged_version,
     version_document,
 )
+from publisher.publish.rebuilt import compare_content
 from publisher.publish.resolve import Resolver
 from publisher.state.journal import Journal, step_key
 from publisher.words import plural
@@ -321,19 +322,37 @@ class Planner:
                     sha,
                 )
             )
+        if not found and plan.path is not None and sha is not None:
+            return self._rebuilt(plan, live_versions)
         if found:
             artifact_id, reason = found
-            return ArtifactPlan(
-                "reuse",
-                plan.source,
-                plan.path,
-                plan.url,
-                plan.size,
-                plan.sha512,
-                artifact_id,
-                reason,
-            )
+            return replace(plan, action="reuse", reuse_id=artifact_id, reason=reason)
         return plan
+
+    def _rebuilt(self, plan: ArtifactPlan, live_versions: list[Json]) -> ArtifactPlan:
+        """Checksums differ: a rebuild of the same content keeps the live artifact; other
+        content keeps the upload plan, carrying the entries that differ for the refusal."""
+        assert self.client is not None and plan.path is not None
+        for live in live_versions:
+            live_id = version_artifact_id(live)
+            details = self._artifact(str(live_id)) if live_id else None
+            if not live_id or not details:
+                continue
+            verdict = compare_content(
+                plan.path, str(live_id), details, self.client, self.policy, self.journal
+            )
+            if verdict is None:
+                continue
+            if verdict.same:
+                why = f"a rebuild with the live artifact's content (compared with {verdict.source})"
+                return replace(plan, action="reuse", reuse_id=str(live_id), reason=why)
+            return replace(plan, differences=verdict.differences)
+        return plan
+
+    def _artifact(self, artifact_id: str) -> Json | None:
+        assert self.client is not None
+        client = self.client
+        return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
 
     def _reusable(
         self, live_versions: list[Json], same: Any, journal_key: str
@@ -342,18 +361,15 @@ class Planner:
         an earlier run on this machine. Both are checked against Marketplace before reuse."""
         if self.client is None:
             return None
-        client = self.client
         for live in live_versions:
             artifact_id = version_artifact_id(live)
             if artifact_id:
-                details = self.policy.read(
-                    "read artifact", partial(client.get_artifact, str(artifact_id))
-                )
+                details = self._artifact(str(artifact_id))
                 if details and same(details):
                     return str(artifact_id), "the existing version already has this artifact"
         recorded = self.journal.artifact(journal_key) if self.journal else None
         if recorded:
-            details = self.policy.read("read artifact", lambda: client.get_artifact(recorded))
+            details = self._artifact(recorded)
             if details and same(details):
                 return recorded, "uploaded by an earlier run (resumed)"
         return None

@@ -27,6 +27,7 @@ from publisher.publish.compare import same_sha512
 from publisher.publish.context import StepContext
 from publisher.publish.model import ArtifactPlan, ImagePlan
 from publisher.publish.plan import Planner
+from publisher.publish.rebuilt import record_uploaded
 from publisher.words import plural
 
 
@@ -160,6 +161,8 @@ class UploadSteps:
                 artifact_id = self._verify_artifact(artifact, sent)
                 key = sent.sha512 if artifact.path else artifact.source
                 self.ctx.journal.record_artifact(key, artifact_id)
+                if artifact.path is not None:  # what a rebuilt jar will be compared with
+                    record_uploaded(self.ctx.journal, artifact_id, artifact.path, sent.sha512)
                 return artifact_id, sent
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened

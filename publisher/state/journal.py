@@ -1,13 +1,14 @@
 """Resume records: what a run completed, so the next one after a crash does not repeat it.
 
 One small JSON file per (API root, app, build) in the state directory, named by a hash of the three
-(`keys.api_root_key` spells the root). Inside, three sections, each keyed here and nowhere else:
+(`keys.api_root_key` spells the root). Inside, four sections, each keyed here and nowhere else:
 `artifacts` by the file's sha512 (a URL Marketplace fetched: by its hash), `images` by `<image
-type>:<sha512>`, and `steps` by `step_key` ("version:datacenter", "listing:server"), which is also
-the step's id in the events. It holds ids and content hashes, never credentials. It is a hint, not
-the truth: every record is checked against live Marketplace state before it is trusted, and a record
-that cannot be read (invalid JSON, a section of the wrong type) is treated as absent, with a
-warning.
+type>:<sha512>`, `contents` by artifact id (the content fingerprint of the jar uploaded, with its
+sha512: what a rebuilt jar is compared with, files/jarcontent.py), and `steps` by `step_key`
+("version:datacenter", "listing:server"), which is also the step's id in the events. It holds ids
+and content hashes, never credentials. It is a hint, not the truth: every record is checked
+against live Marketplace state before it is trusted, and a record that cannot be read (invalid
+JSON, a section of the wrong type) is treated as absent, with a warning.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from publisher.state.directory import JOURNAL_FOLDER, Warn, ignore, read_json, w
 from publisher.state.keys import api_root_key
 from publisher.state.lock import WAIT_UP_TO_AN_HOUR, LockWait, locked
 
-SECTIONS = ("artifacts", "images", "steps")
+SECTIONS = ("artifacts", "images", "contents", "steps")
 
 
 def step_key(document: Literal["version", "listing"], hosting: str) -> str:
@@ -65,6 +66,18 @@ class Journal:
 
     def has_artifacts(self) -> bool:
         return any(isinstance(v, str) for v in self._section("artifacts").values())
+
+    def content(self, artifact_id: str, sha512: str) -> dict[str, Any] | None:
+        """The fingerprint recorded for the artifact, if it was recorded for these bytes: a
+        record for other bytes (another upload under a reused id) is no proof."""
+        found = self._section("contents").get(artifact_id)
+        if not isinstance(found, dict) or found.get("sha512") != sha512:
+            return None
+        entries = found.get("entries")
+        return entries if isinstance(entries, dict) else None
+
+    def record_content(self, artifact_id: str, sha512: str, entries: dict[str, str]) -> None:
+        self._update("contents", {artifact_id: {"sha512": sha512, "entries": entries}})
 
     def image(self, sha512: str, image_type: str) -> str | None:
         found = self._section("images").get(f"{image_type}:{sha512}")

@@ -107,3 +107,25 @@ def test_a_binary_link_to_another_host_is_refused_before_any_request(tmp_path: P
         pytest.raises(ApiRejectedError, match="never sends your credentials"),
     ):
         fetch(root, f"{elsewhere}/app.jar")
+
+
+def test_the_served_bytes_reach_a_sink_file_with_memory_flat(tmp_path: Path) -> None:
+    """What a rebuilt jar is compared with: the live artifact, in a file a zip reader can seek."""
+    big = tmp_path / "app.jar"
+    with big.open("wb") as out:
+        for i in range(48):  # 48 MiB, each MiB different
+            out.write(bytes([i]) * (1 << 20))
+    with file_server(tmp_path) as root, (tmp_path / "spool").open("w+b") as sink:
+        session = make_session(Connection(root, CREDENTIALS))
+        tracemalloc.start()
+        try:
+            served = download_artifact(
+                session, root, "/app.jar", Timeouts(), Deadlines(), sink=sink
+            )
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+            session.close()
+    assert served.size == 48 << 20
+    assert (tmp_path / "spool").read_bytes() == big.read_bytes()
+    assert peak < 4 << 20, f"peak Python allocation {peak / 1e6:.1f} MB for a 50 MB download"

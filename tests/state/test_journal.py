@@ -87,3 +87,15 @@ def test_the_journal_key_does_not_depend_on_how_the_api_root_is_spelled(
     plain = Journal(tmp_path, "https://api.example.com/marketplace", "app", 1).path
     assert Journal(tmp_path, spelling, "app", 1).path == plain
     assert Journal(tmp_path, "https://api.example.com/other", "app", 1).path != plain
+
+
+def test_a_content_record_is_recalled_only_for_the_bytes_it_was_recorded_for(
+    tmp_path: Path,
+) -> None:
+    """A rebuilt jar trusts the record of an upload only while Marketplace reports that upload's
+    checksum for the artifact; another checksum under the id means the record proves nothing."""
+    _journal(tmp_path, []).record_content("art-1", "ab" * 64, {"a/B.class": "0badf00d:12"})
+    again = _journal(tmp_path, [])  # read back from the file
+    assert again.content("art-1", "ab" * 64) == {"a/B.class": "0badf00d:12"}
+    assert again.content("art-1", "cd" * 64) is None
+    assert again.content("art-2", "ab" * 64) is None
