@@ -4,11 +4,13 @@ Marketplace's `fileInfo.checksum`, the local file and the receipt. Exit 13 when 
 
 from __future__ import annotations
 
+import contextlib
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from publisher import events as ev
 from publisher.commands.live import app_software
@@ -23,6 +25,7 @@ from publisher.marketplace.answers import (
 )
 from publisher.marketplace.download import Served
 from publisher.outcome import CommandReport
+from publisher.publish.rebuilt import download_to, same_content
 from publisher.publish.receipt import read_receipt
 from publisher.publish.served import Check, Records, checks
 from publisher.report.document import md_table
@@ -50,21 +53,34 @@ def verify(options: VerifyOptions, session: Session) -> CommandReport:
     target = _target(options, session)
     session.emit(ev.StageStarted("verify"))
     rows: list[dict[str, Any]] = []
-    served: dict[str, Served] = {}  # one download per artifact, however many hostings use it
-    for entry in app_software(session.client, session.policy, target.app):
-        if entry.archived or (target.hostings and entry.hosting not in target.hostings):
-            continue
-        row = _hosting(entry.hosting, entry.id, target, served, session)
-        if row is not None:
-            rows.append(row)
+    served: dict[str, Downloaded] = {}  # one download per artifact, however many hostings use it
+    with contextlib.ExitStack() as spools:  # the served jars, compared by content if need be
+        entries = app_software(session.client, session.policy, target.app)
+        for entry in entries:
+            if entry.archived or (target.hostings and entry.hosting not in target.hostings):
+                continue
+            row = _hosting(entry.hosting, entry.id, target, served, session, spools)
+            if row is not None:
+                rows.append(row)
     session.emit(ev.StageFinished("verify"))
     if not rows:
         raise RejectedError(f"{target.app}: no hosting has build {target.build} to verify")
     return _report(target, rows, session)
 
 
+@dataclass(frozen=True)
+class Downloaded:
+    served: Served
+    spool: BinaryIO  # the served bytes, in a temporary file
+
+
 def _hosting(
-    hosting: str, app_software_id: str, target: Target, served: dict[str, Served], s: Session
+    hosting: str,
+    app_software_id: str,
+    target: Target,
+    served: dict[str, Downloaded],
+    s: Session,
+    spools: contextlib.ExitStack,
 ) -> dict[str, Any] | None:
     title = f"{hosting} build {target.build}"
     version = s.policy.read(
@@ -84,9 +100,17 @@ def _hosting(
         raise RejectedError(f"{title}: Marketplace gives no download for artifact {artifact_id}")
     if artifact_id not in served:
         s.emit(ev.Info(f"{title}: downloading artifact {artifact_id}"))
-        served[artifact_id] = s.policy.read("download artifact", partial(s.client.download, href))
-    got = served[artifact_id]
-    found = checks(got.sha512_hex, artifact_id, artifact_checksum(artifact), target.records)
+        spool = spools.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (the stack closes it)
+        download = partial(download_to, s.client, href, spool)
+        served[artifact_id] = Downloaded(s.policy.read("download artifact", download), spool)
+    got = served[artifact_id].served
+    found = checks(
+        got.sha512_hex,
+        artifact_id,
+        artifact_checksum(artifact),
+        target.records,
+        partial(same_content, spool=served[artifact_id].spool),
+    )
     for check in found:
         s.emit(ev.Info(f"{title}: {check.line()}"))
     return {
@@ -157,7 +181,8 @@ def _target(options: VerifyOptions, session: Session) -> Target:
         _same_release(receipt, app, build, options.receipt)
         hostings = hostings or tuple(h["hosting"] for h in receipt["hostings"])
     shown = str(options.file or (local and local[0]) or "") or None
-    return Target(app, build, hostings, Records(shown, local[1] if local else None, receipt))
+    path = Path(local[0]) if local else None
+    return Target(app, build, hostings, Records(shown, local[1] if local else None, receipt, path))
 
 
 def _local(path: Path | None) -> tuple[str, str] | None:

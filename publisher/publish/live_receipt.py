@@ -3,6 +3,7 @@ listing, and the artifact the version is built on, re-read rather than taken fro
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -12,6 +13,7 @@ from publisher.files.hashing import file_digests
 from publisher.marketplace.answers import artifact_checksum, version_artifact_id
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
+from publisher.publish.compare import sha512_hex
 from publisher.publish.receipt import LocalArtifact, ReceiptHosting, receipt_document
 
 
@@ -44,7 +46,7 @@ def live_receipt(
         release.build,
         rows,
         artifact_id,
-        local_artifact(release),
+        _kept(local_artifact(release), checksum),
         checksum,
         env,
         now,
@@ -60,3 +62,11 @@ def local_artifact(release: Release) -> LocalArtifact:
     shown = artifact.path.resolve()
     source = shown.relative_to(folder) if shown.is_relative_to(folder) else shown
     return LocalArtifact(source.as_posix(), size, sha512, sha256)
+
+
+def _kept(local: LocalArtifact, checksum: str | None) -> LocalArtifact:
+    """A publish that succeeded with other bytes than Marketplace holds kept the live artifact
+    because its content was the same (publish/rebuilt.py): say so, for `verify`."""
+    live = sha512_hex(checksum)
+    rebuilt = local.sha512 is not None and live is not None and local.sha512 != live
+    return dataclasses.replace(local, rebuilt=rebuilt)

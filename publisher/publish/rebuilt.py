@@ -13,12 +13,13 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from publisher.files.artifact import ArtifactProblem
 from publisher.files.jarcontent import JarContent, from_json, jar_content, jar_content_of
 from publisher.marketplace.answers import Json, artifact_binary_href, artifact_checksum
 from publisher.marketplace.client import Marketplace
+from publisher.marketplace.download import Served
 from publisher.marketplace.retry import RetryPolicy
 from publisher.publish.compare import sha512_hex
 from publisher.state.journal import Journal
@@ -59,7 +60,7 @@ def compare_content(
     if href is None:
         return None
     with tempfile.TemporaryFile() as spool:
-        policy.read("download the live artifact", lambda: _download(client, href, spool))
+        policy.read("download the live artifact", lambda: download_to(client, href, spool))
         try:
             theirs = jar_content(spool)
         except ArtifactProblem as exc:
@@ -76,11 +77,24 @@ def _recorded(live_id: str, details: Json, journal: Journal | None) -> JarConten
     return from_json(entries) if entries is not None else None
 
 
-def _download(client: Marketplace, href: str, spool: IO[bytes]) -> None:
+def download_to(client: Marketplace, href: str, spool: IO[bytes]) -> Served:
+    """What `href` serves, streamed into `spool` (a retried attempt starts it over)."""
     spool.seek(0)
     spool.truncate()  # a retried attempt starts over
-    client.download(href, sink=spool)
+    served = client.download(href, sink=spool)
     spool.flush()
+    return served
+
+
+def same_content(path: Path, spool: BinaryIO) -> bool:
+    """Whether the jar at `path` and the one in `spool` differ only where a rebuild does (zip
+    times, entry order, volatile manifest and pom.properties lines); False when either is not
+    a readable zip."""
+    try:
+        spool.seek(0)
+        return not jar_content_of(path).differences(jar_content(spool))
+    except ArtifactProblem:
+        return False
 
 
 def _verdict(ours: JarContent, theirs: JarContent, source: str) -> ContentVerdict:

@@ -44,6 +44,7 @@ class LocalArtifact:
     size: int | None = None
     sha512: str | None = None  # hex
     sha256: str | None = None  # hex
+    rebuilt: bool = False  # other bytes of the live artifact's content: Marketplace kept its own
 
 
 def receipt_document(

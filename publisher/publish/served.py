@@ -4,7 +4,9 @@ and the receipt `publish --receipt` wrote."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from publisher.publish.compare import sha512_hex
@@ -33,6 +35,7 @@ class Records:
     file: str | None = None  # the path shown
     file_sha512: str | None = None  # hex
     receipt: dict[str, Any] | None = None
+    file_path: Path | None = None  # the local file itself, to compare by content
 
 
 def checks(
@@ -40,20 +43,33 @@ def checks(
     artifact_id: str,
     marketplace_checksum: str | None,
     records: Records,
+    same_content: Callable[[Path], bool] | None = None,
 ) -> list[Check]:
-    """Every comparison the records allow; Marketplace's own checksum always."""
+    """Every comparison the records allow; Marketplace's own checksum always.
+
+    A local jar whose bytes differ is compared by content (`same_content`): a CI rebuild of the
+    published sources differs in zip times and volatile lines only, and publish kept the live
+    artifact for it. For the same reason a receipt of such a kept rebuild (`artifact.rebuilt`) holds
+    a sha512 of bytes never uploaded: its recorded fileInfo.checksum is what was published, and
+    that is what is held against Marketplace's checksum (and so the served bytes)."""
     served = f"sha512:{served_sha512}"
     found = [_sha("Marketplace's fileInfo.checksum", marketplace_checksum, served)]
     if records.file_sha512 is not None:
-        found.append(_sha(f"the local file {records.file}", records.file_sha512, served))
+        local_file = _sha(f"the local file {records.file}", records.file_sha512, served)
+        path = records.file_path
+        if not local_file.same and same_content and path and same_content(path):
+            against = f"the local file {records.file}, by content (a rebuild: zip times differ)"
+            local_file = Check(against, local_file.expected, served, True)
+        found.append(local_file)
     receipt = records.receipt
     if receipt is not None:
         local = receipt["artifact"]["sha512"]
-        if local is not None:
+        kept = receipt["artifact"].get("rebuilt") is True  # see the docstring
+        if local is not None and not kept:
             found.append(_sha("the receipt's sha512 of the published file", local, served))
-        recorded = receipt["artifact_id"]
+        recorded_id = receipt["artifact_id"]
         found.append(
-            Check("the receipt's artifact id", recorded, artifact_id, recorded == artifact_id)
+            Check("the receipt's artifact id", recorded_id, artifact_id, recorded_id == artifact_id)
         )
         said = receipt["marketplace_checksum"]
         if said is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.aftercare import call, document
 from tests.support.artifacts import PLUGIN_XML
 from tests.support.publisher import Publisher, Release, versions
 
@@ -122,3 +123,28 @@ def test_a_rebuilt_jar_with_one_class_byte_changed_is_exit_10_naming_the_entry(
     assert f"release.yml:{release.line_of('artifact:')}:" in text
     assert versions(published.sandbox.state())[BUILD] == live
     assert len(_downloads(published)) == (1 if state == "fresh" else 0)
+
+
+def test_a_kept_rebuild_verifies_against_its_receipt_and_by_content_against_the_local_jar(
+    publisher: Publisher, release: Release, tmp_path: Path
+) -> None:
+    (release.root / JAR).write_bytes(maven_jar(FIRST))
+    assert publisher("publish").code == 0
+    (release.root / JAR).write_bytes(maven_jar(REBUILT))  # the CI re-run of the tag
+    receipt = tmp_path / "receipt.json"
+    run = publisher("publish", "--json", "--receipt", str(receipt))
+    assert run.code == 0 and json.loads(run.out)["result"] == "unchanged", run.text
+    config = str(publisher.release.path)
+
+    for args in (["--receipt", str(receipt)], [config], [config, "--receipt", str(receipt)]):
+        done = call(publisher, "verify", *args, "--json")
+        found = document(done, "verify")
+        assert done.code == 0 and found["result"] == "matches", done.text
+    checks = [c["against"] for c in found["hostings"][0]["checks"]]
+    local = f"the local file {release.root / JAR}, by content (a rebuild: zip times differ)"
+    assert local in checks, checks
+
+    changed = CLASS_BYTES[:-1] + bytes([CLASS_BYTES[-1] ^ 1])
+    (release.root / JAR).write_bytes(maven_jar(REBUILT, class_bytes=changed))
+    done = call(publisher, "verify", config, "--json")
+    assert done.code == 13, done.text  # other content is never "a rebuild"

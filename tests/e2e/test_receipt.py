@@ -53,6 +53,7 @@ def test_receipt_holds_the_files_digests_and_what_marketplace_serves(
         "size": len(data),
         "sha512": hashlib.sha512(data).hexdigest(),
         "sha256": hashlib.sha256(data).hexdigest(),
+        "rebuilt": False,  # these very bytes were uploaded
     }
     assert found["marketplace_checksum"] == "sha512:" + hashlib.sha512(data).hexdigest()
     live = versions(publisher.sandbox.state())[2004000]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document, writes
+from tests.support.artifacts import jar_bytes
 from tests.support.publisher import Publisher
 
 JAR = "target/timesheets-2.4.0.jar"
@@ -70,7 +71,7 @@ def test_verify_fails_when_marketplace_serves_other_bytes(
 def test_verify_fails_when_the_local_jar_differs(publisher: Publisher, tmp_path: Path) -> None:
     published(publisher, tmp_path)
     rebuilt = tmp_path / "rebuilt.jar"
-    rebuilt.write_bytes((publisher.release.root / JAR).read_bytes() + b"\0")
+    rebuilt.write_bytes(jar_bytes(name="Timesheets, changed"))  # other content, not a rebuild
     run = call(publisher, "verify", str(publisher.release.path), "--file", str(rebuilt), "--json")
     found = document(run, "verify")
     assert run.code == 13 and found["result"] == "differs"
