@@ -280,13 +280,17 @@ _SUMMARY_MARKS = {"✓": "✅", "✗": "❌", "!": "⚠️"}
 
 
 def command_summary(report: CommandReport) -> str:
-    """`## mpac-publisher status`, the verdict (server text escaped), the command's own Markdown
-    (built with publisher.report.markdown), the requests and the exit code."""
+    """Outcome first, as publish's: `## ✅ mpac-publisher status: <verdict>` (server text
+    escaped), the hint, the command's own Markdown (built with publisher.report.markdown), the
+    requests and the exit code."""
     lines = final_lines(report)
     mark, _, verdict = lines[0].partition(" ")
-    first = f"{_SUMMARY_MARKS[mark]} {text(verdict)}" if mark in _SUMMARY_MARKS else text(lines[0])
-    rest = [f"  hint: {text(line.removeprefix('  hint: '))}" for line in lines[1:]]
-    body = "\n".join([first, *rest])
-    return f"## mpac-publisher {report.command}\n\n{body}\n\n{report.markdown}".rstrip() + (
+    if mark not in _SUMMARY_MARKS:
+        mark, verdict = "", lines[0]
+    shown = f"{_SUMMARY_MARKS[mark]} " if mark else ""
+    heading = f"## {shown}mpac-publisher {report.command}: {text(verdict)}"
+    hints = [f"hint: {text(line.removeprefix('  hint: '))}" for line in lines[1:]]
+    body = "\n\n".join([heading, *hints, report.markdown]).rstrip()
+    return body + (
         f"\n\n<sub>{report.requests} Marketplace requests · exit code {report.exit_code}</sub>\n"
     )

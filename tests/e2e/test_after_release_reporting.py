@@ -58,7 +58,7 @@ def test_compat_check_in_github_writes_a_summary_and_outputs(
     assert "::warning file=" in run.out and f"line={line}," in run.out
     assert "Jira 10.8.0 (" in run.out
     summary = (tmp_path / "summary.md").read_text()
-    assert "## mpac-publisher compat check" in summary
+    assert summary.startswith("## ❌ mpac-publisher compat check: com.example.timesheets 2.4.0: ")
     assert "| datacenter | Jira | 10.3.0 |" in summary and "10.8.0" in summary
     outputs = (tmp_path / "out").read_text()
     assert "result<<" in outputs and "behind" in outputs

@@ -94,6 +94,7 @@ def test_in_github_actions_doctor_annotates_and_summarises(
     assert run.code == 0, run.text
     assert "::warning" in run.out and "in 5 days" in run.out
     summary = (tmp_path / "summary.md").read_text()
-    assert "## mpac-publisher doctor" in summary and "| token expiry | warning |" in summary
+    assert summary.startswith("## ⚠️ mpac-publisher doctor: the credentials of ")
+    assert "| token expiry | warning |" in summary
     shown = [line for line in run.text.splitlines() if not line.startswith("::add-mask::")]
     assert publisher.env["MPAC_TOKEN"] not in "\n".join(shown) + summary
