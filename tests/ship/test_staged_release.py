@@ -34,13 +34,13 @@ OURS = re.compile(r"^( +)uses: (mpac-publisher/mpac-publisher@[0-9a-f]{40}).*\n\
 ARTIFACTS = re.compile(r"uses: (actions/(?:upload|download)-artifact@[0-9a-f]{40})")
 
 
-def _repository(tmp: Path) -> tuple[Release, list[str]]:
+def _repository(tmp: Path, name: str = WORKFLOW, steps: int = 2) -> tuple[Release, list[str]]:
     """The vendor's repository (examples/ with the workflow) and act's --local-repository list."""
     release = Release(tmp / "repo")
-    workflow = release.root / WORKFLOW
+    workflow = release.root / name
     text = workflow.read_text()
     pins = {m[2] for m in OURS.finditer(text)}
-    assert len(pins) == 1 and len(OURS.findall(text)) == 2, pins
+    assert len(pins) == 1 and len(OURS.findall(text)) == steps, pins
     text = OURS.sub(lambda m: m[0] + f"{m[1]}  api-url: ${{{{ env.SANDBOX_URL }}}}\n", text)
     workflow.write_text(text)
     mvnw = release.root / "mvnw"
@@ -67,21 +67,29 @@ def _repository(tmp: Path) -> tuple[Release, list[str]]:
     return release, served + _stand_ins()
 
 
-def _act(release: Release, served: list[str], sandbox: Sandbox, tmp: Path) -> str:
+def _act(
+    release: Release,
+    served: list[str],
+    sandbox: Sandbox,
+    tmp: Path,
+    *more: str,
+    name: str = WORKFLOW,
+    trigger: str = "push",
+) -> str:
     user, token = sandbox.credentials
+    (tmp / "artifacts").mkdir(parents=True)
     event = tmp / "event.json"
     event.write_text(json.dumps({"ref": "refs/tags/v2.4.0", "ref_name": "v2.4.0"}))
-    (tmp / "artifacts").mkdir()
     done = subprocess.run(
         [
             str(ACT),
-            "push",
+            trigger,
             "-e",
             str(event),
             "-P",
             "ubuntu-latest=-self-hosted",
             "-W",
-            WORKFLOW,
+            name,
             "--env",
             f"SANDBOX_URL={sandbox.url}",
             "--env",
@@ -100,6 +108,7 @@ def _act(release: Release, served: list[str], sandbox: Sandbox, tmp: Path) -> st
             "--action-cache-path",
             str(tmp / "act-cache"),
             *served,
+            *more,
         ],
         cwd=release.root,
         capture_output=True,
