@@ -146,7 +146,8 @@ def _act(release: Release, sandbox: Sandbox, downloads: str, tmp: Path) -> str:
         check=False,
     )
     log = done.stdout + done.stderr
-    (tmp / "act.log").open("a").write(log)  # kept for a failure's post-mortem
+    with (tmp / "act.log").open("a") as kept:  # for a failure's post-mortem
+        kept.write(log)
     assert done.returncode == 0, log[-6000:]
     leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
     assert not leaked, leaked[:3]
