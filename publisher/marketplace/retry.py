@@ -112,10 +112,19 @@ class RetryPolicy:
         )
 
 
+REASON_SHOWN = 160  # characters of the server's own reason on a retry line
+
+
 def _reason(exc: BaseException | None) -> str:
+    """`HTTP 429 TOO_MANY_REQUESTS: <the server's detail>`: a person waiting on a retry sees
+    why Marketplace refused (a 429's detail is often the limit it hit), one line, cut short."""
     if isinstance(exc, ApiError):
-        label = exc.entries[0].code if exc.entries and exc.entries[0].code else ""
-        return f"HTTP {exc.status}{' ' + label if label else ''}"
+        first = exc.entries[0] if exc.entries else None
+        label = f" {first.code}" if first and first.code else ""
+        detail = " ".join((first.detail or first.title).split()) if first else ""
+        if len(detail) > REASON_SHOWN:
+            detail = detail[: REASON_SHOWN - 1] + "…"
+        return f"HTTP {exc.status}{label}" + (f": {detail}" if detail else "")
     return str(getattr(exc, "message", exc)).split(": ", 1)[-1] if exc else "unknown"
 
 

@@ -180,6 +180,16 @@ def test_transient_errors_are_retried(publisher: Publisher) -> None:
     assert "HTTP 503" in run.text and "retry" in run.text
 
 
+def test_a_retried_429_shows_the_servers_reason(publisher: Publisher) -> None:
+    reason = "Too many uploads: wait 10 seconds between artifact uploads"
+    publisher.sandbox.add_fault(
+        Fault(method="POST", path="/rest/3/artifacts", status=429, retry_after=1, detail=reason)
+    )
+    run = publisher()
+    assert run.code == 0, run.text
+    assert f"upload artifact: HTTP 429 TOO_MANY_REQUESTS: {reason}; retry 1 in" in run.text
+
+
 def test_marketplace_down_is_exit_8(publisher: Publisher) -> None:
     publisher.sandbox.add_fault(
         Fault(method="GET", path="/rest/3/parent-software", action="status", status=503, times=100)
