@@ -70,7 +70,17 @@ def run_report(
         error=exc.message if exc else None,
         advice=next_step(exc, diagnostics),
         notes=plan.notes if plan else (),
+        artifact_path=_local_artifact(facts, release, execution) if exit_code == 0 else None,
     )
+
+
+def _local_artifact(facts: RunFacts, release: Release, execution: Execution | None) -> str | None:
+    """The file a real publish stands on, absolute: the action attests it (subject-path), and an
+    attestation step does not run in the publish's working directory."""
+    path = release.artifact.path
+    if facts.dry_run or execution is None or path is None:  # a plan, or a URL Marketplace fetched
+        return None
+    return str(path.resolve())
 
 
 def next_step(exc: PublisherError | None, diagnostics: tuple[Diagnostic, ...]) -> str | None:

@@ -57,7 +57,11 @@ def _repository(tmp: Path) -> Path:
 def _stand_ins() -> list[str]:
     """--local-repository for each nested action action.yml pins (and only those)."""
     steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
-    replaced = {"actions/cache": "cache", "actions/setup-python": "setup-python"}
+    replaced = {
+        "actions/cache": "cache",
+        "actions/setup-python": "setup-python",
+        "actions/attest-build-provenance": "attest-build-provenance",
+    }
     pinned = {}
     for step in steps:
         if "uses" in step:
