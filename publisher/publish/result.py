@@ -70,15 +70,15 @@ def run_report(
         error=exc.message if exc else None,
         advice=next_step(exc, diagnostics),
         notes=plan.notes if plan else (),
-        artifact_path=_local_artifact(facts, release, execution) if exit_code == 0 else None,
+        artifact_path=_local_artifact(facts, release, plan) if exit_code == 0 else None,
     )
 
 
-def _local_artifact(facts: RunFacts, release: Release, execution: Execution | None) -> str | None:
-    """The file a real publish stands on, absolute: the action attests it (subject-path), and an
-    attestation step does not run in the publish's working directory."""
+def _local_artifact(facts: RunFacts, release: Release, plan: Plan | None) -> str | None:
+    """The file a finished real publish stands on (also an unchanged one: its rewritten receipt
+    gets the attestation again), absolute, since the action's attest step runs elsewhere."""
     path = release.artifact.path
-    if facts.dry_run or execution is None or path is None:  # a plan, or a URL Marketplace fetched
+    if facts.dry_run or plan is None or path is None:  # a plan, or a URL Marketplace fetched
         return None
     return str(path.resolve())
 

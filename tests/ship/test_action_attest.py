@@ -277,3 +277,15 @@ def test_a_receipt_that_is_not_a_receipt_keeps_the_job_green_and_names_the_file(
     assert f"the receipt {receipt} is not JSON" in lines[1]
     assert receipt.read_text() == "not json\n"
     assert "attestations/7" in (tmp_path / "summary.md").read_text()  # the summary still has it
+
+
+def test_an_unchanged_republish_attests_again_so_its_rewritten_receipt_keeps_the_url(
+    workspace: Workspace,
+) -> None:
+    first = _job(workspace, {"MPAC_RECEIPT": "receipt.json"}, **PERMITTED)
+    again = _job(workspace, {"MPAC_RECEIPT": "receipt.json"}, **PERMITTED)
+    assert first.outputs["publish"]["result"] == "created", first.log
+    assert again.outputs["publish"]["result"] == "unchanged", again.log
+    assert again.outcome["record"] == "success" and _warnings(again.log) == []
+    receipt = json.loads((workspace.publisher.release.root / "receipt.json").read_text())
+    assert receipt["attestation_url"] == again.outputs["attest"]["attestation-url"]
