@@ -59,6 +59,7 @@ class RunReport:
     error: str | None = None
     advice: str | None = None
     notes: tuple[str, ...] = field(default=())
+    artifact_path: str | None = None  # the local file a real publish sent (absolute), to attest
 
     def page_of(self, hosting: HostingResult) -> str | None:
         """The hosting's page on the Marketplace website (a person's link: the REST URL answers
@@ -80,6 +81,7 @@ class RunReport:
             "build-number": "" if self.build is None else str(self.build),
             "version": self.version or "",
             "artifact-id": self.artifact_id or "",
+            "artifact": self.artifact_path or "",
             "result": self.result,
             "marketplace-url": page,
             "version-api-url": api_url,

@@ -70,7 +70,17 @@ def run_report(
         error=exc.message if exc else None,
         advice=next_step(exc, diagnostics),
         notes=plan.notes if plan else (),
+        artifact_path=_local_artifact(facts, release, plan) if exit_code == 0 else None,
     )
+
+
+def _local_artifact(facts: RunFacts, release: Release, plan: Plan | None) -> str | None:
+    """The file a finished real publish stands on (also an unchanged one: its rewritten receipt
+    gets the attestation again), absolute, since the action's attest step runs elsewhere."""
+    path = release.artifact.path
+    if facts.dry_run or plan is None or path is None:  # a plan, or a URL Marketplace fetched
+        return None
+    return str(path.resolve())
 
 
 def next_step(exc: PublisherError | None, diagnostics: tuple[Diagnostic, ...]) -> str | None:

@@ -57,7 +57,11 @@ def _repository(tmp: Path) -> Path:
 def _stand_ins() -> list[str]:
     """--local-repository for each nested action action.yml pins (and only those)."""
     steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
-    replaced = {"actions/cache": "cache", "actions/setup-python": "setup-python"}
+    replaced = {
+        "actions/cache": "cache",
+        "actions/setup-python": "setup-python",
+        "actions/attest-build-provenance": "attest-build-provenance",
+    }
     pinned = {}
     for step in steps:
         if "uses" in step:
@@ -155,11 +159,18 @@ def test_the_action_publishes_through_act_and_a_rerun_is_unchanged_without_write
         for a in state["apps"].values()
     )
     assert "Cache saved with key: mpac-publisher-state-v1-" in first
+    # Attested (the stand-in in place of actions/attest-build-provenance): output and receipt.
+    attested = re.search(r"attestation=(\S+) receipt=(\S+)", first)
+    assert attested and attested[1] == attested[2], first[-3000:]
+    assert re.fullmatch(r"https://\S+/attestations/\d+", attested[1]), attested[1]
 
     # The second run: a fresh state-dir filled from the cache, nothing written to Marketplace.
     assert "dry-run must be true or false" in rerun and "not 'ture'" in rerun
     assert "rerun: typo=failure result=unchanged" in rerun
     assert "stand-in setup-python: " in rerun
+    # No id-token permission in this job: not attested, one warning, and the job is green.
+    assert "stand-in attest" not in rerun
+    assert "this job cannot request an OIDC token (no id-token: write)" in rerun
     restored = re.search(r"Cache restored from key: (mpac-publisher-state-v1-\S+)", rerun)
     assert restored and "com.example.timesheets-datacenter-" in restored[1], rerun[-3000:]
     ledger = json.loads((tmp_path / "state" / "first" / "uploads.json").read_text())

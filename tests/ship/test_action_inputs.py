@@ -81,6 +81,7 @@ def test_every_nested_action_is_pinned_to_a_full_commit_sha() -> None:
         "actions/setup-python",
         "actions/cache/restore",
         "actions/cache/save",
+        "actions/attest-build-provenance",
     }
     assert all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", u) for u in uses), uses
 

@@ -67,6 +67,8 @@ def test_every_action_input_is_mapped_through_env_and_never_expanded_in_a_script
         "marketplace-url",
         "version-api-url",
         "version-url",
+        "artifact",
+        "attestation-url",
     }
 
 
