@@ -18,18 +18,13 @@ import pytest
 
 from publisher.sandbox import Sandbox
 from tests.ship.test_act_workflow import ACT, ROOT, WRITES, _stand_ins
+from tests.ship.toolcopy import copy_tool
 
 HERE = Path(__file__).parent
 
 
 def _repository(tmp: Path) -> Path:
-    repo = tmp / "repo"
-    repo.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, repo / name)
-    shutil.copytree(
-        ROOT / "publisher", repo / "publisher", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    repo = copy_tool(tmp / "repo")
     shutil.copytree(
         ROOT / "examples", repo / "app", ignore=shutil.ignore_patterns(".github", ".circleci")
     )

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from publisher.sandbox import Fault, Sandbox
+from tests.ship.toolcopy import copy_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -32,13 +33,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _repository(tmp: Path) -> Path:
-    repo = tmp / "repo"
-    repo.mkdir()
-    for name in ("action.yml", "pyproject.toml", "requirements.lock", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, repo / name)
-    shutil.copytree(
-        ROOT / "publisher", repo / "publisher", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    repo = copy_tool(tmp / "repo")
     shutil.copytree(
         ROOT / "examples", repo / "app", ignore=shutil.ignore_patterns(".github", ".circleci")
     )

@@ -74,9 +74,9 @@ def _drift_test(repo: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _pins(repo: Path) -> set[str]:
-    text = (repo / "README.md").read_text()
-    text += (repo / "examples" / ".github" / "workflows" / "marketplace.yml").read_text()
-    return set(PIN.findall(text))
+    """Every action pin in README.md and the example workflows."""
+    files = [repo / "README.md", *(repo / "examples" / ".github" / "workflows").glob("*.yml")]
+    return set(PIN.findall("".join(f.read_text() for f in files)))
 
 
 def _tool_commit(repo: Path) -> str:
@@ -109,13 +109,17 @@ def test_a_stale_pin_fails_the_drift_test_until_refresh_pin_commits_the_new_pin(
         re.findall(r"actions/checkout@[0-9a-f]{40}", (clone / "README.md").read_text())
     )
 
+    grep = ("grep", "-lE", PIN.pattern.replace("(", "").replace(")", ""), "--")
+    pinned = set(_git(clone, *grep, "README.md", "examples").split())
+    assert {"README.md", "examples/.github/workflows/marketplace.yml"} <= pinned
+
     done = _refresh(clone)
 
     assert done.returncode == 0, done.stderr
     assert _pins(clone) == {tool}
     assert _git(clone, "log", "-1", "--format=%s") == f"Examples and README pin {tool[:7]}"
     changed = set(_git(clone, "diff", "--name-only", "HEAD~1", "HEAD").split())
-    assert changed == {"README.md", "examples/.github/workflows/marketplace.yml"}
+    assert changed == pinned  # every file holding the pin, and only those
     assert set(re.findall(r"actions/checkout@[0-9a-f]{40}", (clone / "README.md").read_text())) == (
         checkout_pins
     )  # only the action's own pin moves

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
 from tests.ship.test_act_workflow import _stand_ins
+from tests.ship.toolcopy import copy_tool
 from tests.support.publisher import SPACING, Release, listings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,13 +52,7 @@ def _repository(tmp: Path, name: str = WORKFLOW, steps: int = 2) -> tuple[Releas
         ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x"],
     ):
         subprocess.run(["git", *argv], cwd=release.root, check=True, timeout=60)
-    tool = tmp / "tool"
-    tool.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, tool / name)
-    shutil.copytree(
-        ROOT / "publisher", tool / "publisher", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    tool = copy_tool(tmp / "tool")
     (pin,) = pins
     served = ["--local-repository", f"{pin}={tool}"]
     for action in sorted(set(ARTIFACTS.findall(text))):

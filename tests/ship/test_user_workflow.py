@@ -22,11 +22,11 @@ import pytest
 
 from publisher.sandbox import Sandbox
 from tests.ship.test_act_workflow import ACT, WRITES, _stand_ins
+from tests.ship.toolcopy import copy_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / ".github" / "workflows" / "marketplace.yml"
 SCHEDULED = EXAMPLE.with_name("scheduled-compatibility.yml")
-TOOL = ("action.yml", "pyproject.toml", "requirements.lock", "README.md", "LICENSE")
 PIN = re.compile(r"uses: (mpac-publisher/mpac-publisher@[0-9a-f]{40})")
 # Maven, as far as the example uses it: `package` (the jar is already in target/) and the version.
 MVNW = """#!/bin/sh
@@ -39,14 +39,7 @@ esac
 
 
 def _tool(tmp: Path) -> Path:
-    tool = tmp / "tool"
-    tool.mkdir()
-    for name in TOOL:
-        shutil.copy(ROOT / name, tool / name)
-    shutil.copytree(
-        ROOT / "publisher", tool / "publisher", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return tool
+    return copy_tool(tmp / "tool")
 
 
 def _user_repository(tmp: Path) -> Path:
