@@ -7,6 +7,7 @@ on every request shows it."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -199,4 +200,20 @@ def test_a_signal_the_kernel_hands_to_a_helper_thread_still_stops_the_wait(
 
 def _signal_helper(server: _Sitting, name: str) -> None:
     _until("a request in flight", lambda: server.count() >= 1)
+    _until("the main thread waiting in publisher.concurrency", _main_is_waiting)
     signal.pthread_kill(_helper_ident(name), signal.SIGTERM)
+
+
+def _main_is_waiting() -> bool:
+    """Whether the main thread is inside one of concurrency's waits now (a signal before it
+    would not be the case under test, however loaded the machine)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.endswith("concurrency.py") and code.co_name in WAITS:
+            return True
+        frame = frame.f_back
+    return False
+
+
+WAITS = {"side_by_side", "_wait_for", "__call__"}
