@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Sandbox
+from tests.ship.actrun import finished
 from tests.ship.test_act_workflow import ACT, ROOT, WRITES, _stand_ins
 from tests.ship.toolcopy import copy_tool
 
@@ -74,10 +75,7 @@ def _act(repo: Path, run: str, sandbox: Sandbox, tmp: Path) -> str:
         timeout=420,
         check=False,
     )
-    log = done.stdout + done.stderr
-    (tmp / f"rebuilt-{run}.log").write_text(log)  # kept for a failure's post-mortem
-    assert done.returncode == 0, log[-6000:]
-    assert not [x for x in log.splitlines() if token in x and "add-mask" not in x]
+    log = finished(done, tmp / f"rebuilt-{run}.log", token)
     return log
 
 

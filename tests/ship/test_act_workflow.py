@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from publisher.sandbox import Fault, Sandbox
+from tests.ship.actrun import finished
 from tests.ship.toolcopy import copy_tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,11 +102,7 @@ def _act(repo: Path, workflow: str, sandbox: Sandbox, tmp: Path) -> str:
         timeout=420,
         check=False,
     )
-    log = done.stdout + done.stderr
-    (tmp / f"{workflow}.log").write_text(log)  # kept for a failure's post-mortem
-    assert done.returncode == 0, log[-6000:]
-    leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
-    assert not leaked, leaked[:3]
+    log = finished(done, tmp / f"{workflow}.log", token)
     return log
 
 

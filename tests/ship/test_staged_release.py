@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
+from tests.ship.actrun import finished
 from tests.ship.test_act_workflow import _stand_ins
 from tests.ship.toolcopy import copy_tool
 from tests.support.publisher import SPACING, Release, listings
@@ -110,11 +111,7 @@ def _act(
         timeout=600,
         check=False,
     )
-    log = done.stdout + done.stderr
-    (tmp / "act.log").write_text(log)  # kept for a failure's post-mortem
-    assert done.returncode == 0, log[-6000:]
-    leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
-    assert not leaked, leaked[:3]
+    log = finished(done, tmp / "act.log", token)
     return log
 
 
