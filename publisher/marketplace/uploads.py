@@ -1,5 +1,5 @@
-"""Streaming uploads: the file is read once, in chunks, and hashed during that same read
-(files/hashing.py), as the multipart part Marketplace expects."""
+"""Streaming uploads: the file is read once, in blocks, and hashed during that same read
+(files/hashing.py), as the multipart part Marketplace expects (marketplace/formdata.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from publisher.errors import ConfigError
-from publisher.files.hashing import HashingReader
+from publisher.files.hashing import FileChanged, HashingReader
 from publisher.files.images import sniff, upload_name
 from publisher.files.regular import CheckedFile, UnusableFile, open_regular
 from publisher.marketplace.answers import Json
@@ -61,10 +61,13 @@ def send_file(
             content_type, name = _image_part(handle, path)
         reader = HashingReader(handle, size)
         try:
-            response = client.upload(endpoint, name, reader, content_type, on_progress)
-        finally:
-            reader.close()
-    if reader.read_bytes != size:
+            response: Json | None = client.upload(
+                endpoint, name, reader, size, content_type, on_progress
+            )
+        except FileChanged:  # it ended early, so the request was abandoned mid-body
+            response = None
+        grown = os.fstat(handle.fileno()).st_size != size
+    if response is None or grown:
         raise ConfigError(
             f"{path} changed while it was being uploaded ({reader.read_bytes} of {size} bytes)",
             advice="re-run once the build has finished writing it",
