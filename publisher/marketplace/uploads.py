@@ -66,6 +66,8 @@ def send_file(
             )
         except FileChanged:  # it ended early, so the request was abandoned mid-body
             response = None
+        finally:
+            reader.close()
         grown = os.fstat(handle.fileno()).st_size != size
     if response is None or grown:
         raise ConfigError(
