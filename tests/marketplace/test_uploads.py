@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,8 @@ def sandbox() -> Iterator[Sandbox]:
 def _client(sandbox: Sandbox) -> Marketplace:
     user, token = sandbox.credentials
     # A body sent short would leave the sandbox waiting for the rest: fail in seconds, not minutes.
-    return Marketplace(Connection(sandbox.url, Credentials(user, token)), timeouts=Timeouts(upload_read=10))
+    connection = Connection(sandbox.url, Credentials(user, token))
+    return Marketplace(connection, timeouts=Timeouts(upload_read=10))
 
 
 def _send(
@@ -66,7 +68,7 @@ def test_the_body_goes_in_large_blocks_one_progress_event_each(
     )
     total = events[-1][1]
     assert events[-1] == (total, total)
-    steps = [b - a for (a, _), (b, _) in zip(events, events[1:], strict=False)]
+    steps = [b - a for (a, _), (b, _) in pairwise(events)]
     file_steps = steps[:-1]  # the first event is the part's headers, the last step its end
     assert all(step > 0 for step in steps)
     assert file_steps[:-1] == [UPLOAD_BLOCK] * (len(file_steps) - 1)
