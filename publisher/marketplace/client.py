@@ -255,12 +255,11 @@ class Marketplace:
         path: str,
         filename: str,
         stream: Readable,
-        size: int,
         content_type: str,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Json:
-        """POST a multipart body with the part `file`: `size` bytes streamed from `stream`."""
-        body = FormData("file", filename, content_type, stream, size, on_progress)
+        """POST a multipart body with the part `file`, streamed from `stream` (never in memory)."""
+        body = FormData("file", filename, content_type, stream, on_progress)
         headers = {"Content-Type": body.content_type}
         answer = self._send("POST", path, data=body, headers=headers, upload=len(body))
         return document(answer, f"POST /rest/3{path}")

@@ -61,9 +61,7 @@ def send_file(
             content_type, name = _image_part(handle, path)
         reader = HashingReader(handle, size)
         try:
-            response: Json | None = client.upload(
-                endpoint, name, reader, size, content_type, on_progress
-            )
+            response: Json | None = client.upload(endpoint, name, reader, content_type, on_progress)
         except FileChanged:  # it ended early, so the request was abandoned mid-body
             response = None
         finally:
