@@ -72,6 +72,7 @@ class DocumentSteps:
         self._artifacts_read: dict[str, Json | None] = {}
         self._contents: dict[str, ContentVerdict | None] = {}  # live artifact id -> verdict
         self._contents_lock = threading.Lock()  # hostings side by side may share an artifact
+        self._theirs: set[str] = set()  # hostings whose version another run created meanwhile
 
     # -- version and listing ---------------------------------------------------------------------
 
@@ -176,7 +177,10 @@ class DocumentSteps:
             lambda live: str(version_artifact_id(live)).lower() == our_id,
         )
         live = hosting.version.live if hosting.version.action != "create" else None
-        return self._apply(document, live, desired, beside)
+        change = self._apply(document, live, desired, beside)
+        if live is None and change.action != "create":  # so its listing is the other run's too
+            self._theirs.add(hosting.hosting)
+        return change
 
     def _read_version(self, hosting: str, app_id: str) -> Json | None:
         """GET the version; our build live under another number (created meanwhile by another
@@ -235,6 +239,7 @@ class DocumentSteps:
             partial(self.ctx.client.update_listing, app_id, build),
             partial(listing_plan, state=self.ctx.plan.choices.listing_state),
             LISTING_SERVER_FIELDS,
+            lambda _live: hosting.hosting not in self._theirs,
         )
         live = hosting.listing.live if not version_created else None
         if live is None and not version_created and hosting.listing.action != "create":

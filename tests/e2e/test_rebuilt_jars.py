@@ -187,6 +187,7 @@ def test_two_machines_racing_with_rebuilds_of_the_same_content_keep_the_first_ar
     assert f"its artifact {first} is kept (the same content" in note, note
     assert f"this run's upload {uploaded} is left unused" in note, note
     assert found["hostings"][0]["version"]["action"] == "unchanged"  # A created it, not B
+    assert found["hostings"][0]["listing"]["action"] == "update"  # A's too: B's image ids
     assert len(_downloads(published)) == 1  # B has no record of A's upload: read it
 
     published.sandbox.clear_journal()
