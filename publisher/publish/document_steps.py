@@ -148,7 +148,7 @@ class DocumentSteps:
         self, hosting: HostingPlan, desired: Json, beside: Callable[[], None] | None
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.ctx.release.build
-        our_id = str(version_artifact_id(desired)).lower()
+        our_id = str(version_artifact_id(desired))
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
             found, why = keep_same_artifact(
@@ -174,7 +174,7 @@ class DocumentSteps:
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
             VERSION_SERVER_FIELDS,
             # Our create names our upload: a version naming another artifact is another run's.
-            lambda live: str(version_artifact_id(live)).lower() == our_id,
+            lambda live: str(version_artifact_id(live)).lower() == our_id.lower(),
         )
         live = hosting.version.live if hosting.version.action != "create" else None
         change = self._apply(document, live, desired, beside)
