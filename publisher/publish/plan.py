@@ -294,11 +294,10 @@ class Planner:
     def artifact_plan(self, live_versions: list[Json]) -> ArtifactPlan:
         """Upload, fetch, or reuse an artifact already on Marketplace (checked there)."""
         artifact = self.release.artifact
+        sha: str | None = None
         if artifact.url:
             plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
-            found = self._reusable(
-                live_versions, lambda a: artifact_remote_href(a) == artifact.url, artifact.url
-            )
+            found = self._reusable(live_versions, lambda a: artifact_remote_href(a) == artifact.url)
         else:
             assert artifact.path is not None
             # Hash before uploading only if something could be reused; the upload hashes anyway.
@@ -317,16 +316,19 @@ class Planner:
                 None
                 if sha is None
                 else self._reusable(
-                    live_versions,
-                    lambda a: same_sha512(artifact_checksum(a), sha) is True,
-                    sha,
+                    live_versions, lambda a: same_sha512(artifact_checksum(a), sha) is True
                 )
             )
-        if not found and plan.path is not None and sha is not None:
-            return self._rebuilt(plan, live_versions)
         if found:
             artifact_id, reason = found
             return replace(plan, action="reuse", reuse_id=artifact_id, reason=reason)
+        if plan.path is not None and sha is not None:
+            plan = self._rebuilt(plan, live_versions)
+        key = artifact.url or sha
+        recorded = self._recorded(plan, key) if key and plan.action != "reuse" else None
+        if recorded:  # our own upload of these bytes, from an earlier run on this machine
+            reason = "uploaded by an earlier run (resumed)"
+            return replace(plan, action="reuse", reuse_id=recorded, reason=reason)
         return plan
 
     def _rebuilt(self, plan: ArtifactPlan, live_versions: list[Json]) -> ArtifactPlan:
@@ -354,11 +356,8 @@ class Planner:
         client = self.client
         return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
 
-    def _reusable(
-        self, live_versions: list[Json], same: Any, journal_key: str
-    ) -> tuple[str, str] | None:
-        """An artifact already on Marketplace with our content: the live version's, or ours from
-        an earlier run on this machine. Both are checked against Marketplace before reuse."""
+    def _reusable(self, live_versions: list[Json], same: Any) -> tuple[str, str] | None:
+        """The live version's artifact when it has our bytes (checked on Marketplace)."""
         if self.client is None:
             return None
         for live in live_versions:
@@ -367,12 +366,22 @@ class Planner:
                 details = self._artifact(str(artifact_id))
                 if details and same(details):
                     return str(artifact_id), "the existing version already has this artifact"
-        recorded = self.journal.artifact(journal_key) if self.journal else None
-        if recorded:
-            details = self._artifact(recorded)
-            if details and same(details):
-                return recorded, "uploaded by an earlier run (resumed)"
         return None
+
+    def _recorded(self, plan: ArtifactPlan, journal_key: str) -> str | None:
+        """Our upload of these bytes from an earlier run on this machine, when Marketplace still
+        has it with them. Asked only after the live version's artifact was held against ours by
+        bytes and then by content: the live version may stand on another run's upload of the
+        same content (issue #21), which is kept rather than swapped for ours."""
+        recorded = self.journal.artifact(journal_key) if self.journal else None
+        if self.client is None or not recorded:
+            return None
+        details = self._artifact(recorded)
+        if not details:
+            return None
+        if plan.url is not None:
+            return recorded if artifact_remote_href(details) == plan.url else None
+        return recorded if same_sha512(artifact_checksum(details), str(plan.sha512)) else None
 
 
 def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
