@@ -27,10 +27,10 @@ from publisher.marketplace.revise import (
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
 from publisher.publish.context import StepContext
+from publisher.publish.document_plan import listing_plan, version_plan
 from publisher.publish.duplicate_versions import refuse_renumbering, renumbers
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
-from publisher.publish.plan import listing_plan, version_plan
 from publisher.publish.rebuilt import ContentVerdict, compare_content
 from publisher.publish.upload_steps import UploadSteps
 from publisher.state.journal import content_hash, step_key

@@ -6,7 +6,6 @@ bodies with placeholders where Marketplace would assign ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -24,7 +23,8 @@ from publisher.marketplace.answers import (
 )
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
-from publisher.publish.compare import same_sha512, settled_patch
+from publisher.publish.compare import same_sha512
+from publisher.publish.document_plan import listing_plan, version_plan
 from publisher.publish.duplicate_versions import (
     needs_check,
     other_builds,
@@ -32,7 +32,7 @@ from publisher.publish.duplicate_versions import (
     refuse_renumbering,
     renumbers,
 )
-from publisher.publish.listing_state import ListingStateChoice, for_live_listing, kept_state_note
+from publisher.publish.listing_state import kept_state_note
 from publisher.publish.liveimages import live_ids
 from publisher.publish.model import (
     ARTIFACT_PLACEHOLDER,
@@ -47,11 +47,7 @@ from publisher.publish.model import (
 from publisher.publish.notes import release_notes
 from publisher.publish.payloads import (
     ResolvedCompatibility,
-    comparable_listing,
-    comparable_version,
     listing_document,
-    merged_listing,
-    merged_version,
     version_document,
 )
 from publisher.publish.rebuilt import compare_content
@@ -382,33 +378,6 @@ class Planner:
         if plan.url is not None:
             return recorded if artifact_remote_href(details) == plan.url else None
         return recorded if same_sha512(artifact_checksum(details), str(plan.sha512)) else None
-
-
-def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
-    return _document_plan(live, desired, merged_version, comparable_version)
-
-
-def listing_plan(
-    live: Json | None, desired: Json, state: ListingStateChoice = "keep"
-) -> DocumentPlan:
-    """`desired` is the create body; over a live listing its `state` applies only on request."""
-    laid = for_live_listing(desired, live, state)
-    return _document_plan(live, laid, merged_listing, comparable_listing)
-
-
-def _document_plan(
-    live: Json | None,
-    desired: Json,
-    merged_with: Callable[[Json, Json], Json],
-    comparable: Callable[[Json], Json],
-) -> DocumentPlan:
-    """Create when nothing is live; else the live document with ours laid over it, and the
-    JSON Patch from live to that (empty: unchanged)."""
-    if live is None:
-        return DocumentPlan("create", desired=desired)
-    merged = merged_with(live, desired)
-    patch = tuple(settled_patch(comparable(live), merged))
-    return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
 
 
 def _shown(path: Path, config: Path) -> str:
