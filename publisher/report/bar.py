@@ -15,10 +15,9 @@ _NAME_BESIDE_BAR = 20  # a name cut shorter than this would rather have the bar'
 _SHORTEST_NAME = 12  # a name is never cut shorter: "my-ap…2.jar" still tells files apart
 
 
-def uploading(name: str, done: int, total: int, seconds: float, width: int) -> str:
-    """The live line of an upload `seconds` into sending, in at most `width` cells."""
+def uploading(name: str, done: int, total: int, rate: float, width: int) -> str:
+    """The live line of an upload sending `rate` bytes a second, in at most `width` cells."""
     full, share = name, min(done / total, 1.0) if total > 0 else 0.0
-    rate = done / seconds if seconds > 0 else 0.0
     numbers = f"{sizes(done, total)} • {time_left(total - done, rate)} • {speed(rate)}"
     fixed = len("Uploading  ") + len(f"{share:4.0%} ") + 1 + cells(numbers)
     room = width - fixed  # for the name and the bar

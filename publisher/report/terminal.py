@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from publisher import events as ev
@@ -28,6 +29,7 @@ _COLORS = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2",
 _MARKS = {"done": ("✓", "green"), "skipped": ("–", "dim"), "failed": ("✗", "red")}
 REDRAW = 0.1  # seconds between bar redraws: the upload monitor fires thousands of times
 BAR_AFTER = 0.3  # seconds of sending before a bar appears
+RATE_WINDOW = 5.0  # seconds of sending a bar's rate and time left are measured over
 SUB = "    "  # a bar or a countdown is indented under its step
 
 
@@ -52,6 +54,19 @@ class _Upload:
     total: int = 0
     quarter: int = 0
     shown: bool = False  # its bar is on screen
+    samples: deque[tuple[float, int]] = field(default_factory=deque)  # (when, bytes sent)
+
+    def sample(self, now: float, done: int) -> None:
+        self.sent = done
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[1][0] >= RATE_WINDOW:
+            self.samples.popleft()
+
+    def rate(self) -> float:
+        """Bytes a second over the last RATE_WINDOW seconds: the first burst fills the socket's
+        buffer far faster than the network drains it, and would promise an early finish."""
+        (since, before), (now, done) = self.samples[0], self.samples[-1]
+        return (done - before) / (now - since) if now > since else 0.0
 
 
 @dataclass
@@ -211,7 +226,8 @@ class TerminalReporter:
             self._uploads[event.key] = upload
         finished_before = upload.sent >= event.total > 0
         done = event.done >= event.total
-        upload.sent, upload.total = event.done, event.total
+        upload.total = event.total
+        upload.sample(now, event.done)
         if event.key == step_key:  # the step's own upload: its rate goes on the step's line
             step = self._steps.setdefault(step_key, _Step(step_key, now))
             step.first_byte = now if step.first_byte is None else step.first_byte
@@ -246,7 +262,7 @@ class TerminalReporter:
             self._final_state(key, SUB + uploaded(upload.name, event.total, sending))
         else:
             width = self.width() - 1 - len(SUB)
-            text = uploading(upload.name, event.done, event.total, sending, width)
+            text = uploading(upload.name, event.done, event.total, upload.rate(), width)
             self._show(key, SUB + text, under=upload.step)
         if first or now - self._last_draw >= REDRAW or event.done >= event.total:
             self._last_draw = now

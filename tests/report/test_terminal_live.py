@@ -88,6 +88,19 @@ def test_on_a_narrow_terminal_the_name_is_shortened_in_its_middle() -> None:
     assert narrowest.endswith("Uploading timesheets-en…-SNAPSHOT.jar  63% 19.0/30.0 MB"), narrowest
 
 
+def test_the_rate_and_time_left_are_of_the_last_seconds_not_of_the_first_burst() -> None:
+    """The socket's buffer takes the first 4 MB at once; then the network drains 1 MB a second."""
+    reporter, out, clock = _reporter()
+    reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
+    reporter.emit(ev.Progress("artifact", 0, 30 * MB, "my-app-1.4.2.jar"))
+    clock.now += 0.125
+    for done in range(4 * MB, 15 * MB, MB // 4):
+        reporter.emit(ev.Progress("artifact", done, 30 * MB, "my-app-1.4.2.jar"))
+        clock.now += 0.25
+    bar = next(line for line in screen(out.getvalue()) if "Uploading" in line)
+    assert bar.endswith(" 14.8/30.0 MB • 0:00:15 • 1.0 MB/s"), bar
+
+
 def test_a_finished_upload_and_wait_show_their_final_state() -> None:
     reporter, out, clock = _reporter()
     reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
