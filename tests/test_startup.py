@@ -1,8 +1,8 @@
 """Start-up loads only what the command needs (issue #24): `--version` loads no third-party
-library at all, and `validate` (which never speaks HTTP) loads no HTTP stack, no terminal bar
-library and no Markdown renderer; for a valid file not even jsonschema, which only an invalid file
-needs, for its located messages. Read from `python -X importtime`, which lists every module the
-real CLI imported, in a fresh child process: a test of imports, not of time."""
+library at all, and `validate` (which never speaks HTTP) loads no HTTP stack and no Markdown
+renderer; for a valid file not even jsonschema, which only an invalid file needs, for its located
+messages. Read from `python -X importtime`, which lists every module the real CLI imported, in a
+fresh child process: a test of imports, not of time."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-HEAVY = ("requests", "urllib3", "requests_toolbelt", "tenacity", "rich", "markdown_it", "nh3")
+HEAVY = ("requests", "urllib3", "requests_toolbelt", "tenacity", "markdown_it", "nh3")
 JSONSCHEMA = ("jsonschema", "jsonschema_specifications", "referencing", "rpds", "attr", "attrs")
 
 
