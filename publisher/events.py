@@ -45,20 +45,26 @@ class StepStarted:
 
 @dataclass(frozen=True)
 class Progress:
-    """Bytes sent of an upload."""
+    """Bytes sent of an upload: `key` names the upload, `name` its file (a basename, for the
+    bar's label) and `step` the step it is part of when that is not `key` itself (each image
+    of the images step)."""
 
     key: str
     done: int
     total: int
+    name: str = ""
+    step: str = ""
 
 
 @dataclass(frozen=True)
 class Waiting:
-    """Time left before the next upload may start (Marketplace's spacing rule)."""
+    """Time left before the next upload may start (Marketplace's spacing rule); the last one
+    of a wait has `remaining` 0. `key` is the step that waits."""
 
     reason: str
     remaining: float
     total: float
+    key: str = ""
 
 
 @dataclass(frozen=True)

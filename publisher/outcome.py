@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from publisher.diagnostics import Diagnostic
-from publisher.marketplace.weblinks import is_real_marketplace, marketplace_page
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,9 @@ class RunReport:
     def page_of(self, hosting: HostingResult) -> str | None:
         """The hosting's page on the Marketplace website (a person's link: the REST URL answers
         401 in a browser); None for a sandbox or another API root, which have no website."""
+        # Here, not at the top: validate never asks, and needs no connection module (issue #24).
+        from publisher.marketplace.weblinks import is_real_marketplace, marketplace_page
+
         url = hosting.version_url or ""
         if not self.app or not is_real_marketplace(url):
             return None
@@ -71,6 +73,8 @@ class RunReport:
 
     def outputs(self) -> dict[str, str]:
         """The GitHub step outputs."""
+        from publisher.marketplace.weblinks import is_real_marketplace, marketplace_page
+
         first = next((h for h in self.hostings if h.version_url), None)
         api_url = (first.version_url or "") if first else ""
         page = ""

@@ -19,13 +19,14 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 MIN_SECRET = 4  # shorter strings would mask ordinary words
 
-_EMAIL = re.compile(r"[^@\s:]+@[^@\s:]+\.[^@\s:]+")
+# Patterns as text, compiled by re on first use: a validate seldom needs them (issue #24).
+_EMAIL = r"[^@\s:]+@[^@\s:]+\.[^@\s:]+"
 # scheme://netloc: the userinfo is everything in netloc up to its last "@"
-_URL_NETLOC = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/?#\s\"'<>`]*)")
+_URL_NETLOC = r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/?#\s\"'<>`]*)"
 
 
 def looks_like_email(value: str) -> bool:
-    return _EMAIL.fullmatch(value.strip()) is not None
+    return re.fullmatch(_EMAIL, value.strip()) is not None
 
 
 def escaped_forms(value: str) -> set[str]:
@@ -72,7 +73,7 @@ def mask_userinfo(text: str) -> str:
             return match.group(0)
         return f"{match.group(1)}{MASK}@{netloc.rpartition('@')[2]}"
 
-    return _URL_NETLOC.sub(replace, text) if "@" in text else text
+    return re.sub(_URL_NETLOC, replace, text) if "@" in text else text
 
 
 class Redactor:

@@ -6,7 +6,9 @@ Every hosting is re-read and checked before any is changed: the version must exi
 receipt's build and artifact id, the artifact's `fileInfo.checksum` must be the receipt's, and
 the listing must not be under review. Any difference refuses the promotion with nothing written
 (exit 13: not what was published). Then PRIVATE -> PUBLIC per hosting (a PUT with its revision,
-`approvalStatus` sent back unchanged); already public is a notice."""
+`approvalStatus` sent back unchanged); already public is a notice. A hosting failing after another
+was promoted, or a signal, ends as the other writing after-release commands do
+(commands/hosting_steps.py): partial (exit 7) or interrupted, naming each hosting's step."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import events as ev
+from publisher.commands.hosting_steps import HostingStep, Steps, ended, step_through
 from publisher.commands.live import app_software
 from publisher.commands.session import Session, load_release
 from publisher.commands.validate import ConfigOptions
@@ -64,14 +67,14 @@ def promote(options: PromoteOptions, session: Session) -> CommandReport:
     session.emit(ev.StageStarted("read"))
     staged = [_checked(receipt, row, session) for row in receipt["hostings"]]
     session.emit(ev.StageFinished("read"))
-    rows: list[dict[str, Any]] = []
-    for entry in staged:  # all checked: now each hosting, reporting what was done on any exit
-        try:
-            rows.append(_publicise(entry, receipt["build"], options.execute, session))
-        except PublisherError as exc:
-            rows.append(_row(entry.hosting, entry.listing.get("state"), "failed"))
-            return _report(receipt, options, rows, session, exc)
-    return _report(receipt, options, rows, session)
+    steps = step_through(  # all checked: now each hosting, reporting what was done on any exit
+        staged,
+        lambda entry: entry.hosting,
+        lambda entry: _publicise(entry, receipt["build"], options.execute, session),
+        session.policy,
+        lambda entry: {"state": entry.listing.get("state")},
+    )
+    return ended(_report(receipt, options, steps, session), steps)
 
 
 def _checked(receipt: dict[str, Any], row: dict[str, Any], session: Session) -> Staged:
@@ -117,7 +120,7 @@ def _checked(receipt: dict[str, Any], row: dict[str, Any], session: Session) -> 
     return Staged(hosting, app_id, listing)
 
 
-def _publicise(entry: Staged, build: int, execute: bool, session: Session) -> dict[str, Any]:
+def _publicise(entry: Staged, build: int, execute: bool, session: Session) -> HostingStep:
     title = f"{entry.hosting} listing of build {build}"
     if entry.listing.get("state") == "PUBLIC":
         session.emit(ev.Info(f"{title} is already PUBLIC: nothing to do"))
@@ -129,7 +132,7 @@ def _publicise(entry: Staged, build: int, execute: bool, session: Session) -> di
     put = partial(session.client.update_listing, entry.app_software_id, build)
     sent = put_revised(session.policy, session.emit, title, read, _public, put, live=entry.listing)
     session.emit(ev.Info(f"{title}: now PUBLIC"))
-    return _row(entry.hosting, "PUBLIC", "promoted" if sent else "already-public")
+    return _row(entry.hosting, "PUBLIC", "promoted" if sent else "already-public", bool(sent))
 
 
 def _public(current: Json) -> Json | None:
@@ -140,24 +143,18 @@ def _public(current: Json) -> Json | None:
     return with_server_fields(shown, current, LISTING_SERVER_FIELDS)
 
 
-def _row(hosting: str, state: Any, action: str) -> dict[str, Any]:
-    return {"hosting": hosting, "state": state, "action": action}
+def _row(hosting: str, state: Any, action: str, written: bool = False) -> HostingStep:
+    return HostingStep(hosting, action, written, {"state": state})
 
 
 def _report(
-    receipt: dict[str, Any],
-    options: PromoteOptions,
-    rows: list[dict[str, Any]],
-    session: Session,
-    exc: PublisherError | None = None,
+    receipt: dict[str, Any], options: PromoteOptions, steps: Steps, session: Session
 ) -> CommandReport:
+    """The report of the hostings' steps; `ended` makes it partial, failed or interrupted."""
+    rows = [s.to_json() for s in steps.done]
     actions = {r["action"] for r in rows}
     done = "promoted" in actions
-    if exc is not None:
-        result, code = ("partial", ExitCode.PARTIAL) if done else ("failed", exc.exit_code)
-    else:
-        result = "promoted" if done else "planned" if "planned" in actions else "already-public"
-        code = ExitCode.OK
+    result = "promoted" if done else "planned" if "planned" in actions else "already-public"
     title = f"{receipt['app']} build {receipt['build']}"
     verb = {
         "promoted": "promoted (listing now PUBLIC)",
@@ -167,7 +164,7 @@ def _report(
     return CommandReport(
         "promote",
         result,
-        int(code),
+        int(ExitCode.OK),
         body={"app": receipt["app"], "build": receipt["build"], "hostings": rows},
         headline=f"{title} {verb.get(result, result)}",
         markdown=md_table(
@@ -176,6 +173,4 @@ def _report(
         ),
         dry_run=not options.execute,
         requests=session.client.requests_made,
-        error=None if exc is None else exc.message,
-        advice=None if exc is None else (exc.advice or "re-run the same command to finish"),
     )

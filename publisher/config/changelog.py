@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+# Patterns as text, compiled by re on first use: not every run reads a changelog (issue #24).
 # (?<!\d): a run of digits is tried from its first digit only (quadratic otherwise).
-_VERSIONISH = re.compile(r"v?(?<!\d)(\d+(?:\.[0-9A-Za-z-]+)+)")
+_VERSIONISH = r"v?(?<!\d)(\d+(?:\.[0-9A-Za-z-]+)+)"
 
 
 class ChangelogError(Exception):
@@ -28,7 +29,7 @@ def heading(line: str) -> tuple[int, str] | None:
 
 
 # A development build's qualifier (2.5.0-SNAPSHOT, 2.5.0-rc.1): its notes are those of the release.
-_QUALIFIED = re.compile(r"(\d+(?:\.\d+)+)-[0-9A-Za-z][0-9A-Za-z.-]*")
+_QUALIFIED = r"(\d+(?:\.\d+)+)-[0-9A-Za-z][0-9A-Za-z.-]*"
 
 
 def section_for(text: str, version: str) -> str:
@@ -40,7 +41,7 @@ def section_for(text: str, version: str) -> str:
     try:
         return _section(text, version)
     except ChangelogError as missing:
-        qualified = _QUALIFIED.fullmatch(version)
+        qualified = re.fullmatch(_QUALIFIED, version)
         if qualified is None:
             raise
         try:
@@ -82,7 +83,7 @@ def _versions(lines: list[str]) -> list[str]:
     for line in lines:
         parsed = heading(line)
         if parsed:
-            version = _VERSIONISH.search(parsed[1])
+            version = re.search(_VERSIONISH, parsed[1])
             if version:
                 found.append(version.group(1))
     return found

@@ -171,7 +171,7 @@ def _unclosed(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic | None:
     return None
 
 
-_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[\w.-]+:\s+(["'])""")
+_OPENS_QUOTE = r"""^\s*(?:-\s+)?[\w.-]+:\s+(["'])"""  # compiled on first use: errors only
 
 
 def _quote_left_open(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnostic | None:
@@ -182,7 +182,7 @@ def _quote_left_open(exc: yaml.MarkedYAMLError, file: str, text: str) -> Diagnos
         return None
     failed = lines[mark.line]  # where YAML gave up: the stray closing quote is on this line
     for number, line in reversed(list(enumerate(lines[: mark.line], 1))):
-        opens = _OPENS_QUOTE.match(line)
+        opens = re.match(_OPENS_QUOTE, line)
         quote = opens.group(1) if opens else ""
         if opens and quote in failed and _unbalanced(line[opens.end() :], quote):
             return error(

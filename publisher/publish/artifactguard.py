@@ -3,7 +3,9 @@
 Builds are rarely byte-reproducible: re-running a release tag rebuilds the jar, and uploading it
 would put a different binary under a version users may already have installed. So when a live
 version's artifact is not the one this run would use, the run stops before uploading anything,
-unless the user asked for the swap with --replace-artifact.
+unless the user asked for the swap with --replace-artifact. When another run creates the version
+after our plan, our create meets its upload: that one is held against ours by bytes and then by
+content (publish/rebuilt.py, as the plan does) and kept when it is the same.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from publisher.marketplace.answers import (
     version_artifact_id,
 )
 from publisher.publish.compare import same_sha512
-from publisher.publish.rebuilt import REPRODUCIBLE
+from publisher.publish.rebuilt import REPRODUCIBLE, ContentVerdict
 
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
+# (a live artifact's id, its GET /artifacts/{id}) -> our jar against it by content, None when
+# content cannot be compared (publish/rebuilt.py's compare_content)
+ContentLookup = Callable[[str, Json], "ContentVerdict | None"]
 
 
 def refuse_artifact_swap(
@@ -33,11 +38,13 @@ def refuse_artifact_swap(
     ours: str,
     lookup: ArtifactLookup,
     differences: tuple[str, ...] = (),
+    left: str = "Nothing was uploaded",
 ) -> None:
     """Raise ArtifactDiffersError when a live version has an artifact other than `chosen_id`.
 
     `ours` says what this run's artifact is ("target/app.jar is sha512:..."); `differences`, the
-    entries a rebuilt jar has unlike the live one (publish/rebuilt.py), when they were compared.
+    entries a rebuilt jar has unlike the live one (publish/rebuilt.py), when they were compared;
+    `left`, what the run leaves behind.
     """
     for hosting, live in lives.items():
         live_id = version_artifact_id(live) if live else None
@@ -59,7 +66,7 @@ def refuse_artifact_swap(
                 f"; their content differs, not only their timestamps: {', '.join(differences)}"
             )
         raise ArtifactDiffersError(
-            message + ". Nothing was uploaded",
+            f"{message}. {left}",
             advice=(f"{REPRODUCIBLE}; otherwise " if differences else "")
             + "publish the rebuilt artifact as a new version (raise `version` and `build`), "
             "or re-run with --replace-artifact to swap the binary of this version (Marketplace "
@@ -75,26 +82,44 @@ def keep_same_artifact(
     desired: Json,
     ours: str | None,
     lookup: ArtifactLookup,
+    compare: ContentLookup,
     replace: bool,
-) -> Json:
-    """The version document to write when the live version names another artifact than ours.
+) -> tuple[Json, str | None]:
+    """The version document to write when the live version names another artifact than ours,
+    and, when the live artifact is kept, why it was found to be ours ("the same bytes").
 
     That happens when another run (on another machine) created the version between our plan and
-    our create: its own upload of the same file has another id. Same bytes (sha512 `ours`): the
-    live artifact is kept, so nothing is swapped. Other bytes: refused (exit 10) unless `replace`.
+    our create: its own upload has another id, and, rebuilt there, other bytes too. Same bytes
+    (sha512 `ours`) or same content (`compare`, as the plan compares a rebuilt jar): the live
+    artifact is kept, so nothing is swapped. Other content: refused (exit 10) unless `replace`.
     """
     live_id, our_id = version_artifact_id(live), version_artifact_id(desired)
     if not live_id or not our_id or live_id.lower() == our_id.lower():
-        return desired
+        return desired, None
     details = lookup(live_id) or {}
     if ours and same_sha512(artifact_checksum(details), ours):
-        kept = copy.deepcopy(desired)
-        kept["frameworkDetails"]["attributes"]["artifactId"] = live_id
-        return kept
+        return _naming(desired, live_id), "the same bytes"
+    verdict = compare(live_id, details)
+    if verdict is not None and verdict.same:
+        return _naming(desired, live_id), f"the same content, compared with {verdict.source}"
     if replace:
-        return desired
-    refuse_artifact_swap(release, {hosting: live}, our_id, f"this run uploaded {ours}", lookup)
-    return desired  # not reached: refuse_artifact_swap raised
+        return desired, None
+    refuse_artifact_swap(
+        release,
+        {hosting: live},
+        our_id,
+        f"this run uploaded {ours or 'another artifact'} as {our_id}",
+        lookup,
+        verdict.differences if verdict else (),
+        left="The version was left as it is, and this run's upload is unused",
+    )
+    return desired, None  # not reached: refuse_artifact_swap raised
+
+
+def _naming(desired: Json, artifact_id: str) -> Json:
+    kept = copy.deepcopy(desired)
+    kept["frameworkDetails"]["attributes"]["artifactId"] = artifact_id
+    return kept
 
 
 def data_center_refusal(response: Json, hostings: tuple[str, ...]) -> str | None:

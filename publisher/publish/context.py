@@ -35,6 +35,7 @@ class Execution:
     artifact_sha512: str | None = None  # the plan's, or what the upload measured
     waited: float = 0.0
     written: list[str] = field(default_factory=list)  # user-visible writes (versions, listings)
+    notes: list[str] = field(default_factory=list)  # what a person should know of how it went
 
 
 class StepEvents:

@@ -5,6 +5,7 @@ marketplace/revise.py's PUT with its revision), never changing `state` or `appro
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -14,7 +15,7 @@ from publisher.concurrency import awaited, started
 from publisher.config.yamldoc import Path as KeyPath
 from publisher.diagnostics import warning
 from publisher.errors import PublisherError, VerificationError
-from publisher.marketplace.answers import Json
+from publisher.marketplace.answers import Json, version_artifact_id
 from publisher.marketplace.errors import ApiError
 from publisher.marketplace.revise import (
     LISTING_SERVER_FIELDS,
@@ -26,10 +27,11 @@ from publisher.marketplace.revise import (
 from publisher.outcome import DocumentChange
 from publisher.publish.artifactguard import keep_same_artifact
 from publisher.publish.context import StepContext
+from publisher.publish.document_plan import listing_plan, version_plan
 from publisher.publish.duplicate_versions import refuse_renumbering, renumbers
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
-from publisher.publish.plan import listing_plan, version_plan
+from publisher.publish.rebuilt import ContentVerdict, compare_content
 from publisher.publish.upload_steps import UploadSteps
 from publisher.state.journal import content_hash, step_key
 
@@ -45,6 +47,9 @@ class _Document:
     put: Callable[[Json], None]
     diff: Callable[[Json | None, Json], DocumentPlan]
     server_fields: tuple[str, ...]
+    # Whether a document found instead of created (the create answered "already exists", or its
+    # answer was lost) is this run's; another run's is brought in line, not reported as created.
+    found_ours: Callable[[Json], bool] = lambda _live: True
 
     def change(self, desired: Json) -> Change:
         """The PUT body bringing a live document to `desired`, None when it already says it."""
@@ -65,6 +70,9 @@ class DocumentSteps:
         self.ctx = ctx
         self.images = images
         self._artifacts_read: dict[str, Json | None] = {}
+        self._contents: dict[str, ContentVerdict | None] = {}  # live artifact id -> verdict
+        self._contents_lock = threading.Lock()  # hostings side by side may share an artifact
+        self._theirs: set[str] = set()  # hostings whose version another run created meanwhile
 
     # -- version and listing ---------------------------------------------------------------------
 
@@ -140,17 +148,22 @@ class DocumentSteps:
         self, hosting: HostingPlan, desired: Json, beside: Callable[[], None] | None
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.ctx.release.build
+        our_id = str(version_artifact_id(desired))
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
-            return keep_same_artifact(
+            found, why = keep_same_artifact(
                 self.ctx.release,
                 hosting.hosting,
                 live,
                 desired,
                 self.ctx.result.artifact_sha512,
                 self._artifact_details,
+                self._content_against,
                 self.ctx.replace_artifact,
             )
+            if why is not None:
+                self._kept_theirs(hosting, live, our_id, why)
+            return found
 
         document = _Document(
             step_key("version", hosting.hosting),
@@ -160,9 +173,14 @@ class DocumentSteps:
             partial(self.ctx.client.update_version, app_id, build),
             lambda live, _desired: version_plan(live, wanted(live) if live else desired),
             VERSION_SERVER_FIELDS,
+            # Our create names our upload: a version naming another artifact is another run's.
+            lambda live: str(version_artifact_id(live)).lower() == our_id.lower(),
         )
         live = hosting.version.live if hosting.version.action != "create" else None
-        return self._apply(document, live, desired, beside)
+        change = self._apply(document, live, desired, beside)
+        if live is None and change.action != "create":  # so its listing is the other run's too
+            self._theirs.add(hosting.hosting)
+        return change
 
     def _read_version(self, hosting: str, app_id: str) -> Json | None:
         """GET the version; our build live under another number (created meanwhile by another
@@ -171,6 +189,35 @@ class DocumentSteps:
         if live is not None and renumbers(live, self.ctx.release):
             raise refuse_renumbering(self.ctx.release, hosting, live, sent_nothing=False)
         return live
+
+    def _kept_theirs(self, hosting: HostingPlan, live: Json, our_id: str, why: str) -> None:
+        """Say, once per hosting, that the version stands on another run's upload, not ours."""
+        live_id = str(version_artifact_id(live))
+        done = "created" if hosting.version.action == "create" else "changed"
+        note = (
+            f"{hosting.hosting}: another run {done} version {live.get('versionNumber')} after "
+            f"this run's plan, with its own upload: its artifact {live_id} is kept ({why}), not "
+            f"swapped; this run's upload {our_id} is left unused"
+        )
+        with self._contents_lock:
+            if note in self.ctx.result.notes:
+                return
+            self.ctx.result.notes.append(note)
+            self.ctx.result.artifact_id = live_id  # the artifact the version stands on
+        self.ctx.events.emit(ev.Info(note))
+
+    def _content_against(self, live_id: str, details: Json) -> ContentVerdict | None:
+        """Our jar against a live artifact by content (publish/rebuilt.py), once per id."""
+        path = self.ctx.release.artifact.path
+        if path is None:  # Marketplace fetched our artifact from a URL: no local jar
+            return None
+        with self._contents_lock:
+            if live_id not in self._contents:
+                ctx = self.ctx
+                self._contents[live_id] = compare_content(
+                    path, live_id, details, ctx.client, ctx.policy, ctx.journal
+                )
+            return self._contents[live_id]
 
     def _artifact_details(self, artifact_id: str) -> Json | None:
         """GET /artifacts/{id}, once per id in a run."""
@@ -192,6 +239,7 @@ class DocumentSteps:
             partial(self.ctx.client.update_listing, app_id, build),
             partial(listing_plan, state=self.ctx.plan.choices.listing_state),
             LISTING_SERVER_FIELDS,
+            lambda _live: hosting.hosting not in self._theirs,
         )
         live = hosting.listing.live if not version_created else None
         if live is None and not version_created and hosting.listing.action != "create":
@@ -212,7 +260,10 @@ class DocumentSteps:
         waiting: Callable[[], None] = _nothing
         if live is None:
             self.ctx.events.start(doc.key, f"create {doc.title}")
-            live, waiting = self._create(doc.title, doc.post, doc.read, beside)
+            live, waiting, posted = self._create(doc.title, doc.post, doc.read, beside)
+            created = posted or doc.found_ours(live)
+            if created and not posted:  # our own create, its answer lost: from here, partial
+                self.ctx.result.written.append(f"{doc.title} created")
         with awaited(waiting):
             change = self._bring_in_line(doc, live, desired, created)
         waiting()
@@ -249,23 +300,26 @@ class DocumentSteps:
         post: Callable[[], None],
         read: Callable[[], Json | None],
         beside: Callable[[], None] | None = None,
-    ) -> tuple[Json, Callable[[], None]]:
+    ) -> tuple[Json, Callable[[], None], bool]:
         """POST, then read it back (201 has no body); `beside` starts as soon as the POST
-        succeeded, and its waiter is returned. A lost answer is settled by reading first."""
+        succeeded, and its waiter is returned, with whether the POST itself answered. A lost
+        answer or "already exists" is settled by reading: the document was found."""
 
         def exists() -> bool | None:
-            return True if read() is not None else None
+            return False if read() is not None else None  # found, not known to be ours
 
-        self.ctx.policy.write(
+        posted = self.ctx.policy.write(
             f"create {title}", partial(_posted, post), exists, already_done=_already_exists
         )
-        self.ctx.result.written.append(f"{title} created")  # from here, a failure is partial
-        waiting = started(beside) if beside is not None else _nothing
+        if posted:
+            self.ctx.result.written.append(f"{title} created")  # from here, a failure is partial
+        # A found document may be another run's: nothing goes beside it before its own check.
+        waiting = started(beside) if beside is not None and posted else _nothing
         with awaited(waiting):
             live = self.ctx.policy.read(f"read the new {title}", read)
             if live is None:
                 raise VerificationError(f"{title} was created but cannot be read back")
-        return live, waiting
+        return live, waiting, posted
 
 
 def _already_exists(exc: BaseException) -> bool:

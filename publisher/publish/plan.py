@@ -6,7 +6,6 @@ bodies with placeholders where Marketplace would assign ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -24,7 +23,8 @@ from publisher.marketplace.answers import (
 )
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
-from publisher.publish.compare import same_sha512, settled_patch
+from publisher.publish.compare import same_sha512
+from publisher.publish.document_plan import listing_plan, version_plan
 from publisher.publish.duplicate_versions import (
     needs_check,
     other_builds,
@@ -32,7 +32,7 @@ from publisher.publish.duplicate_versions import (
     refuse_renumbering,
     renumbers,
 )
-from publisher.publish.listing_state import ListingStateChoice, for_live_listing, kept_state_note
+from publisher.publish.listing_state import kept_state_note
 from publisher.publish.liveimages import live_ids
 from publisher.publish.model import (
     ARTIFACT_PLACEHOLDER,
@@ -47,11 +47,7 @@ from publisher.publish.model import (
 from publisher.publish.notes import release_notes
 from publisher.publish.payloads import (
     ResolvedCompatibility,
-    comparable_listing,
-    comparable_version,
     listing_document,
-    merged_listing,
-    merged_version,
     version_document,
 )
 from publisher.publish.rebuilt import compare_content
@@ -294,11 +290,10 @@ class Planner:
     def artifact_plan(self, live_versions: list[Json]) -> ArtifactPlan:
         """Upload, fetch, or reuse an artifact already on Marketplace (checked there)."""
         artifact = self.release.artifact
+        sha: str | None = None
         if artifact.url:
             plan = ArtifactPlan("fetch", artifact.url, url=artifact.url)
-            found = self._reusable(
-                live_versions, lambda a: artifact_remote_href(a) == artifact.url, artifact.url
-            )
+            found = self._reusable(live_versions, lambda a: artifact_remote_href(a) == artifact.url)
         else:
             assert artifact.path is not None
             # Hash before uploading only if something could be reused; the upload hashes anyway.
@@ -317,16 +312,19 @@ class Planner:
                 None
                 if sha is None
                 else self._reusable(
-                    live_versions,
-                    lambda a: same_sha512(artifact_checksum(a), sha) is True,
-                    sha,
+                    live_versions, lambda a: same_sha512(artifact_checksum(a), sha) is True
                 )
             )
-        if not found and plan.path is not None and sha is not None:
-            return self._rebuilt(plan, live_versions)
         if found:
             artifact_id, reason = found
             return replace(plan, action="reuse", reuse_id=artifact_id, reason=reason)
+        if plan.path is not None and sha is not None:
+            plan = self._rebuilt(plan, live_versions)
+        key = artifact.url or sha
+        recorded = self._recorded(plan, key) if key and plan.action != "reuse" else None
+        if recorded:  # our own upload of these bytes, from an earlier run on this machine
+            reason = "uploaded by an earlier run (resumed)"
+            return replace(plan, action="reuse", reuse_id=recorded, reason=reason)
         return plan
 
     def _rebuilt(self, plan: ArtifactPlan, live_versions: list[Json]) -> ArtifactPlan:
@@ -354,11 +352,8 @@ class Planner:
         client = self.client
         return self.policy.read("read artifact", lambda: client.get_artifact(artifact_id))
 
-    def _reusable(
-        self, live_versions: list[Json], same: Any, journal_key: str
-    ) -> tuple[str, str] | None:
-        """An artifact already on Marketplace with our content: the live version's, or ours from
-        an earlier run on this machine. Both are checked against Marketplace before reuse."""
+    def _reusable(self, live_versions: list[Json], same: Any) -> tuple[str, str] | None:
+        """The live version's artifact when it has our bytes (checked on Marketplace)."""
         if self.client is None:
             return None
         for live in live_versions:
@@ -367,39 +362,22 @@ class Planner:
                 details = self._artifact(str(artifact_id))
                 if details and same(details):
                     return str(artifact_id), "the existing version already has this artifact"
-        recorded = self.journal.artifact(journal_key) if self.journal else None
-        if recorded:
-            details = self._artifact(recorded)
-            if details and same(details):
-                return recorded, "uploaded by an earlier run (resumed)"
         return None
 
-
-def version_plan(live: Json | None, desired: Json) -> DocumentPlan:
-    return _document_plan(live, desired, merged_version, comparable_version)
-
-
-def listing_plan(
-    live: Json | None, desired: Json, state: ListingStateChoice = "keep"
-) -> DocumentPlan:
-    """`desired` is the create body; over a live listing its `state` applies only on request."""
-    laid = for_live_listing(desired, live, state)
-    return _document_plan(live, laid, merged_listing, comparable_listing)
-
-
-def _document_plan(
-    live: Json | None,
-    desired: Json,
-    merged_with: Callable[[Json, Json], Json],
-    comparable: Callable[[Json], Json],
-) -> DocumentPlan:
-    """Create when nothing is live; else the live document with ours laid over it, and the
-    JSON Patch from live to that (empty: unchanged)."""
-    if live is None:
-        return DocumentPlan("create", desired=desired)
-    merged = merged_with(live, desired)
-    patch = tuple(settled_patch(comparable(live), merged))
-    return DocumentPlan("update" if patch else "unchanged", live, merged, patch)
+    def _recorded(self, plan: ArtifactPlan, journal_key: str) -> str | None:
+        """Our upload of these bytes from an earlier run on this machine, when Marketplace still
+        has it with them. Asked only after the live version's artifact was held against ours by
+        bytes and then by content: the live version may stand on another run's upload of the
+        same content (issue #21), which is kept rather than swapped for ours."""
+        recorded = self.journal.artifact(journal_key) if self.journal else None
+        if self.client is None or not recorded:
+            return None
+        details = self._artifact(recorded)
+        if not details:
+            return None
+        if plan.url is not None:
+            return recorded if artifact_remote_href(details) == plan.url else None
+        return recorded if same_sha512(artifact_checksum(details), str(plan.sha512)) else None
 
 
 def _shown(path: Path, config: Path) -> str:

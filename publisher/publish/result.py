@@ -69,7 +69,7 @@ def run_report(
         diagnostics=diagnostics,
         error=exc.message if exc else None,
         advice=next_step(exc, diagnostics),
-        notes=plan.notes if plan else (),
+        notes=(plan.notes if plan else ()) + tuple(execution.notes if execution else ()),
         artifact_path=_local_artifact(facts, release, plan) if exit_code == 0 else None,
     )
 

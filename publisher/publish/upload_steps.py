@@ -30,6 +30,8 @@ from publisher.publish.plan import Planner
 from publisher.publish.rebuilt import record_uploaded
 from publisher.words import plural
 
+_SPACING = "Marketplace allows one artifact upload every 10 s"
+
 
 class UploadSteps:
     """The images and the artifact of one publish; `upload_image` also serves the document
@@ -81,16 +83,22 @@ class UploadSteps:
         return ids
 
     def _upload_into(self, uploaded: dict[ImagePlan, tuple[str, Upload]], image: ImagePlan) -> None:
-        uploaded[image] = self.upload_image(image)  # one key per thread: no lock needed
+        uploaded[image] = self.upload_image(image, "images")  # one key per thread: no lock needed
 
-    def upload_image(self, image: ImagePlan) -> tuple[str, Upload]:
+    def _image_progress(self, image: ImagePlan, step: str, done: int, total: int) -> None:
+        key = f"image:{image.source or image.path}"
+        self.ctx.events.emit(ev.Progress(key, done, total, image.path.name, step))
+
+    def upload_image(self, image: ImagePlan, step: str = "") -> tuple[str, Upload]:
+        """Upload one image; with `step`, its progress is reported as part of that step."""
         endpoint = f"/assets/images/{image.image_type}"
         checked = self.ctx.release.checked(image.path)
+        progress = partial(self._image_progress, image, step) if step else None
         # Re-sending an image whose answer was lost only leaves an unused image behind: repeatable.
         sent = self.ctx.policy.read(
             f"upload {image.path.name}",
             lambda: send_file(
-                self.ctx.client, endpoint, image.path, IMAGE_BY_CONTENT, checked=checked
+                self.ctx.client, endpoint, image.path, IMAGE_BY_CONTENT, progress, checked=checked
             ),
         )
         answer = conform(sent.response, answers.IMAGE, f"the {endpoint} answer", required=("id",))
@@ -209,7 +217,8 @@ class UploadSteps:
         )
 
     def _progress(self, done: int, total: int) -> None:
-        self.ctx.events.emit(ev.Progress("artifact", done, total))
+        path = self.ctx.plan.artifact.path
+        self.ctx.events.emit(ev.Progress("artifact", done, total, path.name if path else ""))
 
     def _verify_artifact(self, artifact: ArtifactPlan, sent: Sent) -> str:
         where = f"the answer to the artifact {'upload' if artifact.path else 'fetch'}"
@@ -266,10 +275,9 @@ class UploadSteps:
             remaining = deadline - self.ctx.clock()
             if remaining <= 0:
                 break
-            self.ctx.events.emit(
-                ev.Waiting("Marketplace allows one artifact upload every 10 s", remaining, seconds)
-            )
+            self.ctx.events.emit(ev.Waiting(_SPACING, remaining, seconds, "artifact"))
             self.ctx.sleep(min(1.0, remaining))
+        self.ctx.events.emit(ev.Waiting(_SPACING, 0.0, seconds, "artifact"))  # the wait is over
         self.ctx.result.waited += seconds
 
 

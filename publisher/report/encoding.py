@@ -38,6 +38,9 @@ FALLBACKS = {
     "«": "<<",
     "»": ">>",
     "\u00a0": " ",
+    "━": "=",  # the upload bar (publisher.report.bar): done, the half cell, what is left
+    "╸": "=",
+    "─": "-",
 }
 _TABLE = str.maketrans(FALLBACKS)
 _UNICODE_ENCODINGS = ("utf-8", "utf-16", "utf-32", "utf-8-sig")

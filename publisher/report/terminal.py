@@ -1,41 +1,89 @@
-"""Human output: one line per step; on a terminal a live upload bar (rich: percentage, bytes,
-rate, time left) and a countdown while waiting, in colour unless NO_COLOR is set.
+"""Human output: one line per step; on a terminal, live lines for what is under way (each open
+step, its upload bar named after the file, a countdown while waiting), each rewritten to its
+final state when it ends (report/live.py), in colour unless NO_COLOR is set.
 
 In a CI log (not a terminal, or CI / GITHUB_ACTIONS set) the same events become plain lines:
-upload progress every 25 %, one line per 10 seconds of waiting, no escape codes.
+a start and a finish line, upload progress every 25 %, one line per 10 seconds of waiting, no
+escape codes.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TextIO
 
 from publisher import events as ev
 from publisher.outcome import CommandReport, RunReport
+from publisher.report.bar import stopped, uploaded, uploading
+from publisher.report.live import LiveLines
 from publisher.report.render import final_lines
 from publisher.secrets import Redactor
 from publisher.words import human_size
-
-if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "cyan": "36", "dim": "2", "bold": "1"}
 _MARKS = {"done": ("✓", "green"), "skipped": ("–", "dim"), "failed": ("✗", "red")}
 REDRAW = 0.1  # seconds between bar redraws: the upload monitor fires thousands of times
 BAR_AFTER = 0.3  # seconds of sending before a bar appears
+RATE_WINDOW = 5.0  # seconds of sending a bar's rate and time left are measured over
+SUB = "    "  # a bar or a countdown is indented under its step
 
 
 @dataclass
 class _Step:
     title: str
     started: float
-    waited_before: float  # the reporter's total waiting time when the step started
     announced: bool = False  # its "…" line is on screen
-    first_byte: float | None = None  # when the upload began sending (after any wait)
+    waited: float = 0.0  # so the step's time and rate can leave the wait out
+    first_byte: float | None = None  # when its upload began sending (after any wait)
     sent: int = 0
+
+
+@dataclass
+class _Upload:
+    """One file being sent (Progress.key): the artifact, or one image of the images step."""
+
+    name: str
+    step: str
+    first_byte: float
+    sent: int = 0
+    total: int = 0
     quarter: int = 0
+    shown: bool = False  # its bar is on screen
+    samples: deque[tuple[float, int]] = field(default_factory=deque)  # (when, bytes sent)
+
+    def sample(self, now: float, done: int) -> None:
+        self.sent = done
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[1][0] >= RATE_WINDOW:
+            self.samples.popleft()
+
+    def rate(self) -> float:
+        """Bytes a second over the last RATE_WINDOW seconds: the first burst fills the socket's
+        buffer far faster than the network drains it, and would promise an early finish."""
+        (since, before), (now, done) = self.samples[0], self.samples[-1]
+        return (done - before) / (now - since) if now > since else 0.0
+
+
+@dataclass
+class _Wait:
+    reason: str
+    began: float
+    last_line: float | None = None  # a log's line per 10 s: the remaining time last said
+
+
+def _terminal_width(stream: TextIO) -> Callable[[], int]:
+    def width() -> int:
+        try:
+            return os.get_terminal_size(stream.fileno()).columns or 80
+        except (OSError, ValueError, AttributeError):  # not a terminal after all
+            return 80
+
+    return width
 
 
 class TerminalReporter:
@@ -47,21 +95,20 @@ class TerminalReporter:
         tty: bool,
         color: bool,
         clock: Callable[[], float] = time.monotonic,
+        width: Callable[[], int] | None = None,
     ) -> None:
         self.stream = stream
         self.redact = redact
         self.tty = tty
         self.color = color
         self.clock = clock
-        self._live = False  # a \r line is on screen
+        self.width = width or _terminal_width(stream)
+        self._live = LiveLines(stream, self.width) if tty else None
+        self._lock = threading.Lock()  # the images report from their own threads
         self._steps: dict[str, _Step] = {}
-        self._waited = 0.0  # all waiting so far, so step times and rates can leave it out
-        self._wait_began: float | None = None
-        self._last_wait_line: float | None = None
-        self._bar: Progress | None = None
-        self._bar_task: TaskID | None = None
+        self._uploads: dict[str, _Upload] = {}
+        self._waits: dict[str, _Wait] = {}  # by the waiting step's key ("": not named)
         self._last_draw = 0.0
-        self._counting = False  # the wait countdown is the live line
         self._errors_shown: set[str] = set()  # the closing line does not repeat one of these
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -69,34 +116,34 @@ class TerminalReporter:
         return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.color else text
 
     def line(self, text: str) -> None:
+        """A line that never changes: above the live ones on a terminal."""
         safe = self.redact(text)
-        if self._bar is not None:  # rich owns the screen while the bar is up
-            from rich.text import Text  # loaded with the bar: see _bar_update
-
-            self._bar.console.print(Text.from_ansi(safe), soft_wrap=True)
+        if self._live is not None:
+            self._live.paint([safe])
             return
-        self._end_live()
         self.stream.write(safe + "\n")
         self.stream.flush()
+
+    def _show(self, key: Hashable, text: str, under: Hashable | None = None) -> None:
+        assert self._live is not None
+        self._live.show(key, self.redact(text), under=under)
+
+    def _final_state(self, key: Hashable, text: str) -> None:
+        assert self._live is not None
+        self._live.finish(key, self.redact(text))
 
     def error_shown(self, message: str) -> None:
         """`message` is on screen already (here, or as an annotation): the end won't repeat it."""
         self._errors_shown.add(message)
 
-    def _live_line(self, text: str) -> None:
-        self.stream.write("\r\x1b[2K" + self.redact(text))
-        self.stream.flush()
-        self._live = True
-
-    def _end_live(self) -> None:
-        if self._live:
-            self.stream.write("\n")
-            self._live = False
-
     # -- events ---------------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
-        if not isinstance(event, ev.Waiting):
-            self._wait_over()
+        with self._lock:
+            self._emit(event)
+
+    def _emit(self, event: ev.Event) -> None:
+        if "" in self._waits and not isinstance(event, ev.Waiting):
+            self._wait_over("")  # a wait that names no step lasts until anything else happens
         if isinstance(event, ev.StageStarted):
             self.line(self._paint(f"▸ {event.name}", "bold"))
         elif isinstance(event, ev.Info):
@@ -125,10 +172,10 @@ class TerminalReporter:
 
     # -- steps: one line each, unless they have more to say -------------------------------------
     def _started(self, event: ev.StepStarted) -> None:
-        self._steps[event.key] = _Step(event.title, self.clock(), self._waited)
-        if self.tty:  # a live "…" line, replaced by the step's result
-            self._end_live()
-            self._live_line(f"  {self._paint('…', 'dim')} {event.title}")
+        self._steps[event.key] = _Step(event.title, self.clock())
+        if self._live is not None:  # a live "…" line, rewritten to the step's result
+            self._show(event.key, f"  {self._paint('…', 'dim')} {event.title}")
+            self._live.paint()
             self._steps[event.key].announced = True
 
     def _announce_open_steps(self) -> None:
@@ -137,143 +184,131 @@ class TerminalReporter:
             if not step.announced:
                 step.announced = True
                 self.line(f"  {self._paint('…', 'dim')} {step.title}")
-        self._end_live()
 
     def _finished(self, event: ev.StepFinished) -> None:
-        self._stop_bar()
+        self._wait_over(event.key)
         now = self.clock()
         step = self._steps.pop(event.key, None)
         mark, tone = _MARKS[event.outcome]
         detail = f": {event.detail}" if event.detail else ""
         text = f"  {self._paint(mark, tone)} {event.title}{detail}{self._timing(step, now)}"
-        if self.tty and self._live:
-            self._live_line(text)
-            self._end_live()
+        self._stop_bars(event.key)
+        if self._live is not None and event.key in self._live:
+            self._final_state(event.key, text)
+            self._live.paint()
         else:
             self.line(text)
 
     def _timing(self, step: _Step | None, now: float) -> str:
-        """` (775 kB at 2.6 MB/s, 0.3s, after waiting 9.8s)`: sending time, not the wait."""
+        """` (sent at 2.6 MB/s, 0.3s, after waiting 9.8s)`: sending time, not the wait."""
         if step is None:
             return ""
-        waited = self._waited - step.waited_before
-        took = now - step.started - waited
+        took = now - step.started - step.waited
         parts = []
         if step.sent and step.first_byte is not None and now - step.first_byte >= 0.05:
             rate = step.sent / (now - step.first_byte)
             parts.append(f"sent at {human_size(int(rate))}/s")
         if took >= 1 or parts:
             parts.append(f"{took:.1f}s")
-        if waited >= 0.05:
-            parts.append(f"after waiting {waited:.1f}s")
+        if step.waited >= 0.05:
+            parts.append(f"after waiting {step.waited:.1f}s")
         return f" ({', '.join(parts)})" if parts else ""
 
     # -- upload progress ----------------------------------------------------------------------
     def _progress(self, event: ev.Progress) -> None:
-        step = self._steps.setdefault(event.key, _Step(event.key, self.clock(), self._waited))
         now = self.clock()
-        if step.first_byte is None:
-            step.first_byte = now  # the rate counts sending time only, never the wait before
-        finished_before = step.sent >= event.total > 0
+        step_key = event.step or event.key
+        self._wait_over(step_key)  # sending: the wait before it is over
+        upload = self._uploads.get(event.key)
+        if upload is None or event.done < upload.sent:  # a first byte, or a retry from the start
+            shown = upload is not None and upload.shown  # a retry's bar takes the same line
+            upload = _Upload(event.name or event.key, step_key, now, shown=shown)
+            self._uploads[event.key] = upload
+        finished_before = upload.sent >= event.total > 0
         done = event.done >= event.total
-        step.sent = event.done
+        upload.total = event.total
+        upload.sample(now, event.done)
+        if event.key == step_key:  # the step's own upload: its rate goes on the step's line
+            step = self._steps.setdefault(step_key, _Step(step_key, now))
+            step.first_byte = now if step.first_byte is None else step.first_byte
+            step.sent = event.done
         if finished_before:
             return  # the monitor reports 100 % more than once: say it once
-        if self.tty:
-            # A bar for uploads that take a while; a quick one is just its result line.
-            if self._bar is not None or (now - step.first_byte >= BAR_AFTER and not done):
-                self._bar_update(event, now)
+        if self._live is not None:
+            # A bar for uploads that take a while; a quick one is just its step's result line.
+            if upload.shown or (now - upload.first_byte >= BAR_AFTER and not done):
+                self._bar(event, upload, now)
             return
+        if event.key != step_key:
+            return  # one file of several side by side (the images): its lines would interleave
         self._announce_open_steps()
         total = max(event.total, 1)
         quarter = int(min(event.done / total, 1.0) * 4)
-        if quarter > step.quarter:
-            step.quarter = quarter
-            sending = now - step.first_byte
+        if quarter > upload.quarter:
+            upload.quarter = quarter
+            sending = now - upload.first_byte
             rate = f", {human_size(int(event.done / sending))}/s" if sending >= 0.05 else ""
             self.line(
-                f"    {event.done / total:.0%} {human_size(event.done)} of "
+                f"{SUB}{event.done / total:.0%} {human_size(event.done)} of "
                 f"{human_size(event.total)}{rate}"
             )
 
-    def _bar_update(self, event: ev.Progress, now: float) -> None:
-        if self._bar is None:
-            self._end_live()
-            self._bar = self._new_bar()
-            self._bar.start()
-            self._bar_task = self._bar.add_task(event.key, total=event.total)
-        assert self._bar_task is not None
-        self._bar.update(self._bar_task, completed=event.done, total=event.total)
-        if now - self._last_draw >= REDRAW or event.done >= event.total:
+    def _bar(self, event: ev.Progress, upload: _Upload, now: float) -> None:
+        assert self._live is not None
+        key, sending = ("bar", event.key), now - upload.first_byte
+        first = not upload.shown
+        upload.shown = True
+        if event.done >= event.total:
+            self._final_state(key, SUB + uploaded(upload.name, event.total, sending))
+        else:
+            width = self.width() - 1 - len(SUB)
+            text = uploading(upload.name, event.done, event.total, upload.rate(), width)
+            self._show(key, SUB + text, under=upload.step)
+        if first or now - self._last_draw >= REDRAW or event.done >= event.total:
             self._last_draw = now
-            self._bar.refresh()
+            self._live.paint()
 
-    def _new_bar(self) -> Progress:
-        # rich loads only for a bar (a terminal, a long upload): every other run would pay
-        # its import, a third of `validate`'s start-up (issue #24).
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TaskProgressColumn,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        console = Console(
-            file=self.stream, force_terminal=True, no_color=not self.color, highlight=False
-        )
-        return Progress(
-            TextColumn("    "),
-            BarColumn(bar_width=30),
-            TaskProgressColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,  # replaced by the step's one result line
-            auto_refresh=False,
-            get_time=self.clock,
-            redirect_stdout=False,  # everything we print goes through self.line
-            redirect_stderr=False,
-        )
-
-    def _stop_bar(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-            self._bar_task = None
+    def _stop_bars(self, step: str | None) -> None:
+        """The uploads of `step` (None: all) are over; a bar still live when its step ended (a
+        failure, a signal) says where it stopped."""
+        for key, upload in list(self._uploads.items()):
+            if step is not None and upload.step != step:
+                continue
+            del self._uploads[key]
+            if self._live is not None and upload.shown and self._live.is_live(("bar", key)):
+                text = stopped(upload.name, upload.sent, upload.total)
+                self._final_state(("bar", key), SUB + text)
 
     # -- waiting ----------------------------------------------------------------------------------
     def _waiting(self, event: ev.Waiting) -> None:
-        now = self.clock()
-        if self._wait_began is None and event.remaining > 0:
-            self._wait_began = now
         if event.remaining <= 0:
-            self._wait_over()
+            self._wait_over(event.key)
             return
-        if self.tty:
-            if not self._counting:
-                self._end_live()  # the step's "…" line stays above the countdown
-                self._counting = True
-            self._live_line(f"  ⏳ {event.reason}: {event.remaining:4.1f}s left")
+        wait = self._waits.setdefault(event.key, _Wait(event.reason, self.clock()))
+        if self._live is not None:
+            text = f"{SUB}⏳ {event.reason}: {event.remaining:4.1f}s left"
+            self._show(("wait", event.key), text, under=event.key or None)
+            self._live.paint()
             return
         self._announce_open_steps()
-        if self._last_wait_line is None or self._last_wait_line - event.remaining >= 10:
-            self._last_wait_line = event.remaining
+        if wait.last_line is None or wait.last_line - event.remaining >= 10:
+            wait.last_line = event.remaining
             self.line(f"  waiting {event.remaining:.0f}s: {event.reason}")
 
-    def _wait_over(self) -> None:
-        if self._wait_began is not None:
-            self._waited += self.clock() - self._wait_began
-            self._wait_began = None
-            self._last_wait_line = None
-        if self._counting:  # the countdown goes away; the step's result line says how long
-            self.stream.write("\r\x1b[2K")
-            self._counting = False
-            self._live = False
+    def _wait_over(self, key: str) -> None:
+        """The wait's line says how long it took; the steps that waited leave it out of theirs."""
+        wait = self._waits.pop(key, None)
+        if wait is None:
+            return
+        took = self.clock() - wait.began
+        for step_key, step in self._steps.items():
+            if step_key == key or not key:  # a wait that names no step held every open step
+                step.waited += took
+        if self._live is not None:
+            self._final_state(("wait", key), f"{SUB}⏳ waited {took:.1f}s: {wait.reason}")
+            self._live.paint()
+        else:
+            self.line(f"  waited {took:.1f}s: {wait.reason}")
 
     def _final(self, report: RunReport | CommandReport) -> None:
         lines = final_lines(report)
@@ -284,5 +319,9 @@ class TerminalReporter:
             self.line(self._paint(text, tone) if text.startswith(("✓", "✗")) else text)
 
     def close(self) -> None:
-        self._stop_bar()
-        self._end_live()
+        with self._lock:
+            for key in list(self._waits):
+                self._wait_over(key)
+            self._stop_bars(None)
+            if self._live is not None:
+                self._live.close()

@@ -1,7 +1,7 @@
-"""A yank or compat bump that changed one hosting and then failed on the next, or was stopped by
-a signal, says per hosting what was done in every exit (issue 20 #3): exit 7 when a write went
-through first, the `interrupted` document (130/143) with the hosting already hidden, and the same
-record in the text, `--json` and the job summary. A re-run finishes the rest."""
+"""A yank, compat bump or promote that changed one hosting and then failed on the next, or was
+stopped by a signal, says per hosting what was done in every exit (issue 20 #3): exit 7 when a
+write went through first, the `interrupted` document (130/143) with the hosting already done,
+and the same record in the text, `--json` and the job summary. A re-run finishes the rest."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pytest
 
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document
+from tests.e2e.test_promote import staged
 from tests.e2e.test_yank import publish_next
 from tests.support.children import interruptible
 from tests.support.hostile import Rule, hostile_proxy
@@ -183,6 +184,25 @@ def test_a_signal_during_the_second_hosting_keeps_the_first_in_the_document(
     assert found["exit_code"] == code and found["result"] == "interrupted"
     assert _by_hosting(found) == {"datacenter": "hidden", "server": "interrupted"}
     assert "after datacenter: hidden" in found["error"]
+
+
+def test_a_signal_during_the_second_hostings_promote_keeps_the_first_in_the_document(
+    publisher: Publisher, tmp_path: Path
+) -> None:
+    publisher.release.edit("hosting: datacenter", TWO)
+    receipt = staged(publisher, tmp_path)
+    server = _app_id(publisher, "server")
+    release = threading.Event()
+    with hostile_proxy(publisher.sandbox.url) as proxy:
+        held = proxy.add(Rule("PUT", rf"^/rest/3/app-software/{server}/versions/2004000/listing$"))
+        held.hold = release
+        promote = ("promote", "--receipt", str(receipt), "--execute")
+        found = _interrupted(
+            _spawn(publisher, proxy.url, *promote), held, release, signal.SIGINT, "promote"
+        )
+    assert found["exit_code"] == 130 and found["result"] == "interrupted"
+    assert _by_hosting(found) == {"datacenter": "promoted", "server": "interrupted"}
+    assert "after datacenter: promoted" in found["error"]
 
 
 def test_a_signal_before_any_write_is_the_commands_own_interrupted_document(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document, writes
 from tests.support.publisher import Publisher, listings
 
@@ -22,8 +23,8 @@ def staged(publisher: Publisher, tmp_path: Path) -> Path:
     return receipt
 
 
-def state(publisher: Publisher) -> str:
-    return str(listings(publisher.sandbox.state())[2004000]["state"])
+def state(publisher: Publisher, hosting: str = "datacenter") -> str:
+    return str(listings(publisher.sandbox.state(), hosting)[2004000]["state"])
 
 
 def test_promote_without_execute_writes_nothing(publisher: Publisher, tmp_path: Path) -> None:
@@ -105,3 +106,47 @@ def test_a_listing_under_review_is_not_promoted(publisher: Publisher, tmp_path: 
     run = call(publisher, "promote", "--receipt", str(receipt), "--execute")
     assert run.code == 6 and "the listing is under review (PENDING)" in run.text, run.text
     assert writes(publisher) == [] and state(publisher) == "PRIVATE"
+
+
+def test_promote_failing_on_the_second_hosting_is_partial_and_a_rerun_finishes(
+    publisher: Publisher, tmp_path: Path
+) -> None:
+    publisher.release.edit("hosting: datacenter", "hosting: [server, datacenter]")
+    receipt = staged(publisher, tmp_path)
+    first, second = [h["hosting"] for h in json.loads(receipt.read_text())["hostings"]]
+    app_id = _app_id(publisher, second)
+    listing = f"/rest/3/app-software/{app_id}/versions/2004000/listing"
+    publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
+    args = ("promote", "--receipt", str(receipt), "--execute", "--json")
+
+    run = call(publisher, *args)
+
+    found = document(run, "promote")
+    assert run.code == 7, run.text
+    assert found["result"] == "partial" and found["exit_code"] == 7
+    assert found["hostings"] == [
+        {"hosting": first, "state": "PUBLIC", "action": "promoted"},
+        {"hosting": second, "state": "PRIVATE", "action": "failed"},
+    ]
+    assert found["error"].startswith(f"{first}: promoted; then "), found["error"]
+    assert found["advice"].startswith("re-run the same command to finish"), found["advice"]
+    assert f"{first}: promoted; then " in run.text  # the text says it as well as --json
+    assert state(publisher, first) == "PUBLIC" and state(publisher, second) == "PRIVATE"
+
+    publisher.sandbox.clear_faults()
+    publisher.sandbox.clear_journal()
+    rerun = call(publisher, *args)
+    again = document(rerun, "promote")
+    assert rerun.code == 0 and again["result"] == "promoted", rerun.text
+    assert [h["action"] for h in again["hostings"]] == ["already-public", "promoted"]
+    assert state(publisher, first) == "PUBLIC" and state(publisher, second) == "PUBLIC"
+    assert [w["path"] for w in writes(publisher)] == [listing]  # the first is left as it is
+
+
+def _app_id(publisher: Publisher, hosting: str) -> str:
+    [found] = [
+        sid
+        for sid, app in publisher.sandbox.state()["apps"].items()
+        if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting
+    ]
+    return str(found)

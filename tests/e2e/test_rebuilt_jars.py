@@ -1,7 +1,9 @@
 """A CI re-run of a release tag rebuilds the jar (issue #21.3): a normal Maven/AMPS build differs
 in entry times, order, Bnd-LastModified and the pom.properties date, not in content. Against the
 sandbox, with the state directory thrown away (CI without a cache) and kept: same content is
-`unchanged` with zero writes; one class byte changed is exit 10 naming the entry."""
+`unchanged` with zero writes; one class byte changed is exit 10 naming the entry. And the race of
+two machines on one tag, each with its own rebuild: the later create finds the version the other
+created, and holds that version's artifact against its own jar by content the same way."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document
 from tests.support.artifacts import PLUGIN_XML
-from tests.support.publisher import Publisher, Release, versions
+from tests.support.publisher import Publisher, Release, Run, listings, versions
 
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
@@ -148,3 +151,84 @@ def test_a_kept_rebuild_verifies_against_its_receipt_and_by_content_against_the_
     (release.root / JAR).write_bytes(maven_jar(REBUILT, class_bytes=changed))
     done = call(publisher, "verify", config, "--json")
     assert done.code == 13, done.text  # other content is never "a rebuild"
+
+
+def _race(published: Publisher, tmp_path: Path) -> tuple[Publisher, Run]:
+    """Machine B publishes the rebuilt jar in the workspace, its plan having read the version
+    before machine A (`published`) created it: the sandbox answers B's first read of the
+    version 404, so B uploads its own rebuild, and its create meets A's version."""
+    machine_b = Publisher(published.sandbox, published.release, tmp_path / "machine-b")
+    published.sandbox.clear_journal()
+    published.sandbox.add_fault(
+        Fault(method="GET", path=f"/rest/3/app-software/*/versions/{BUILD}", status=404, times=1)
+    )
+    run = machine_b("publish", "--json")
+    assert not published.sandbox.faults(), "machine B's plan never read the version"
+    return machine_b, run
+
+
+def test_two_machines_racing_with_rebuilds_of_the_same_content_keep_the_first_artifact(
+    published: Publisher, release: Release, tmp_path: Path
+) -> None:
+    live = versions(published.sandbox.state())[BUILD]
+    first = live["frameworkDetails"]["attributes"]["artifactId"]
+    (release.root / JAR).write_bytes(maven_jar(REBUILT))
+
+    machine_b, run = _race(published, tmp_path)
+
+    assert run.code == 0, run.text
+    found = json.loads(run.out)
+    [uploaded] = [u["id"] for u in found["uploads"] if u["kind"] == "artifact"]
+    assert uploaded != first  # B's own upload, under another id
+    assert versions(published.sandbox.state())[BUILD] == live  # no swap, no PUT
+    assert not [w for w in published.writes() if w[1].endswith(f"/versions/{BUILD}")]
+    assert found["artifact_id"] == first
+    [note] = [n for n in found["notes"] if "another run" in n]
+    assert f"its artifact {first} is kept (the same content" in note, note
+    assert f"this run's upload {uploaded} is left unused" in note, note
+    assert found["hostings"][0]["version"]["action"] == "unchanged"  # A created it, not B
+    assert found["hostings"][0]["listing"]["action"] == "update"  # A's too: B's image ids
+    assert len(_downloads(published)) == 1  # B has no record of A's upload: read it
+
+    published.sandbox.clear_journal()
+    again = machine_b("publish", "--json")
+    assert again.code == 0, again.text
+    assert json.loads(again.out)["result"] == "unchanged", again.text
+    assert published.writes() == []
+    assert versions(published.sandbox.state())[BUILD] == live
+
+
+def test_two_machines_racing_with_other_content_is_exit_10_naming_the_entry(
+    published: Publisher, release: Release, tmp_path: Path
+) -> None:
+    live = versions(published.sandbox.state())[BUILD]
+    listing = _listing(published)
+    changed = CLASS_BYTES[:-1] + bytes([CLASS_BYTES[-1] ^ 1])
+    (release.root / JAR).write_bytes(maven_jar(REBUILT, class_bytes=changed))
+
+    _, run = _race(published, tmp_path)
+
+    assert run.code == 10, run.text
+    found = json.loads(run.out)
+    assert found["result"] == "failed" and found["exit_code"] == 10
+    assert f"{CLASS} (CRC" in found["error"], found["error"]
+    assert "MANIFEST.MF" not in run.text and "pom.properties" not in run.text
+    assert "project.build.outputTimestamp" in found["advice"]
+    assert f"release.yml:{release.line_of('artifact:')}:" in run.text
+    assert "Nothing was uploaded" not in run.text  # B's upload happened; it is left unused
+    assert versions(published.sandbox.state())[BUILD] == live
+    assert _listing(published) == listing  # nothing was laid over A's listing either
+    assert [w for w in published.writes() if "/app-software/" in w[1]] == [
+        ("POST", f"/rest/3/app-software/{_app_id(published)}/versions")
+    ]
+
+
+def _listing(publisher: Publisher) -> object:
+    return listings(publisher.sandbox.state())[BUILD]
+
+
+def _app_id(publisher: Publisher) -> str:
+    for app_id, app in publisher.sandbox.state()["apps"].items():
+        if app["hosting"] == "datacenter":
+            return str(app_id)
+    raise AssertionError("no datacenter app software")

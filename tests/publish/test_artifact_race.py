@@ -1,6 +1,7 @@
 """Another run created the version between our plan and our create, with its own upload: the
-version document we write keeps the live artifact when it has our bytes, and refuses (exit 10)
-to swap in different bytes unless --replace-artifact (publisher.publish.artifactguard)."""
+version document we write keeps the live artifact when it has our bytes or, rebuilt, our content
+(publish/rebuilt.py's verdict), and refuses (exit 10) to swap in other content unless
+--replace-artifact (publisher.publish.artifactguard)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from publisher.config import load_release
 from publisher.config.model import Release
 from publisher.errors import ArtifactDiffersError, ExitCode
 from publisher.publish.artifactguard import keep_same_artifact
+from publisher.publish.rebuilt import ContentVerdict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OURS = "sha512:" + "ab" * 64
@@ -40,28 +42,99 @@ def _lookup(checksum: str) -> Any:
     return lambda artifact_id: {"fileInfo": {"checksum": checksum}}
 
 
+def _compare(verdict: ContentVerdict | None) -> Any:
+    return lambda artifact_id, details: verdict
+
+
+def _never(artifact_id: str, details: Any) -> None:
+    raise AssertionError("no content comparison is needed")
+
+
+SAME = ContentVerdict(True, (), "the live artifact, downloaded")
+OTHER = ContentVerdict(False, ("com/example/A.class (CRC 1 here, 2 live)",), "the record")
+
+
 def test_the_live_artifact_with_our_bytes_is_kept_not_swapped(release: Release) -> None:
-    kept = keep_same_artifact(
-        release, "datacenter", _version("live"), _version("ours"), OURS, _lookup(OURS), False
+    kept, why = keep_same_artifact(
+        release,
+        "datacenter",
+        _version("live"),
+        _version("ours"),
+        OURS,
+        _lookup(OURS),
+        _never,
+        False,
     )
     assert kept["frameworkDetails"]["attributes"]["artifactId"] == "live"
+    assert why == "the same bytes"
 
 
-def test_other_bytes_are_refused_with_exit_10(release: Release) -> None:
+def test_a_rebuild_with_the_live_artifacts_content_keeps_the_live_artifact(
+    release: Release,
+) -> None:
+    desired = _version("ours")
+    kept, why = keep_same_artifact(
+        release,
+        "datacenter",
+        _version("live"),
+        desired,
+        OURS,
+        _lookup(THEIRS),
+        _compare(SAME),
+        False,
+    )
+    assert kept["frameworkDetails"]["attributes"]["artifactId"] == "live"
+    assert desired["frameworkDetails"]["attributes"]["artifactId"] == "ours"  # not mutated
+    assert why == "the same content, compared with the live artifact, downloaded"
+
+
+def test_other_content_is_refused_with_exit_10_naming_the_entries(release: Release) -> None:
     with pytest.raises(ArtifactDiffersError) as refused:
         keep_same_artifact(
-            release, "datacenter", _version("live"), _version("ours"), OURS, _lookup(THEIRS), False
+            release,
+            "datacenter",
+            _version("live"),
+            _version("ours"),
+            OURS,
+            _lookup(THEIRS),
+            _compare(OTHER),
+            False,
         )
     assert refused.value.exit_code == ExitCode.ARTIFACT_DIFFERS
     assert THEIRS in refused.value.message and refused.value.diagnostics
+    assert "com/example/A.class (CRC 1 here, 2 live)" in refused.value.message
+    assert "project.build.outputTimestamp" in str(refused.value.advice)
+    assert "Nothing was uploaded" not in refused.value.message  # this run did upload
 
 
-def test_other_bytes_are_swapped_only_when_asked(release: Release) -> None:
+def test_other_bytes_that_cannot_be_compared_by_content_are_refused(release: Release) -> None:
+    with pytest.raises(ArtifactDiffersError) as refused:
+        keep_same_artifact(
+            release,
+            "datacenter",
+            _version("live"),
+            _version("ours"),
+            OURS,
+            _lookup(THEIRS),
+            _compare(None),
+            False,
+        )
+    assert "project.build.outputTimestamp" not in str(refused.value.advice)
+
+
+def test_other_content_is_swapped_only_when_asked(release: Release) -> None:
     desired = _version("ours")
     found = keep_same_artifact(
-        release, "datacenter", _version("live"), desired, OURS, _lookup(THEIRS), True
+        release,
+        "datacenter",
+        _version("live"),
+        desired,
+        OURS,
+        _lookup(THEIRS),
+        _compare(OTHER),
+        True,
     )
-    assert found is desired
+    assert found == (desired, None)
 
 
 def test_the_same_id_needs_no_lookup(release: Release) -> None:
@@ -69,7 +142,7 @@ def test_the_same_id_needs_no_lookup(release: Release) -> None:
         raise AssertionError("no request is needed")
 
     desired = _version("same")
-    assert (
-        keep_same_artifact(release, "datacenter", _version("same"), desired, OURS, lookup, False)
-        is desired
+    found = keep_same_artifact(
+        release, "datacenter", _version("same"), desired, OURS, lookup, _never, False
     )
+    assert found == (desired, None) and found[0] is desired

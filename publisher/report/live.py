@@ -1,0 +1,101 @@
+"""The lines at the bottom of a terminal that are still changing: the open steps, their upload
+bars and countdowns. Each is rewritten in place, by a key, until it is finished; then it keeps
+its final text, and once every line above it is finished too it joins the lines that never
+change (printed above the live ones, in the order they started). So several lines can be live
+at once (images beside the artifact), and none is left behind showing a stale 97 % or "3 s left".
+
+Every live line is cut to the terminal's width: a wrapped line would take two rows, and the
+cursor-up that rewrites the block would land in the wrong place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TextIO
+
+from publisher.report.bar import cells, cut
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class _Line:
+    key: Hashable
+    text: str
+    under: Hashable | None  # the line it belongs to (a step's bar is under the step)
+    finished: bool = False
+
+
+class LiveLines:
+    def __init__(self, stream: TextIO, width: Callable[[], int]) -> None:
+        self.stream = stream
+        self.width = width
+        self._lines: list[_Line] = []
+        self._rows = 0  # rows the live block takes on screen; the cursor is at the row below
+
+    def __contains__(self, key: Hashable) -> bool:
+        return self._find(key) is not None
+
+    def is_live(self, key: Hashable) -> bool:
+        found = self._find(key)
+        return found is not None and not found.finished
+
+    def keys_under(self, key: Hashable) -> list[Hashable]:
+        return [line.key for line in self._lines if line.under == key]
+
+    def show(self, key: Hashable, text: str, *, under: Hashable | None = None) -> None:
+        """Add a live line (last, or last of the lines `under` belongs to), or change one;
+        a finished line shown again (a retry) is live again."""
+        found = self._find(key)
+        if found is not None:
+            found.text, found.finished = text, False
+        else:
+            self._lines.insert(self._place(under), _Line(key, text, under))
+
+    def finish(self, key: Hashable, text: str) -> None:
+        """The line's final text; it joins the printed lines when those above it are final."""
+        found = self._find(key)
+        if found is None:
+            self._lines.append(found := _Line(key, text, None))
+        found.text, found.finished = text, True
+
+    def paint(self, printed: list[str] | None = None) -> None:
+        """Rewrite the live block, with `printed` (lines that never change) and the finished
+        lines at its top moved above it for good."""
+        kept = list(printed or [])
+        while self._lines and self._lines[0].finished:
+            kept.append(self._lines.pop(0).text)
+        width = max(self.width() - 1, 10)  # the last column would wrap on some terminals
+        live = [_fit(line.text, width) for line in self._lines]
+        # Up to the block's first row, erase from there down (a printed line may wrap over
+        # two rows), then everything again.
+        out = [f"\x1b[{self._rows}A\r\x1b[J"] if self._rows else []
+        out += [f"{text}\n" for text in kept + live]
+        self.stream.write("".join(out))
+        self.stream.flush()
+        self._rows = len(live)
+
+    def close(self) -> None:
+        """Every line becomes a printed one, as it is now."""
+        for line in self._lines:
+            line.finished = True
+        self.paint()
+
+    def _find(self, key: Hashable) -> _Line | None:
+        return next((line for line in self._lines if line.key == key), None)
+
+    def _place(self, under: Hashable | None) -> int:
+        if under is None:
+            return len(self._lines)
+        block = [i for i, line in enumerate(self._lines) if under in (line.key, line.under)]
+        return block[-1] + 1 if block else len(self._lines)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in at most `width` cells; colour codes are kept and cost no cells."""
+    plain = _SGR.sub("", text)
+    if cells(plain) <= width:
+        return text
+    return cut(plain, width)  # a cut line loses its colour rather than leak one
