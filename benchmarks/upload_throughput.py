@@ -11,25 +11,24 @@ uploaded on disk until it stops (about 2 x rounds x size).
 
 Usage: python benchmarks/upload_throughput.py [--sizes 200 238] [--rounds 5] [--profile]
 
-Figures (2026-12-03, the 2-CPU machine shared with other jobs; `--rounds 5`; CPU s are medians
-per upload). Before = requests-toolbelt's encoder; after = marketplace/formdata.py's body; both
-hash on a helper thread.
-  quiet minute, 249.6 MB: ratio best-of / median 0.96-0.97 / 0.91-1.05 after, 0.97-0.98 / 0.98
-    before; 210 MB 0.95-1.01 / 0.96-1.02 after, 0.97-1.01 / 0.95-0.96 before. ~445 MB/s both.
-  one core held by a busy loop, 249.6 MB: 0.72-0.91 / 0.76-0.92 after, 0.86 / 0.82-0.83 before.
-  CPU of our process, 249.6 MB: 0.43 s after (0.46-0.48 with the busy loop), 0.46-0.51 before;
-    curl 0.09 s; the sandbox 0.55-0.57 s for either client.
+Figures (2026-12-03, the 2-CPU machine; `--rounds 5`; CPU s are medians per upload).
+  Quiet machine (load 0.1), two runs, requests-toolbelt's encoder, sha512 on a helper thread:
+    249.6 MB: ratio best-of / median 0.98 / 1.07 and 1.02 / 0.97 (~420-450 MB/s);
+    210 MB: 1.08 / 1.00 and 1.02 / 0.98.
+  One core held by a busy loop, 249.6 MB: 0.86 / 0.82 with the encoder; 0.72-0.91 / 0.76-0.92 with
+    a streamed body of our own tried in its place (it saved ~0.05 s CPU per upload, nothing in
+    wall time, so the library stays).
+  CPU of our process, 249.6 MB: 0.43-0.49 s; curl 0.09-0.12 s; the sandbox 0.55-0.66 s for either.
 Where the time goes (--profile, 249.6 MB): 89% of our wall time is `sendall` waiting for the
-sandbox (0.53 of 0.60 s after). Before, 0.13 s more went to waiting in the hashing queue's put
-and ~0.05 s to the encoder's copies (104k Python calls per upload; 29k after). The blocks are
-256 KiB already (956 sendall calls), so http.client's 8-16 KiB default is not the cause; a 4 MiB
-SO_SNDBUF and 1 MiB blocks changed nothing beyond the noise.
+sandbox. The blocks are 256 KiB already (956 sendall calls; marketplace/session.UPLOAD_BLOCK),
+so http.client's 8-16 KiB default is not the cause; a 4 MiB SO_SNDBUF and 1 MiB blocks changed
+nothing beyond the noise.
 Which it is: neither size nor the client. The sandbox is CPU-bound (its own sha512, a temp file,
-the multipart parse: 0.55 s per 249.6 MB) and paces both clients, so on a quiet machine the ratio
+the multipart parse: ~0.55 s per 249.6 MB) and paces both clients, so on a quiet machine the ratio
 is ~1 at both sizes; once another job holds a core, the sandbox shares the other with us and wall
-time tends to the two CPU times added: (0.55 + 0.09) / (0.55 + 0.43) = 0.65 at worst. Our CPU
-is sha512 (0.34 s: 720 MB/s, of exactly the bytes sent) plus ~0.09 s of reads and sends, about
-curl's whole 0.09 s; short of not hashing, no client change lifts that bound to 0.95.
+time tends to the two CPU times added: (0.55 + 0.09) / (0.55 + 0.45) = 0.65 at worst. Our CPU
+is sha512 (0.34 s: 720 MB/s, of exactly the bytes sent) plus ~0.1 s of reads and sends, about
+curl's whole 0.09 s; short of not hashing, no client change lifts that bound under load.
 """
 
 from __future__ import annotations

@@ -40,6 +40,11 @@ class HashingReader:
         self.size = size
         self.read_bytes = 0
 
+    @property
+    def len(self) -> int:
+        """The bytes still to read: requests-toolbelt's encoder asks for the length this way."""
+        return self.size - self.read_bytes
+
     def _digest(self) -> None:
         while (block := self._blocks.get()) is not None:
             self._hash.update(block)

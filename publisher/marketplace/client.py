@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
 from publisher.concurrency import register_cut
 from publisher.marketplace import answers
@@ -34,7 +35,6 @@ from publisher.marketplace.errors import (
     transport_error,
     wire_errors,
 )
-from publisher.marketplace.formdata import FormData, Readable
 from publisher.marketplace.once import ReadOnce
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
@@ -42,6 +42,29 @@ from publisher.marketplace.session import Timeouts, make_session
 from publisher.marketplace.transfer import Deadlines, InFlight, read_body
 
 MAX_REDIRECTS = 5
+
+
+class Readable(Protocol):
+    """What an upload streams from: a file, or a wrapper that hashes as it reads."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _each_advance(
+    on_progress: Callable[[int, int], None], total: int
+) -> Callable[[MultipartEncoderMonitor], None]:
+    """The monitor's callback, called once per block read: on_progress for each that sent more
+    (the encoder's last, empty read would report the end twice)."""
+    last = -1
+
+    def report(monitor: MultipartEncoderMonitor) -> None:
+        nonlocal last
+        done = min(monitor.bytes_read, total)
+        if done != last:
+            last = done
+            on_progress(done, total)
+
+    return report
 
 
 class Marketplace:
@@ -259,9 +282,13 @@ class Marketplace:
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Json:
         """POST a multipart body with the part `file`, streamed from `stream` (never in memory)."""
-        body = FormData("file", filename, content_type, stream, on_progress)
-        headers = {"Content-Type": body.content_type}
-        answer = self._send("POST", path, data=body, headers=headers, upload=len(body))
+        encoder = MultipartEncoder(fields={"file": (filename, stream, content_type)})
+        total = encoder.len
+        monitor = MultipartEncoderMonitor(
+            encoder, _each_advance(on_progress, total) if on_progress else None
+        )
+        headers = {"Content-Type": monitor.content_type}
+        answer = self._send("POST", path, data=monitor, headers=headers, upload=total)
         return document(answer, f"POST /rest/3{path}")
 
     # -- plumbing ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Streaming uploads: the file is read once, in blocks, and hashed during that same read
-(files/hashing.py), as the multipart part Marketplace expects (marketplace/formdata.py)."""
+(files/hashing.py), as the multipart part Marketplace expects (requests-toolbelt's encoder)."""
 
 from __future__ import annotations
 
