@@ -82,3 +82,9 @@ def test_validate_of_an_invalid_file_still_explains_with_jsonschema(project: Pat
     too_long = "version: is 102 characters long; at most 100 are allowed"
     assert f"{release}:8:10: error: {too_long}" in said
     assert f"{release}:48:1: error: unknown key 'hostng'; did you mean 'hosting'?" in said
+
+
+def test_an_offline_plan_of_a_valid_file_loads_no_jsonschema(project: Path) -> None:
+    modules, said = traced("plan", str(project / "release.yml"), cwd=project)
+    assert "publisher.publish.plan" in modules and ": create" in said  # it planned
+    assert loaded(modules, JSONSCHEMA) == []  # the receipt's schema is loaded only with a receipt

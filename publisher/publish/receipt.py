@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from publisher import __version__
 from publisher.errors import PublisherError, UsageError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _COMMIT = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 _COMMIT_VARIABLES = ("GITHUB_SHA", "CI_COMMIT_SHA", "BITBUCKET_COMMIT", "GIT_COMMIT")
@@ -170,6 +171,8 @@ def read_receipt(path: Path) -> dict[str, Any]:
 
 
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only a run that writes or reads a receipt
+
     text = resources.files("publisher.report").joinpath("schemas/receipt.json").read_text("utf-8")
     return Draft202012Validator(json.loads(text))
 
