@@ -8,17 +8,13 @@ repeated.
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
 from publisher.concurrency import register_cut
 from publisher.marketplace import answers
@@ -35,36 +31,15 @@ from publisher.marketplace.errors import (
     transport_error,
     wire_errors,
 )
+from publisher.marketplace.multipart import Readable, file_part
 from publisher.marketplace.once import ReadOnce
 from publisher.marketplace.paging import cursor_pages
 from publisher.marketplace.prewarm import PUBLISH_CONNECTIONS, prewarm
+from publisher.marketplace.retry_after import retry_after_seconds
 from publisher.marketplace.session import Timeouts, make_session
 from publisher.marketplace.transfer import Deadlines, InFlight, read_body
 
 MAX_REDIRECTS = 5
-
-
-class Readable(Protocol):
-    """What an upload streams from: a file, or a wrapper that hashes as it reads."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-def _each_advance(
-    on_progress: Callable[[int, int], None], total: int
-) -> Callable[[MultipartEncoderMonitor], None]:
-    """The monitor's callback, called once per block read: on_progress for each that sent more
-    (the encoder's last, empty read would report the end twice)."""
-    last = -1
-
-    def report(monitor: MultipartEncoderMonitor) -> None:
-        nonlocal last
-        done = min(monitor.bytes_read, total)
-        if done != last:
-            last = done
-            on_progress(done, total)
-
-    return report
 
 
 class Marketplace:
@@ -282,13 +257,9 @@ class Marketplace:
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Json:
         """POST a multipart body with the part `file`, streamed from `stream` (never in memory)."""
-        encoder = MultipartEncoder(fields={"file": (filename, stream, content_type)})
-        total = encoder.len
-        monitor = MultipartEncoderMonitor(
-            encoder, _each_advance(on_progress, total) if on_progress else None
-        )
-        headers = {"Content-Type": monitor.content_type}
-        answer = self._send("POST", path, data=monitor, headers=headers, upload=total)
+        body = file_part(filename, stream, content_type, on_progress)
+        headers = {"Content-Type": body.content_type}
+        answer = self._send("POST", path, data=body, headers=headers, upload=body.len)
         return document(answer, f"POST /rest/3{path}")
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -337,7 +308,7 @@ class Marketplace:
                 raise DeadlineError(what, f"no complete answer within {seconds:.0f} s")
         if response.status_code >= 400:
             raise api_error(
-                what, response.status_code, content, _retry_after(response), self.account
+                what, response.status_code, content, retry_after_seconds(response), self.account
             )
         if response.status_code >= 300:  # a redirect of a write: never re-sent elsewhere
             raise ApiRejectedError(
@@ -431,30 +402,3 @@ class Marketplace:
 
 def _seg(value: str) -> str:
     return quote(value, safe="")
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    except ValueError:
-        pass
-    when = _http_date(value)
-    if when is None:
-        return None
-    now = _http_date(response.headers.get("Date", "")) or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def _http_date(value: str) -> datetime | None:
-    """An HTTP date, always aware: a `-0000` zone or none at all means UTC (RFC 9110)."""
-    try:
-        parsed = parsedate_to_datetime(value) if value else None
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if parsed is None:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
