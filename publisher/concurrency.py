@@ -8,17 +8,19 @@ uploads) are sent together. The rules:
 - the first failure in the order the calls were given is raised (not the first to finish), so
   the error a user sees does not depend on timing;
 - at most `LIMIT` requests are in flight from one call;
-- except on a signal: SIGINT/SIGTERM reach the main thread as a KeyboardInterrupt, and wherever
-  it meets a wait here, the requests in flight are cut (`stop_in_flight`: every registered
-  client shuts its sockets and refuses new requests) and the helpers are waited for `GRACE`
-  seconds at most, so the run reports and exits before `docker stop` or a cancelled CI job
-  kills it (~10 s). The helpers are daemon threads: one still busy then does not hold the exit.
+- except on a signal: SIGINT/SIGTERM reach the main thread (the helpers block them) as a
+  KeyboardInterrupt, and wherever it meets a wait here, the requests in flight are cut
+  (`stop_in_flight`: every registered client shuts its sockets and refuses new requests) and
+  the helpers are waited for `GRACE` seconds at most, so the run reports and exits before
+  `docker stop` or a cancelled CI job kills it (~10 s). The helpers are daemon threads: one
+  still busy then does not hold the exit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import signal
 import threading
 import time
 import weakref
@@ -33,10 +35,31 @@ LIMIT = 6  # Marketplace is one host; browsers open 6 connections per host
 
 
 GRACE = 2.0  # seconds the helpers get to end once their requests are cut by a signal
-# Every wait here wakes this often: a signal the kernel hands to a helper thread only sets
-# Python's flag, which a main thread blocked in one long lock wait would see only when the
-# slowest request answered. Waking runs the handler (a KeyboardInterrupt) within POLL.
+# Every wait here wakes this often, for a signal taken by a thread that does not block it (the
+# helpers started here do, see MAIN_THREAD_SIGNALS; a library's thread might not): that only sets
+# Python's flag, which a main thread blocked in one long lock wait would see only when the slowest
+# request answered. Waking runs the handler (a KeyboardInterrupt) within POLL.
 POLL = 0.1
+
+
+# Signals only the main thread takes. The kernel hands a process's signal to any thread that does
+# not block it; Python runs the handler on the main thread only, so one a helper took would wait
+# until the main thread's blocking call (a socket read of a held answer) returned by itself.
+MAIN_THREAD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def helper_thread(
+    target: Callable[..., object], *, name: str, args: tuple[Any, ...] = ()
+) -> threading.Thread:
+    """A started daemon thread that blocks MAIN_THREAD_SIGNALS from its first instruction (a new
+    thread inherits the mask of the thread that starts it, so the mask is set around `start`)."""
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, MAIN_THREAD_SIGNALS)
+    try:
+        thread.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return thread
 
 
 class Cuttable(Protocol):
@@ -68,9 +91,7 @@ def side_by_side(calls: Sequence[Callable[[], Any]], limit: int = LIMIT) -> list
     for index in range(1, len(calls)):
         todo.put(index)
     for _ in range(min(limit, len(calls) - 1)):
-        threading.Thread(
-            target=_work, args=(calls, outcomes, todo), name="mpac-side", daemon=True
-        ).start()
+        helper_thread(_work, args=(calls, outcomes, todo), name="mpac-side")
     try:
         _settle(outcomes[0], calls[0])
         for future in outcomes:
@@ -149,9 +170,7 @@ def started(call: Callable[[], T]) -> Waiter[T]:
         except BaseException as exc:
             box["error"] = exc
 
-    thread = threading.Thread(target=run, name="mpac-beside", daemon=True)
-    thread.start()
-    return Waiter(thread, box)
+    return Waiter(helper_thread(run, name="mpac-beside"), box)
 
 
 @contextlib.contextmanager

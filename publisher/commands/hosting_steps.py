@@ -1,8 +1,9 @@
-"""Per hosting, what a writing after-release command (`yank`, `compat bump`) did, carried into
-every way it ends: when a hosting fails or a signal arrives, the hostings after it are not
-reached, and the report still names each hosting's step. A write that went through before the
-failure makes it partial (exit 7, like `publish`); SIGINT/SIGTERM end as `interrupted` (130/143)
-with the same per-hosting record in the text, `--json`, and the job summary."""
+"""Per hosting, what a writing after-release command (`yank`, `compat bump`, `promote`) did,
+carried into every way it ends: when a hosting fails or a signal arrives, the hostings after it
+are not reached, and the report still names each hosting's step. A write that went through
+before the failure makes it partial (exit 7, like `publish`); SIGINT/SIGTERM end as `interrupted`
+(130/143) with the same per-hosting record in the text, `--json`, and the job summary. A failure
+before any write says so, and what to do, even when its error carries no advice."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from publisher.marketplace.retry import RetryPolicy
 from publisher.outcome import CommandReport
 
 T = TypeVar("T")
+NOTHING_WRITTEN = (
+    "nothing was changed on Marketplace: re-run the same command once the cause is fixed"
+)
 Stop = PublisherError | KeyboardInterrupt
 
 
@@ -92,7 +96,9 @@ def ended(report: CommandReport, steps: Steps) -> CommandReport:
             code=ExitCode.PARTIAL,
             advice="re-run the same command to finish: a hosting already done is left as it is",
         )
-    return _stopped(report, "failed", exc, exc.message + after)
+    return _stopped(
+        report, "failed", exc, exc.message + after, advice=exc.advice or NOTHING_WRITTEN
+    )
 
 
 def _stopped(

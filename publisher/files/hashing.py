@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import queue
-import threading
 from pathlib import Path
 from typing import IO
 
+from publisher.concurrency import helper_thread
 from publisher.files.regular import open_regular
 
 CHUNK = 1 << 16
@@ -35,8 +35,7 @@ class HashingReader:
         self._stream = stream
         self._hash = hashlib.sha512()
         self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=16)  # bounded memory
-        self._thread = threading.Thread(target=self._digest, daemon=True)
-        self._thread.start()
+        self._thread = helper_thread(self._digest, name="mpac-sha512")
         self.size = size
         self.read_bytes = 0
 

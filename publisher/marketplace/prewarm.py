@@ -36,7 +36,7 @@ from requests.utils import select_proxy
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.util.wait import wait_for_read
 
-from publisher.concurrency import LIMIT
+from publisher.concurrency import LIMIT, helper_thread
 
 # How many a publish opens before its first request: its widest round is the images side by
 # side (at most LIMIT) with the artifact upload beside them.
@@ -51,11 +51,7 @@ def prewarm(
     pool = _pool_for(session, url)
     if pool is None or count < 1:
         return None
-    thread = threading.Thread(
-        target=_open, args=(pool, count, timeout), name="mpac-prewarm", daemon=True
-    )
-    thread.start()
-    return thread
+    return helper_thread(_open, args=(pool, count, timeout), name="mpac-prewarm")
 
 
 def _pool_for(session: requests.Session, url: str) -> HTTPConnectionPool | None:
@@ -83,6 +79,7 @@ def _open(pool: HTTPConnectionPool, count: int, timeout: float) -> None:
         for _ in range(count):
             taken.append(pool._get_conn(timeout=0))
     closed = [conn for conn in taken if conn.is_closed]
+    # Started from the prewarm helper, so they inherit its mask: no signal lands on them.
     openers = [threading.Thread(target=_connect, args=(conn, timeout)) for conn in closed[1:]]
     for opener in openers:
         opener.start()

@@ -55,7 +55,8 @@ def send_file(
             advice="nothing was sent from this file; check what replaced it and re-run",
         ) from None
     with opened as handle:
-        size = os.fstat(handle.fileno()).st_size
+        before = os.fstat(handle.fileno())
+        size = before.st_size
         name = path.name
         if content_type == IMAGE_BY_CONTENT:
             content_type, name = _image_part(handle, path)
@@ -66,13 +67,22 @@ def send_file(
             response = None
         finally:
             reader.close()
-        grown = os.fstat(handle.fileno()).st_size != size
-    if response is None or grown:
-        raise ConfigError(
-            f"{path} changed while it was being uploaded ({reader.read_bytes} of {size} bytes)",
-            advice="re-run once the build has finished writing it",
-        )
-    return Sent(response, reader.sha512, size)
+        after = os.fstat(handle.fileno())
+    # The sha512 is of the bytes sent, so Marketplace's checksum matches whatever they were: a
+    # file rewritten in place at the same size (a rebuild) would go out as a mix of two builds.
+    if response is None:
+        why = "then it ended"
+    elif after.st_size != size:
+        why = f"then it was {after.st_size} bytes"
+    elif after.st_mtime_ns != before.st_mtime_ns:
+        why = "and it was written to meanwhile"
+    else:
+        return Sent(response, reader.sha512, size)
+    raise ConfigError(
+        f"{path} changed while it was being uploaded ({reader.read_bytes} of {size} bytes sent, "
+        f"{why}); what was sent is not used",
+        advice="re-run once the build has finished writing it",
+    )
 
 
 def artifact_content_type(path: Path) -> str:

@@ -99,3 +99,23 @@ def test_a_file_that_grows_while_it_is_sent_is_refused(sandbox: Sandbox, tmp_pat
 
     with pytest.raises(ConfigError, match=f"changed while it was being uploaded .* of {size} "):
         _send(sandbox, jar, grow)
+
+
+def test_a_file_rewritten_in_place_at_the_same_size_while_it_is_sent_is_refused(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A rebuild writing the same path at the same size: the sha512 is of the bytes sent, so
+    Marketplace's checksum would match a mix of two builds; only the file's times tell."""
+    jar = write_large_jar(tmp_path / "app.jar", SIZE)
+    size = jar.stat().st_size
+    rewritten: list[int] = []
+
+    def rewrite(done: int, total: int) -> None:
+        if not rewritten:
+            with jar.open("r+b") as handle:  # same length, other bytes, past what was sent
+                handle.seek(size // 2)
+                rewritten.append(handle.write(b"y" * 100))
+
+    with pytest.raises(ConfigError, match=r"changed while it was being uploaded .*written to"):
+        _send(sandbox, jar, rewrite)
+    assert rewritten == [100] and jar.stat().st_size == size
