@@ -4,8 +4,9 @@ its final text, and once every line above it is finished too it joins the lines 
 change (printed above the live ones, in the order they started). So several lines can be live
 at once (images beside the artifact), and none is left behind showing a stale 97 % or "3 s left".
 
-Every live line is cut to the terminal's width: a wrapped line would take two rows, and the
-cursor-up that rewrites the block would land in the wrong place.
+Every live line is cut to the terminal's width as it will be written (after the encoding's
+fallbacks, report/encoding.py, with a line break or tab shown rather than obeyed): a wrapped
+line would take two rows, and the cursor-up that rewrites the block would land in the wrong place.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from publisher.report.bar import cells, cut
+from publisher.report.encoding import can_carry_everything, fallback
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
+_ONE_ROW = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 @dataclass
@@ -34,6 +37,8 @@ class LiveLines:
         self.width = width
         self._lines: list[_Line] = []
         self._rows = 0  # rows the live block takes on screen; the cursor is at the row below
+        encoding = getattr(stream, "encoding", None)
+        self._encoding = None if can_carry_everything(encoding) else str(encoding)
 
     def __contains__(self, key: Hashable) -> bool:
         return self._find(key) is not None
@@ -68,7 +73,7 @@ class LiveLines:
         while self._lines and self._lines[0].finished:
             kept.append(self._lines.pop(0).text)
         width = max(self.width() - 1, 10)  # the last column would wrap on some terminals
-        live = [_fit(line.text, width) for line in self._lines]
+        live = [self._row(line.text, width) for line in self._lines]
         # Up to the block's first row, erase from there down (a printed line may wrap over
         # two rows), then everything again.
         out = [f"\x1b[{self._rows}A\r\x1b[J"] if self._rows else []
@@ -83,6 +88,20 @@ class LiveLines:
             line.finished = True
         self.paint()
 
+    def writable(self, text: str) -> str:
+        """`text` as a live row writes it: a line break or tab shown, not obeyed, and what the
+        encoding cannot carry in its fallback (`…` -> `...`), so it is measured as written."""
+        text = text.translate(_ONE_ROW)
+        return text if self._encoding is None else fallback(text, self._encoding)
+
+    def _row(self, text: str, width: int) -> str:
+        """`text` in one row of at most `width` cells; colour codes are kept and cost no cells."""
+        text = self.writable(text)
+        plain = _SGR.sub("", text)
+        if cells(plain) <= width:
+            return text
+        return cut(plain, width, self.writable("…"))  # a cut line loses its colour, not leaks it
+
     def _find(self, key: Hashable) -> _Line | None:
         return next((line for line in self._lines if line.key == key), None)
 
@@ -91,11 +110,3 @@ class LiveLines:
             return len(self._lines)
         block = [i for i, line in enumerate(self._lines) if under in (line.key, line.under)]
         return block[-1] + 1 if block else len(self._lines)
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` in at most `width` cells; colour codes are kept and cost no cells."""
-    plain = _SGR.sub("", text)
-    if cells(plain) <= width:
-        return text
-    return cut(plain, width)  # a cut line loses its colour rather than leak one

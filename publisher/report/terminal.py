@@ -110,6 +110,7 @@ class TerminalReporter:
         self._waits: dict[str, _Wait] = {}  # by the waiting step's key ("": not named)
         self._last_draw = 0.0
         self._errors_shown: set[str] = set()  # the closing line does not repeat one of these
+        self._closed = False
 
     # -- plumbing -----------------------------------------------------------------------------
     def _paint(self, text: str, color: str) -> str:
@@ -139,7 +140,8 @@ class TerminalReporter:
     # -- events ---------------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
         with self._lock:
-            self._emit(event)
+            if not self._closed:  # a helper thread's progress after SIGINT: the result is out
+                self._emit(event)
 
     def _emit(self, event: ev.Event) -> None:
         if "" in self._waits and not isinstance(event, ev.Waiting):
@@ -262,7 +264,8 @@ class TerminalReporter:
             self._final_state(key, SUB + uploaded(upload.name, event.total, sending))
         else:
             width = self.width() - 1 - len(SUB)
-            text = uploading(upload.name, event.done, event.total, upload.rate(), width)
+            name, ellipsis = self._live.writable(upload.name), self._live.writable("…")
+            text = uploading(name, event.done, event.total, upload.rate(), width, ellipsis)
             self._show(key, SUB + text, under=upload.step)
         if first or now - self._last_draw >= REDRAW or event.done >= event.total:
             self._last_draw = now
@@ -320,6 +323,9 @@ class TerminalReporter:
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             for key in list(self._waits):
                 self._wait_over(key)
             self._stop_bars(None)
