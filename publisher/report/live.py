@@ -32,9 +32,9 @@ class _Line:
 
 
 class LiveLines:
-    def __init__(self, stream: TextIO, width: Callable[[], int]) -> None:
+    def __init__(self, stream: TextIO, size: Callable[[], tuple[int, int]]) -> None:
         self.stream = stream
-        self.width = width
+        self.size = size  # the terminal's columns and rows
         self._lines: list[_Line] = []
         self._rows = 0  # rows the live block takes on screen; the cursor is at the row below
         encoding = getattr(stream, "encoding", None)
@@ -46,9 +46,6 @@ class LiveLines:
     def is_live(self, key: Hashable) -> bool:
         found = self._find(key)
         return found is not None and not found.finished
-
-    def keys_under(self, key: Hashable) -> list[Hashable]:
-        return [line.key for line in self._lines if line.under == key]
 
     def show(self, key: Hashable, text: str, *, under: Hashable | None = None) -> None:
         """Add a live line (last, or last of the lines `under` belongs to), or change one;
@@ -72,7 +69,8 @@ class LiveLines:
         kept = list(printed or [])
         while self._lines and self._lines[0].finished:
             kept.append(self._lines.pop(0).text)
-        width = max(self.width() - 1, 10)  # the last column would wrap on some terminals
+        columns, _ = self.size()
+        width = max(columns - 1, 10)  # the last column would wrap on some terminals
         live = [self._row(line.text, width) for line in self._lines]
         # Up to the block's first row, erase from there down (a printed line may wrap over
         # two rows), then everything again.

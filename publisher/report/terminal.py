@@ -76,14 +76,15 @@ class _Wait:
     last_line: float | None = None  # a log's line per 10 s: the remaining time last said
 
 
-def _terminal_width(stream: TextIO) -> Callable[[], int]:
-    def width() -> int:
+def _terminal_size(stream: TextIO) -> Callable[[], tuple[int, int]]:
+    def size() -> tuple[int, int]:
         try:
-            return os.get_terminal_size(stream.fileno()).columns or 80
+            columns, rows = os.get_terminal_size(stream.fileno())
         except (OSError, ValueError, AttributeError):  # not a terminal after all
-            return 80
+            return 80, 24
+        return columns or 80, rows or 24
 
-    return width
+    return size
 
 
 class TerminalReporter:
@@ -95,15 +96,14 @@ class TerminalReporter:
         tty: bool,
         color: bool,
         clock: Callable[[], float] = time.monotonic,
-        width: Callable[[], int] | None = None,
+        size: Callable[[], tuple[int, int]] | None = None,  # the terminal's columns and rows
     ) -> None:
         self.stream = stream
         self.redact = redact
-        self.tty = tty
         self.color = color
         self.clock = clock
-        self.width = width or _terminal_width(stream)
-        self._live = LiveLines(stream, self.width) if tty else None
+        self._size = size or _terminal_size(stream)
+        self._live = LiveLines(stream, self._size) if tty else None
         self._lock = threading.Lock()  # the images report from their own threads
         self._steps: dict[str, _Step] = {}
         self._uploads: dict[str, _Upload] = {}
@@ -263,7 +263,7 @@ class TerminalReporter:
         if event.done >= event.total:
             self._final_state(key, SUB + uploaded(upload.name, event.total, sending))
         else:
-            width = self.width() - 1 - len(SUB)
+            width = self._size()[0] - 1 - len(SUB)
             name, ellipsis = self._live.writable(upload.name), self._live.writable("…")
             text = uploading(name, event.done, event.total, upload.rate(), width, ellipsis)
             self._show(key, SUB + text, under=upload.step)

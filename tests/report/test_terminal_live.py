@@ -2,7 +2,7 @@
 and its size, as twine's is; a bar, a countdown or a step that ends is rewritten to its final
 state; several live at once (images beside the artifact) leave no stray line; a log stays plain.
 
-Driven with events, a fake clock and a fake terminal width; `screen` replays what was written
+Driven with events, a fake clock and a fake terminal size; `screen` replays what was written
 (wrapping at that width) so the asserts read what a person would see.
 """
 
@@ -32,10 +32,12 @@ class Clock:
         return self.now
 
 
-def _reporter(width: int = 100, tty: bool = True) -> tuple[TerminalReporter, io.StringIO, Clock]:
+def _reporter(
+    width: int = 100, tty: bool = True, height: int = 24
+) -> tuple[TerminalReporter, io.StringIO, Clock]:
     clock, out = Clock(), io.StringIO()
     reporter = TerminalReporter(
-        out, redact=Redactor(), tty=tty, color=False, clock=clock, width=lambda: width
+        out, redact=Redactor(), tty=tty, color=False, clock=clock, size=lambda: (width, height)
     )
     return reporter, out, clock
 
@@ -234,7 +236,7 @@ def test_live_lines_are_measured_as_the_encoding_writes_them(encoding: str) -> N
     out = encodable(io.TextIOWrapper(raw, encoding=encoding, write_through=True))
     clock = Clock()
     reporter = TerminalReporter(
-        out, redact=Redactor(), tty=True, color=False, clock=clock, width=lambda: 60
+        out, redact=Redactor(), tty=True, color=False, clock=clock, size=lambda: (60, 24)
     )
     name = "タイムシート-1.4.2.jar"
     reporter.emit(ev.StepStarted("images", "upload 1 listing image for the app's Marketplace…"))
