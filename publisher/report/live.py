@@ -4,9 +4,11 @@ its final text, and once every line above it is finished too it joins the lines 
 change (printed above the live ones, in the order they started). So several lines can be live
 at once (images beside the artifact), and none is left behind showing a stale 97 % or "3 s left".
 
-Every live line is cut to the terminal's width as it will be written (after the encoding's
-fallbacks, report/encoding.py, with a line break or tab shown rather than obeyed): a wrapped
-line would take two rows, and the cursor-up that rewrites the block would land in the wrong place.
+The cursor-up that rewrites the block must count its rows exactly. So every live line is cut
+to the terminal's width as it will be written (after the encoding's fallbacks, report/encoding.py,
+with a line break or tab shown rather than obeyed), as a wrapped line takes two rows; and the
+block keeps to the terminal's height - 1 rows, as its top would scroll out of the cursor's reach:
+past that, finished lines make room first, then the last live ones, and one row counts them.
 """
 
 from __future__ import annotations
@@ -69,9 +71,9 @@ class LiveLines:
         kept = list(printed or [])
         while self._lines and self._lines[0].finished:
             kept.append(self._lines.pop(0).text)
-        columns, _ = self.size()
+        columns, rows = self.size()
         width = max(columns - 1, 10)  # the last column would wrap on some terminals
-        live = [self._row(line.text, width) for line in self._lines]
+        live = [self._row(text, width) for text in _window(self._lines, max(rows - 1, 1))]
         # Up to the block's first row, erase from there down (a printed line may wrap over
         # two rows), then everything again.
         out = [f"\x1b[{self._rows}A\r\x1b[J"] if self._rows else []
@@ -108,3 +110,22 @@ class LiveLines:
             return len(self._lines)
         block = [i for i, line in enumerate(self._lines) if under in (line.key, line.under)]
         return block[-1] + 1 if block else len(self._lines)
+
+
+def _window(lines: list[_Line], rows: int) -> list[str]:
+    """The texts of `lines` in at most `rows` rows: past that, the finished lines make room
+    first (each is printed in full once the lines above it end), then the last live ones, and
+    the first hidden line's row says how many are not shown."""
+    if len(lines) <= rows:
+        return [line.text for line in lines]
+    hide = len(lines) - (rows - 1)
+    finished = [i for i, line in enumerate(lines) if line.finished]
+    live_from_last = [i for i in reversed(range(len(lines))) if not lines[i].finished]
+    hidden = set((finished + live_from_last)[:hide])
+    first = min(hidden)
+    indent = lines[first].text[: len(lines[first].text) - len(lines[first].text.lstrip())]
+    return [
+        f"{indent}… and {hide} more" if i == first else line.text
+        for i, line in enumerate(lines)
+        if i == first or i not in hidden
+    ]

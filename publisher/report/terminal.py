@@ -2,9 +2,10 @@
 step, its upload bar named after the file, a countdown while waiting), each rewritten to its
 final state when it ends (report/live.py), in colour unless NO_COLOR is set.
 
-In a CI log (not a terminal, or CI / GITHUB_ACTIONS set) the same events become plain lines:
-a start and a finish line, upload progress every 25 %, one line per 10 seconds of waiting, no
-escape codes.
+In a CI log (not a terminal, or CI / GITHUB_ACTIONS set) the same events become plain lines,
+with no escape codes: each step its finish line, preceded by a start line ("… title") only if a
+progress, wait or retry line is printed while the step is open; the artifact's progress every
+25 %, one line per 10 seconds of waiting.
 """
 
 from __future__ import annotations

@@ -185,8 +185,10 @@ def test_a_finished_line_wider_than_the_terminal_leaves_no_fragment() -> None:
     ], shown
 
 
-def test_a_log_gets_one_start_and_one_finish_line_and_no_escape_codes() -> None:
+def test_a_log_gets_a_start_line_only_for_a_step_with_more_to_say_and_no_escape_codes() -> None:
     reporter, out, clock = _reporter(tty=False)
+    reporter.emit(ev.StepStarted("version:dc", "create datacenter version 1.4.2"))
+    reporter.emit(ev.StepFinished("version:dc", "datacenter version 1.4.2", "done", "created"))
     reporter.emit(ev.StepStarted("images", "upload 1 listing image"))
     reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
     _wait(reporter, clock, 12)
@@ -200,7 +202,8 @@ def test_a_log_gets_one_start_and_one_finish_line_and_no_escape_codes() -> None:
     assert "  ✓ 1 listing image uploaded (13.4s)" in text  # the artifact's wait is not its own
     lines = [line.split(" (")[0] for line in text.splitlines()]
     assert lines == [
-        "  … upload 1 listing image",
+        "  ✓ datacenter version 1.4.2: created",  # nothing more to say: no start line
+        "  … upload 1 listing image",  # the artifact's wait is printed while it is open
         "  … upload artifact target/my-app-1.4.2.jar",
         f"  waiting 12s: {SPACING}",
         f"  waiting 2s: {SPACING}",
@@ -285,3 +288,38 @@ def test_events_after_close_write_nothing() -> None:
     _wait(reporter, clock, 2)
     reporter.emit(ev.StepFinished("images", "1 listing image uploaded", "done"))
     assert out.getvalue() == closed
+
+
+@pytest.mark.parametrize("height", [24, 5, 2])
+def test_the_live_block_is_never_taller_than_the_terminal(height: int) -> None:
+    """30 images sent beside the artifact: each finished bar stays under the open images step
+    until it ends. A block taller than the screen would scroll its top out of the cursor-up's
+    reach and leave copies behind, so the block keeps to height - 1 rows and counts the rest."""
+    reporter, out, clock = _reporter(height=height)
+    reporter.emit(ev.StepStarted("images", "upload 30 listing images"))
+    reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
+    names = [f"screenshot-{i:02d}.png" for i in range(30)]
+    for i, name in enumerate(names):
+        reporter.emit(ev.Progress("artifact", MB * i, 60 * MB, "my-app-1.4.2.jar"))
+        _send(reporter, clock, name, MB, steps=4, key=f"image:{name}", step="images")
+    assert max(len(block) for block in _blocks(out.getvalue())) == height - 1
+    during = screen(out.getvalue(), 100, height)
+    assert len(during) == len(set(during)), during  # no copy left behind by a short cursor-up
+    hidden = 33 - (height - 2)  # the images step, 30 bars, the artifact's step and bar
+    assert f"{'  ' if height == 2 else '    '}… and {hidden} more" in during, during
+    if height > 2:
+        assert during[-2:] == [
+            "  … upload artifact target/my-app-1.4.2.jar",
+            "    Uploading my-app-1.4.2.jar  48% ━━━━━━━━━━━━━━─────────────── 29.0/60.0 MB"
+            " • 0:00:19 • 1.6 MB/s",
+        ], during
+    reporter.emit(ev.StepFinished("images", "30 listing images uploaded", "done"))
+    reporter.emit(ev.StepFinished("artifact", "artifact target/my-app-1.4.2.jar", "done", "id 7"))
+    reporter.close()
+    shown = screen(out.getvalue(), 100, height)
+    assert [line.split(" (")[0] for line in shown] == [
+        "  ✓ 30 listing images uploaded",
+        *[f"    Uploaded {name}" for name in names],
+        "  ✓ artifact target/my-app-1.4.2.jar: id 7",
+        "    Upload of my-app-1.4.2.jar stopped at 48%",
+    ], shown
