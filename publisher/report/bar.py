@@ -15,8 +15,11 @@ _NAME_BESIDE_BAR = 20  # a name cut shorter than this would rather have the bar'
 _SHORTEST_NAME = 12  # a name is never cut shorter: "my-ap…2.jar" still tells files apart
 
 
-def uploading(name: str, done: int, total: int, rate: float, width: int) -> str:
-    """The live line of an upload sending `rate` bytes a second, in at most `width` cells."""
+def uploading(
+    name: str, done: int, total: int, rate: float, width: int, ellipsis: str = "…"
+) -> str:
+    """The live line of an upload sending `rate` bytes a second, in at most `width` cells, with
+    `name` as it will be written and `ellipsis` marking what was left out of it."""
     full, share = name, min(done / total, 1.0) if total > 0 else 0.0
     numbers = f"{sizes(done, total)} • {time_left(total - done, rate)} • {speed(rate)}"
     fixed = len("Uploading  ") + len(f"{share:4.0%} ") + 1 + cells(numbers)
@@ -24,15 +27,15 @@ def uploading(name: str, done: int, total: int, rate: float, width: int) -> str:
     bar_cells = min(BAR_WIDTH, room - cells(name))
     if bar_cells < _SHORTEST_BAR:  # narrow: the name gives way first, then the bar
         if room - _SHORTEST_BAR >= _NAME_BESIDE_BAR:
-            name, bar_cells = middle_cut(name, room - _SHORTEST_BAR), _SHORTEST_BAR
+            name, bar_cells = middle_cut(name, room - _SHORTEST_BAR, ellipsis), _SHORTEST_BAR
         else:
-            name, bar_cells = middle_cut(name, max(_SHORTEST_NAME, room + 1)), 0
+            name, bar_cells = middle_cut(name, max(_SHORTEST_NAME, room + 1), ellipsis), 0
     shown_bar = f"{bar(share, bar_cells)} " if bar_cells else ""
     line = f"Uploading {name} {share:4.0%} {shown_bar}{numbers}"
     if cells(line) > width:  # narrower still: the bytes only, then whatever fits
         numbers = sizes(done, total)
-        short = middle_cut(full, max(_SHORTEST_NAME, width - 16 - cells(numbers)))
-        line = cut(f"Uploading {short} {share:4.0%} {numbers}", width)
+        short = middle_cut(full, max(_SHORTEST_NAME, width - 16 - cells(numbers)), ellipsis)
+        line = cut(f"Uploading {short} {share:4.0%} {numbers}", width, ellipsis)
     return line
 
 
@@ -80,25 +83,25 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def middle_cut(text: str, width: int) -> str:
+def middle_cut(text: str, width: int, ellipsis: str = "…") -> str:
     """`my-app-…-1.4.2.jar`: the start and the end kept (the version and extension are there)."""
     if cells(text) <= width:
         return text
-    keep = max(width - 1, 2)
+    keep = max(width - cells(ellipsis), 2)
     tail = keep // 2
     head = keep - tail
-    return text[:head] + "…" + text[len(text) - tail :]
+    return text[:head] + ellipsis + text[len(text) - tail :]
 
 
-def cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, ending in `…` when something was left out."""
+def cut(text: str, width: int, ellipsis: str = "…") -> str:
+    """`text` in at most `width` cells, ending in `ellipsis` when something was left out."""
     if cells(text) <= width:
         return text
-    kept, used = [], 0
+    kept, used, room = [], 0, width - cells(ellipsis)
     for char in text:
         size = cells(char)
-        if used + size > width - 1:
+        if used + size > room:
             break
         kept.append(char)
         used += size
-    return "".join(kept) + "…"
+    return "".join(kept) + ellipsis

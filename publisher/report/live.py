@@ -4,8 +4,11 @@ its final text, and once every line above it is finished too it joins the lines 
 change (printed above the live ones, in the order they started). So several lines can be live
 at once (images beside the artifact), and none is left behind showing a stale 97 % or "3 s left".
 
-Every live line is cut to the terminal's width: a wrapped line would take two rows, and the
-cursor-up that rewrites the block would land in the wrong place.
+The cursor-up that rewrites the block must count its rows exactly. So every live line is cut
+to the terminal's width as it will be written (after the encoding's fallbacks, report/encoding.py,
+with a line break or tab shown rather than obeyed), as a wrapped line takes two rows; and the
+block keeps to the terminal's height - 1 rows, as its top would scroll out of the cursor's reach:
+past that, finished lines make room first, then the last live ones, and one row counts them.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from publisher.report.bar import cells, cut
+from publisher.report.encoding import can_carry_everything, fallback
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
+_ONE_ROW = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 @dataclass
@@ -29,11 +34,13 @@ class _Line:
 
 
 class LiveLines:
-    def __init__(self, stream: TextIO, width: Callable[[], int]) -> None:
+    def __init__(self, stream: TextIO, size: Callable[[], tuple[int, int]]) -> None:
         self.stream = stream
-        self.width = width
+        self.size = size  # the terminal's columns and rows
         self._lines: list[_Line] = []
         self._rows = 0  # rows the live block takes on screen; the cursor is at the row below
+        encoding = getattr(stream, "encoding", None)
+        self._encoding = None if can_carry_everything(encoding) else str(encoding)
 
     def __contains__(self, key: Hashable) -> bool:
         return self._find(key) is not None
@@ -41,9 +48,6 @@ class LiveLines:
     def is_live(self, key: Hashable) -> bool:
         found = self._find(key)
         return found is not None and not found.finished
-
-    def keys_under(self, key: Hashable) -> list[Hashable]:
-        return [line.key for line in self._lines if line.under == key]
 
     def show(self, key: Hashable, text: str, *, under: Hashable | None = None) -> None:
         """Add a live line (last, or last of the lines `under` belongs to), or change one;
@@ -67,8 +71,9 @@ class LiveLines:
         kept = list(printed or [])
         while self._lines and self._lines[0].finished:
             kept.append(self._lines.pop(0).text)
-        width = max(self.width() - 1, 10)  # the last column would wrap on some terminals
-        live = [_fit(line.text, width) for line in self._lines]
+        columns, rows = self.size()
+        width = max(columns - 1, 10)  # the last column would wrap on some terminals
+        live = [self._row(text, width) for text in _window(self._lines, max(rows - 1, 1))]
         # Up to the block's first row, erase from there down (a printed line may wrap over
         # two rows), then everything again.
         out = [f"\x1b[{self._rows}A\r\x1b[J"] if self._rows else []
@@ -83,6 +88,20 @@ class LiveLines:
             line.finished = True
         self.paint()
 
+    def writable(self, text: str) -> str:
+        """`text` as a live row writes it: a line break or tab shown, not obeyed, and what the
+        encoding cannot carry in its fallback (`…` -> `...`), so it is measured as written."""
+        text = text.translate(_ONE_ROW)
+        return text if self._encoding is None else fallback(text, self._encoding)
+
+    def _row(self, text: str, width: int) -> str:
+        """`text` in one row of at most `width` cells; colour codes are kept and cost no cells."""
+        text = self.writable(text)
+        plain = _SGR.sub("", text)
+        if cells(plain) <= width:
+            return text
+        return cut(plain, width, self.writable("…"))  # a cut line loses its colour, not leaks it
+
     def _find(self, key: Hashable) -> _Line | None:
         return next((line for line in self._lines if line.key == key), None)
 
@@ -93,9 +112,20 @@ class LiveLines:
         return block[-1] + 1 if block else len(self._lines)
 
 
-def _fit(text: str, width: int) -> str:
-    """`text` in at most `width` cells; colour codes are kept and cost no cells."""
-    plain = _SGR.sub("", text)
-    if cells(plain) <= width:
-        return text
-    return cut(plain, width)  # a cut line loses its colour rather than leak one
+def _window(lines: list[_Line], rows: int) -> list[str]:
+    """The texts of `lines` in at most `rows` rows: past that, the finished lines make room
+    first (each is printed in full once the lines above it end), then the last live ones, and
+    the first hidden line's row says how many are not shown."""
+    if len(lines) <= rows:
+        return [line.text for line in lines]
+    hide = len(lines) - (rows - 1)
+    finished = [i for i, line in enumerate(lines) if line.finished]
+    live_from_last = [i for i in reversed(range(len(lines))) if not lines[i].finished]
+    hidden = set((finished + live_from_last)[:hide])
+    first = min(hidden)
+    indent = lines[first].text[: len(lines[first].text) - len(lines[first].text.lstrip())]
+    return [
+        f"{indent}… and {hide} more" if i == first else line.text
+        for i, line in enumerate(lines)
+        if i == first or i not in hidden
+    ]

@@ -2,9 +2,10 @@
 step, its upload bar named after the file, a countdown while waiting), each rewritten to its
 final state when it ends (report/live.py), in colour unless NO_COLOR is set.
 
-In a CI log (not a terminal, or CI / GITHUB_ACTIONS set) the same events become plain lines:
-a start and a finish line, upload progress every 25 %, one line per 10 seconds of waiting, no
-escape codes.
+In a CI log (not a terminal, or CI / GITHUB_ACTIONS set) the same events become plain lines,
+with no escape codes: each step its finish line, preceded by a start line ("… title") only if a
+progress, wait or retry line is printed while the step is open; the artifact's progress every
+25 %, one line per 10 seconds of waiting.
 """
 
 from __future__ import annotations
@@ -76,14 +77,15 @@ class _Wait:
     last_line: float | None = None  # a log's line per 10 s: the remaining time last said
 
 
-def _terminal_width(stream: TextIO) -> Callable[[], int]:
-    def width() -> int:
+def _terminal_size(stream: TextIO) -> Callable[[], tuple[int, int]]:
+    def size() -> tuple[int, int]:
         try:
-            return os.get_terminal_size(stream.fileno()).columns or 80
+            columns, rows = os.get_terminal_size(stream.fileno())
         except (OSError, ValueError, AttributeError):  # not a terminal after all
-            return 80
+            return 80, 24
+        return columns or 80, rows or 24
 
-    return width
+    return size
 
 
 class TerminalReporter:
@@ -95,21 +97,21 @@ class TerminalReporter:
         tty: bool,
         color: bool,
         clock: Callable[[], float] = time.monotonic,
-        width: Callable[[], int] | None = None,
+        size: Callable[[], tuple[int, int]] | None = None,  # the terminal's columns and rows
     ) -> None:
         self.stream = stream
         self.redact = redact
-        self.tty = tty
         self.color = color
         self.clock = clock
-        self.width = width or _terminal_width(stream)
-        self._live = LiveLines(stream, self.width) if tty else None
+        self._size = size or _terminal_size(stream)
+        self._live = LiveLines(stream, self._size) if tty else None
         self._lock = threading.Lock()  # the images report from their own threads
         self._steps: dict[str, _Step] = {}
         self._uploads: dict[str, _Upload] = {}
         self._waits: dict[str, _Wait] = {}  # by the waiting step's key ("": not named)
         self._last_draw = 0.0
         self._errors_shown: set[str] = set()  # the closing line does not repeat one of these
+        self._closed = False
 
     # -- plumbing -----------------------------------------------------------------------------
     def _paint(self, text: str, color: str) -> str:
@@ -139,7 +141,8 @@ class TerminalReporter:
     # -- events ---------------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
         with self._lock:
-            self._emit(event)
+            if not self._closed:  # a helper thread's progress after SIGINT: the result is out
+                self._emit(event)
 
     def _emit(self, event: ev.Event) -> None:
         if "" in self._waits and not isinstance(event, ev.Waiting):
@@ -261,8 +264,9 @@ class TerminalReporter:
         if event.done >= event.total:
             self._final_state(key, SUB + uploaded(upload.name, event.total, sending))
         else:
-            width = self.width() - 1 - len(SUB)
-            text = uploading(upload.name, event.done, event.total, upload.rate(), width)
+            width = self._size()[0] - 1 - len(SUB)
+            name, ellipsis = self._live.writable(upload.name), self._live.writable("…")
+            text = uploading(name, event.done, event.total, upload.rate(), width, ellipsis)
             self._show(key, SUB + text, under=upload.step)
         if first or now - self._last_draw >= REDRAW or event.done >= event.total:
             self._last_draw = now
@@ -320,6 +324,9 @@ class TerminalReporter:
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             for key in list(self._waits):
                 self._wait_over(key)
             self._stop_bars(None)

@@ -79,7 +79,7 @@ def _publish_uploads(state: Path, clock: FakeClock, client: Any, emit: ev.Emit) 
 def test_progress_names_the_files_and_the_wait_ends_in_its_final_state(tmp_path: Path) -> None:
     clock, out = FakeClock(), io.StringIO()
     reporter = TerminalReporter(
-        out, redact=Redactor(), tty=True, color=False, clock=clock, width=lambda: 100
+        out, redact=Redactor(), tty=True, color=False, clock=clock, size=lambda: (100, 24)
     )
     events: list[ev.Event] = []
 

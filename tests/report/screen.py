@@ -1,4 +1,4 @@
-"""What a terminal would show after some output: enough of VT100 for \\r, erase line, erase
+"""What a terminal would show after some output: enough of VT100 for \\r, \\t, erase line, erase
 below, cursor up and colours (the sequences our reporter writes), so tests can assert on the
 screen."""
 
@@ -9,11 +9,22 @@ import re
 _ESCAPE = re.compile(r"\x1b\[(\??[0-9;]*)([A-Za-z])")
 
 
-def screen(raw: str, width: int | None = None) -> list[str]:
-    """The rows on screen; with `width`, a line longer than that wraps onto the next row, as on
-    a terminal that many columns wide."""
+def screen(raw: str, width: int | None = None, height: int | None = None) -> list[str]:
+    """The rows on screen and in the scrollback; with `width`, a line longer than that wraps onto
+    the next row, as on a terminal that many columns wide; with `height`, rows that scrolled off
+    the top can no longer be reached by a cursor-up, as on a terminal that many rows high."""
     lines, row, col = [""], 0, 0
+    top = 0  # the first row on screen; the rows above it are scrollback
     position = 0
+
+    def next_row() -> None:
+        nonlocal row, col, top
+        row, col = row + 1, 0
+        if row == len(lines):
+            lines.append("")
+        if height is not None:
+            top = max(top, row - height + 1)
+
     while position < len(raw):
         found = _ESCAPE.match(raw, position)
         if found:
@@ -24,7 +35,7 @@ def screen(raw: str, width: int | None = None) -> list[str]:
                 lines[row] = lines[row][:col]
                 del lines[row + 1 :]
             elif command == "A":
-                row = max(0, row - int(argument or 1))
+                row = max(top, row - int(argument or 1))
             position = found.end()
             continue
         char = raw[position]
@@ -32,14 +43,12 @@ def screen(raw: str, width: int | None = None) -> list[str]:
         if char == "\r":
             col = 0
         elif char == "\n":
-            row, col = row + 1, 0
-            if row == len(lines):
-                lines.append("")
+            next_row()
+        elif char == "\t":  # to the next tab stop, never past the last column
+            col = (col // 8 + 1) * 8 if width is None else min((col // 8 + 1) * 8, width - 1)
         else:
             if width is not None and col >= width:  # the terminal wraps the line
-                row, col = row + 1, 0
-                if row == len(lines):
-                    lines.append("")
+                next_row()
             text = lines[row].ljust(col)
             lines[row] = text[:col] + char + text[col + 1 :]
             col += 1

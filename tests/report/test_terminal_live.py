@@ -2,15 +2,20 @@
 and its size, as twine's is; a bar, a countdown or a step that ends is rewritten to its final
 state; several live at once (images beside the artifact) leave no stray line; a log stays plain.
 
-Driven with events, a fake clock and a fake terminal width; `screen` replays what was written
+Driven with events, a fake clock and a fake terminal size; `screen` replays what was written
 (wrapping at that width) so the asserts read what a person would see.
 """
 
 from __future__ import annotations
 
 import io
+import re
+
+import pytest
 
 from publisher import events as ev
+from publisher.report.bar import cells
+from publisher.report.encoding import encodable
 from publisher.report.terminal import TerminalReporter
 from publisher.secrets import Redactor
 from tests.report.screen import screen
@@ -27,10 +32,12 @@ class Clock:
         return self.now
 
 
-def _reporter(width: int = 100, tty: bool = True) -> tuple[TerminalReporter, io.StringIO, Clock]:
+def _reporter(
+    width: int = 100, tty: bool = True, height: int = 24
+) -> tuple[TerminalReporter, io.StringIO, Clock]:
     clock, out = Clock(), io.StringIO()
     reporter = TerminalReporter(
-        out, redact=Redactor(), tty=tty, color=False, clock=clock, width=lambda: width
+        out, redact=Redactor(), tty=tty, color=False, clock=clock, size=lambda: (width, height)
     )
     return reporter, out, clock
 
@@ -178,8 +185,10 @@ def test_a_finished_line_wider_than_the_terminal_leaves_no_fragment() -> None:
     ], shown
 
 
-def test_a_log_gets_one_start_and_one_finish_line_and_no_escape_codes() -> None:
+def test_a_log_gets_a_start_line_only_for_a_step_with_more_to_say_and_no_escape_codes() -> None:
     reporter, out, clock = _reporter(tty=False)
+    reporter.emit(ev.StepStarted("version:dc", "create datacenter version 1.4.2"))
+    reporter.emit(ev.StepFinished("version:dc", "datacenter version 1.4.2", "done", "created"))
     reporter.emit(ev.StepStarted("images", "upload 1 listing image"))
     reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
     _wait(reporter, clock, 12)
@@ -193,7 +202,8 @@ def test_a_log_gets_one_start_and_one_finish_line_and_no_escape_codes() -> None:
     assert "  ✓ 1 listing image uploaded (13.4s)" in text  # the artifact's wait is not its own
     lines = [line.split(" (")[0] for line in text.splitlines()]
     assert lines == [
-        "  … upload 1 listing image",
+        "  ✓ datacenter version 1.4.2: created",  # nothing more to say: no start line
+        "  … upload 1 listing image",  # the artifact's wait is printed while it is open
         "  … upload artifact target/my-app-1.4.2.jar",
         f"  waiting 12s: {SPACING}",
         f"  waiting 2s: {SPACING}",
@@ -203,3 +213,113 @@ def test_a_log_gets_one_start_and_one_finish_line_and_no_escape_codes() -> None:
         "    100% 10.0 MB of 10.0 MB, 40.0 MB/s",
         "  ✓ artifact target/my-app-1.4.2.jar: id 7",
     ]
+
+
+_REWIND = re.compile(r"\x1b\[(\d+)A\r\x1b\[J")
+
+
+def _blocks(raw: str) -> list[list[str]]:
+    """Each live block as the next paint's cursor-up counts it: the rows it goes back over."""
+    parts = _REWIND.split(raw)  # text, count, text, count, ..., text
+    return [parts[i].splitlines()[-int(parts[i + 1]) :] for i in range(0, len(parts) - 1, 2)]
+
+
+def _one_row_each(raw: str, width: int) -> None:
+    """Every row the cursor-up counts takes exactly one row on a `width` terminal."""
+    for block in _blocks(raw):
+        for row in block:
+            assert cells(row) <= width - 1 and not set(row) & set("\t\r"), (row, block)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_live_lines_are_measured_as_the_encoding_writes_them(encoding: str) -> None:
+    """Under PYTHONIOENCODING=ascii `…` is written `...`, `⏳` `...` and a Japanese name
+    `\\u30bf...`: each live line is cut to the width as written, or it wraps."""
+    raw = io.BytesIO()
+    out = encodable(io.TextIOWrapper(raw, encoding=encoding, write_through=True))
+    clock = Clock()
+    reporter = TerminalReporter(
+        out, redact=Redactor(), tty=True, color=False, clock=clock, size=lambda: (60, 24)
+    )
+    name = "タイムシート-1.4.2.jar"
+    reporter.emit(ev.StepStarted("images", "upload 1 listing image for the app's Marketplace…"))
+    reporter.emit(ev.StepStarted("artifact", f"upload artifact target/{name}"))
+    _wait(reporter, clock, 3)
+    _send(reporter, clock, name, 10 * MB, steps=8)
+    reporter.emit(ev.StepFinished("artifact", f"artifact target/{name}", "done", "id 7"))
+    reporter.emit(ev.StepFinished("images", "1 listing image uploaded", "done"))
+    reporter.close()
+    written = raw.getvalue().decode(encoding)
+    _one_row_each(written, 60)
+    bar = _blocks(written)[-3][-1]  # the bar's last paint before it finished
+    assert bar == "    Uploading \\u30bf\\u30a4\\...c8-1.4.2.jar  88% 8.8/10.0 MB", bar
+    shown = screen(written, 60)
+    assert not [line for line in shown if "Uploading" in line or "left" in line], shown
+    assert shown[:2] == [  # a printed line may wrap
+        "  + 1 listing image uploaded (4.1s)",
+        "  + artifact target/\\u30bf\\u30a4\\u30e0\\u30b7\\u30fc\\u30c8-1.4",
+    ], shown
+
+
+def test_a_line_break_or_tab_in_a_live_line_takes_one_row() -> None:
+    reporter, out, _ = _reporter(width=60)
+    reporter.emit(ev.StepStarted("artifact", "upload artifact target/my\napp.jar"))
+    reporter.emit(ev.StepStarted("images", "upload\t1\tlisting\timage\tnamed\ttabs.png"))
+    reporter.emit(ev.StepStarted("version:dc", "create datacenter version 1.4.2"))
+    reporter.emit(ev.StepFinished("version:dc", "datacenter version 1.4.2", "done", "created"))
+    _one_row_each(out.getvalue(), 60)
+    assert screen(out.getvalue(), 60) == [
+        "  … upload artifact target/my\\napp.jar",
+        "  … upload\\t1\\tlisting\\timage\\tnamed\\ttabs.png",
+        "  ✓ datacenter version 1.4.2: created",
+    ]
+
+
+def test_events_after_close_write_nothing() -> None:
+    """A helper thread still sending an image when SIGINT closed the reporter: its progress
+    must not reopen a live block below the final result."""
+    reporter, out, clock = _reporter()
+    reporter.emit(ev.StepStarted("images", "upload 1 listing image"))
+    reporter.emit(ev.Progress("image:hero.png", 0, MB, "hero.png", "images"))
+    reporter.close()
+    closed = out.getvalue()
+    _send(reporter, clock, "hero.png", MB, key="image:hero.png", step="images")
+    reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
+    _wait(reporter, clock, 2)
+    reporter.emit(ev.StepFinished("images", "1 listing image uploaded", "done"))
+    assert out.getvalue() == closed
+
+
+@pytest.mark.parametrize("height", [24, 5, 2])
+def test_the_live_block_is_never_taller_than_the_terminal(height: int) -> None:
+    """30 images sent beside the artifact: each finished bar stays under the open images step
+    until it ends. A block taller than the screen would scroll its top out of the cursor-up's
+    reach and leave copies behind, so the block keeps to height - 1 rows and counts the rest."""
+    reporter, out, clock = _reporter(height=height)
+    reporter.emit(ev.StepStarted("images", "upload 30 listing images"))
+    reporter.emit(ev.StepStarted("artifact", "upload artifact target/my-app-1.4.2.jar"))
+    names = [f"screenshot-{i:02d}.png" for i in range(30)]
+    for i, name in enumerate(names):
+        reporter.emit(ev.Progress("artifact", MB * i, 60 * MB, "my-app-1.4.2.jar"))
+        _send(reporter, clock, name, MB, steps=4, key=f"image:{name}", step="images")
+    assert max(len(block) for block in _blocks(out.getvalue())) == height - 1
+    during = screen(out.getvalue(), 100, height)
+    assert len(during) == len(set(during)), during  # no copy left behind by a short cursor-up
+    hidden = 33 - (height - 2)  # the images step, 30 bars, the artifact's step and bar
+    assert f"{'  ' if height == 2 else '    '}… and {hidden} more" in during, during
+    if height > 2:
+        assert during[-2:] == [
+            "  … upload artifact target/my-app-1.4.2.jar",
+            "    Uploading my-app-1.4.2.jar  48% ━━━━━━━━━━━━━━─────────────── 29.0/60.0 MB"
+            " • 0:00:19 • 1.6 MB/s",
+        ], during
+    reporter.emit(ev.StepFinished("images", "30 listing images uploaded", "done"))
+    reporter.emit(ev.StepFinished("artifact", "artifact target/my-app-1.4.2.jar", "done", "id 7"))
+    reporter.close()
+    shown = screen(out.getvalue(), 100, height)
+    assert [line.split(" (")[0] for line in shown] == [
+        "  ✓ 30 listing images uploaded",
+        *[f"    Uploaded {name}" for name in names],
+        "  ✓ artifact target/my-app-1.4.2.jar: id 7",
+        "    Upload of my-app-1.4.2.jar stopped at 48%",
+    ], shown
