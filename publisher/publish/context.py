@@ -35,6 +35,8 @@ class Execution:
     artifact_sha512: str | None = None  # the plan's, or what the upload measured
     # How the run came by it: the plan's decision, or a reuse found when re-checked before sending
     artifact_plan: ArtifactPlan | None = None
+    # hosting -> the artifact its version names: ours, or another run's that was kept
+    version_artifacts: dict[str, str] = field(default_factory=dict)
     waited: float = 0.0
     written: list[str] = field(default_factory=list)  # user-visible writes (versions, listings)
     notes: list[str] = field(default_factory=list)  # what a person should know of how it went

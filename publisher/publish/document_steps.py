@@ -178,6 +178,9 @@ class DocumentSteps:
         change = self._apply(document, live, desired, beside)
         if live is None and change.action != "create":  # so its listing is the other run's too
             self._theirs.add(hosting.hosting)
+        # Ours, unless another run's was kept (_kept_theirs named it: it stands even if a later
+        # step fails).
+        self.ctx.result.version_artifacts.setdefault(hosting.hosting, our_id)
         return change
 
     def _our_artifact(self, our_id: str) -> OurArtifact:
@@ -195,7 +198,8 @@ class DocumentSteps:
         return live
 
     def _kept_theirs(self, hosting: HostingPlan, live: Json, ours: OurArtifact, why: str) -> None:
-        """Say, once per hosting, that the version stands on another run's upload, not ours."""
+        """Say, once per hosting, that the version stands on another run's upload, not ours;
+        this hosting's result names that artifact (the run's artifact id stays ours)."""
         live_id = str(version_artifact_id(live))
         done = "created" if hosting.version.action == "create" else "changed"
         note = (
@@ -204,10 +208,10 @@ class DocumentSteps:
             f"swapped; {ours.unused()}"
         )
         with self._contents_lock:
+            self.ctx.result.version_artifacts[hosting.hosting] = live_id
             if note in self.ctx.result.notes:
                 return
             self.ctx.result.notes.append(note)
-            self.ctx.result.artifact_id = live_id  # the artifact the version stands on
         self.ctx.events.emit(ev.Info(note))
 
     def _content_against(self, live_id: str, details: Json) -> ContentVerdict | None:

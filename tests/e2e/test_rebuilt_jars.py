@@ -186,7 +186,8 @@ def test_two_machines_racing_with_rebuilds_of_the_same_content_keep_the_first_ar
     assert uploaded != first  # B's own upload, under another id
     assert versions(published.sandbox.state())[BUILD] == live  # no swap, no PUT
     assert not [w for w in published.writes() if w[1].endswith(f"/versions/{BUILD}")]
-    assert found["artifact_id"] == first
+    assert found["artifact_id"] == uploaded  # the run's artifact; the version names A's:
+    assert found["hostings"][0]["artifact_id"] == first
     [note] = [n for n in found["notes"] if "another run" in n]
     assert f"its artifact {first} is kept (the same content" in note, note
     assert f"this run's upload {uploaded} is left unused" in note, note
@@ -321,7 +322,44 @@ def test_a_reused_upload_with_no_record_and_no_jar_cannot_be_compared_and_is_exi
     [artifact] = [u for u in report.uploads if u.kind == "artifact"]
     assert artifact.reused and artifact.id in error
     assert len([u for u in report.uploads if u.kind == "image" and u.reused]) == 6
+    assert [h.artifact_id for h in report.hostings] == [None]  # its version was not reached
     assert [w for w in publisher.writes() if "/app-software/" in w[1]] == [
         ("POST", f"/rest/3/app-software/{_app_id(publisher)}/versions")
     ]
     assert versions(publisher.sandbox.state())[BUILD] == live
+
+
+def test_a_version_kept_on_another_runs_artifact_names_it_on_that_hosting_only(
+    published: Publisher, release: Release, tmp_path: Path
+) -> None:
+    """hosting [datacenter, server]: machine A created only the datacenter version, so the
+    server version stands on B's upload and the datacenter one on A's."""
+    first = versions(published.sandbox.state())[BUILD]["frameworkDetails"]["attributes"][
+        "artifactId"
+    ]
+    release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    (release.root / JAR).write_bytes(maven_jar(REBUILT))
+    published.sandbox.clear_journal()
+    published.sandbox.add_fault(
+        Fault(
+            method="GET",
+            path=f"/rest/3/app-software/{_app_id(published)}/versions/{BUILD}",
+            status=404,
+            times=1,
+        )
+    )
+    machine_b = Publisher(published.sandbox, published.release, tmp_path / "b")
+
+    run = machine_b("publish", "--json")
+
+    assert run.code == 0, run.text
+    found = json.loads(run.out)
+    [ours] = [u["id"] for u in found["uploads"] if u["kind"] == "artifact"]
+    assert ours != first
+    by_hosting = {h["hosting"]: h["artifact_id"] for h in found["hostings"]}
+    assert by_hosting == {"datacenter": first, "server": ours}
+    assert found["artifact_id"] == ours == found["outputs"]["artifact-id"]
+    server = versions(published.sandbox.state(), "server")[BUILD]
+    assert server["frameworkDetails"]["attributes"]["artifactId"] == ours
+    [note] = [n for n in found["notes"] if "another run" in n]
+    assert note.startswith("datacenter: ") and f"its artifact {first} is kept" in note, note
