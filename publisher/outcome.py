@@ -36,6 +36,9 @@ class HostingResult:
     version: DocumentChange | None = None
     listing: DocumentChange | None = None
     version_url: str | None = None
+    # The artifact this hosting's version names once the run wrote or kept it: the run's own,
+    # or another run's it kept (that run created the version meanwhile); None if not reached.
+    artifact_id: str | None = None
 
 
 @dataclass(frozen=True)

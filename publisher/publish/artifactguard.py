@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 from publisher.config.model import Release
 from publisher.diagnostics import error
@@ -28,7 +30,48 @@ from publisher.publish.rebuilt import REPRODUCIBLE, ContentVerdict
 ArtifactLookup = Callable[[str], "Json | None"]  # an artifact id -> GET /artifacts/{id}
 # (a live artifact's id, its GET /artifacts/{id}) -> our jar against it by content, None when
 # content cannot be compared (publish/rebuilt.py's compare_content)
-ContentLookup = Callable[[str, Json], "ContentVerdict | None"]
+CompareContent = Callable[[str, Json], "ContentVerdict | None"]
+
+
+@dataclass(frozen=True)
+class OurArtifact:
+    """This run's artifact as the race messages name it: how the run came by it (the plan's
+    action, or a reuse found when re-checked before the upload), what it is, and its id."""
+
+    action: Literal["upload", "fetch", "reuse"]
+    source: str  # the path as written in release.yml, or the URL
+    id: str
+    sha512: str | None = None
+    reason: str = ""  # why it was reused
+
+    def said(self) -> str:
+        """What this run's artifact is, for a refusal."""
+        if self.action == "fetch":
+            return f"Marketplace fetched {self.source} for this run as {self.id}"
+        checksum = self.sha512 or "unknown checksum"
+        if self.action == "reuse":
+            return f"this run reused artifact {self.id} ({checksum}; {self.reason})"
+        return f"this run uploaded {self.source} ({checksum}) as {self.id}"
+
+    def unused(self) -> str:
+        """That this run's artifact is not what the version stands on."""
+        if self.action == "fetch":
+            return f"the artifact Marketplace fetched for this run, {self.id}, is left unused"
+        if self.action == "reuse":
+            return f"artifact {self.id}, which this run reused, is not used for it"
+        return f"this run's upload {self.id} is left unused"
+
+
+@dataclass(frozen=True)
+class RaceCheck:
+    """What keep_same_artifact needs of the run: the release, this run's artifact, how to read a
+    live artifact and how to compare ours with it by content, and whether --replace-artifact."""
+
+    release: Release
+    ours: OurArtifact
+    lookup: ArtifactLookup
+    compare: CompareContent
+    replace: bool = False
 
 
 def refuse_artifact_swap(
@@ -76,42 +119,37 @@ def refuse_artifact_swap(
 
 
 def keep_same_artifact(
-    release: Release,
-    hosting: str,
-    live: Json,
-    desired: Json,
-    ours: str | None,
-    lookup: ArtifactLookup,
-    compare: ContentLookup,
-    replace: bool,
+    check: RaceCheck, hosting: str, live: Json, desired: Json
 ) -> tuple[Json, str | None]:
     """The version document to write when the live version names another artifact than ours,
     and, when the live artifact is kept, why it was found to be ours ("the same bytes").
 
     That happens when another run (on another machine) created the version between our plan and
     our create: its own upload has another id, and, rebuilt there, other bytes too. Same bytes
-    (sha512 `ours`) or same content (`compare`, as the plan compares a rebuilt jar): the live
-    artifact is kept, so nothing is swapped. Other content: refused (exit 10) unless `replace`.
+    (our sha512) or same content (`check.compare`, as the plan compares a rebuilt jar): the live
+    artifact is kept, so nothing is swapped. Other content, or content that cannot be compared:
+    refused (exit 10) unless `check.replace`.
     """
     live_id, our_id = version_artifact_id(live), version_artifact_id(desired)
     if not live_id or not our_id or live_id.lower() == our_id.lower():
         return desired, None
-    details = lookup(live_id) or {}
+    details = check.lookup(live_id) or {}
+    ours = check.ours.sha512
     if ours and same_sha512(artifact_checksum(details), ours):
         return _naming(desired, live_id), "the same bytes"
-    verdict = compare(live_id, details)
+    verdict = check.compare(live_id, details)
     if verdict is not None and verdict.same:
         return _naming(desired, live_id), f"the same content, compared with {verdict.source}"
-    if replace:
+    if check.replace:
         return desired, None
     refuse_artifact_swap(
-        release,
+        check.release,
         {hosting: live},
         our_id,
-        f"this run uploaded {ours or 'another artifact'} as {our_id}",
-        lookup,
+        check.ours.said(),
+        check.lookup,
         verdict.differences if verdict else (),
-        left="The version was left as it is, and this run's upload is unused",
+        left=f"The version was left as it is, and {check.ours.unused()}",
     )
     return desired, None  # not reached: refuse_artifact_swap raised
 

@@ -18,7 +18,7 @@ from publisher.config.model import Release
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.retry import RetryPolicy
 from publisher.outcome import DocumentChange, Upload
-from publisher.publish.model import Plan
+from publisher.publish.model import ArtifactPlan, Plan
 from publisher.state.journal import Journal
 from publisher.state.ledger import UploadLedger
 
@@ -31,8 +31,12 @@ class Execution:
     changes: dict[str, tuple[DocumentChange | None, DocumentChange | None]] = field(
         default_factory=dict
     )
-    artifact_id: str | None = None
+    artifact_id: str | None = None  # this run's artifact: uploaded, fetched or reused
     artifact_sha512: str | None = None  # the plan's, or what the upload measured
+    # How the run came by it: the plan's decision, or a reuse found when re-checked before sending
+    artifact_plan: ArtifactPlan | None = None
+    # hosting -> the artifact its version names: ours, or another run's that was kept
+    version_artifacts: dict[str, str] = field(default_factory=dict)
     waited: float = 0.0
     written: list[str] = field(default_factory=list)  # user-visible writes (versions, listings)
     notes: list[str] = field(default_factory=list)  # what a person should know of how it went

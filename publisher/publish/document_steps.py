@@ -25,13 +25,13 @@ from publisher.marketplace.revise import (
     with_server_fields,
 )
 from publisher.outcome import DocumentChange
-from publisher.publish.artifactguard import keep_same_artifact
+from publisher.publish.artifactguard import OurArtifact, RaceCheck, keep_same_artifact
 from publisher.publish.context import StepContext
 from publisher.publish.document_plan import listing_plan, version_plan
 from publisher.publish.duplicate_versions import refuse_renumbering, renumbers
 from publisher.publish.model import DocumentPlan, HostingPlan
 from publisher.publish.payloads import listing_document, version_document
-from publisher.publish.rebuilt import ContentVerdict, compare_content
+from publisher.publish.rebuilt import ContentVerdict, compare_content, our_content
 from publisher.publish.upload_steps import UploadSteps
 from publisher.state.journal import content_hash, step_key
 
@@ -149,20 +149,18 @@ class DocumentSteps:
     ) -> DocumentChange:
         app_id, build = hosting.app_software_id, self.ctx.release.build
         our_id = str(version_artifact_id(desired))
+        race = RaceCheck(
+            self.ctx.release,
+            self._our_artifact(our_id),
+            self._artifact_details,
+            self._content_against,
+            self.ctx.replace_artifact,
+        )
 
         def wanted(live: Json) -> Json:  # another run may have created it with its own upload
-            found, why = keep_same_artifact(
-                self.ctx.release,
-                hosting.hosting,
-                live,
-                desired,
-                self.ctx.result.artifact_sha512,
-                self._artifact_details,
-                self._content_against,
-                self.ctx.replace_artifact,
-            )
+            found, why = keep_same_artifact(race, hosting.hosting, live, desired)
             if why is not None:
-                self._kept_theirs(hosting, live, our_id, why)
+                self._kept_theirs(hosting, live, race.ours, why)
             return found
 
         document = _Document(
@@ -180,7 +178,16 @@ class DocumentSteps:
         change = self._apply(document, live, desired, beside)
         if live is None and change.action != "create":  # so its listing is the other run's too
             self._theirs.add(hosting.hosting)
+        # Ours, unless another run's was kept (_kept_theirs named it: it stands even if a later
+        # step fails).
+        self.ctx.result.version_artifacts.setdefault(hosting.hosting, our_id)
         return change
+
+    def _our_artifact(self, our_id: str) -> OurArtifact:
+        """This run's artifact, named as the run came by it (uploaded, fetched or reused)."""
+        done = self.ctx.result.artifact_plan or self.ctx.plan.artifact
+        sha512 = self.ctx.result.artifact_sha512
+        return OurArtifact(done.action, done.source, our_id, sha512, done.reason)
 
     def _read_version(self, hosting: str, app_id: str) -> Json | None:
         """GET the version; our build live under another number (created meanwhile by another
@@ -190,32 +197,42 @@ class DocumentSteps:
             raise refuse_renumbering(self.ctx.release, hosting, live, sent_nothing=False)
         return live
 
-    def _kept_theirs(self, hosting: HostingPlan, live: Json, our_id: str, why: str) -> None:
-        """Say, once per hosting, that the version stands on another run's upload, not ours."""
+    def _kept_theirs(self, hosting: HostingPlan, live: Json, ours: OurArtifact, why: str) -> None:
+        """Say, once per hosting, that the version stands on another run's upload, not ours;
+        this hosting's result names that artifact (the run's artifact id stays ours)."""
         live_id = str(version_artifact_id(live))
         done = "created" if hosting.version.action == "create" else "changed"
         note = (
             f"{hosting.hosting}: another run {done} version {live.get('versionNumber')} after "
             f"this run's plan, with its own upload: its artifact {live_id} is kept ({why}), not "
-            f"swapped; this run's upload {our_id} is left unused"
+            f"swapped; {ours.unused()}"
         )
         with self._contents_lock:
+            self.ctx.result.version_artifacts[hosting.hosting] = live_id
             if note in self.ctx.result.notes:
                 return
             self.ctx.result.notes.append(note)
-            self.ctx.result.artifact_id = live_id  # the artifact the version stands on
         self.ctx.events.emit(ev.Info(note))
 
     def _content_against(self, live_id: str, details: Json) -> ContentVerdict | None:
-        """Our jar against a live artifact by content (publish/rebuilt.py), once per id."""
+        """Our jar against a live artifact by content (publish/rebuilt.py), once per id. Our
+        side is the record of this run's upload when there is one: minutes after validation,
+        the local jar may be gone or rebuilt (a parallel `mvn clean`)."""
         path = self.ctx.release.artifact.path
         if path is None:  # Marketplace fetched our artifact from a URL: no local jar
             return None
+        ctx = self.ctx
         with self._contents_lock:
             if live_id not in self._contents:
-                ctx = self.ctx
+                ours = our_content(
+                    ctx.journal,
+                    ctx.result.artifact_id,
+                    ctx.result.artifact_sha512,
+                    path,
+                    ctx.release.checked(path),
+                )
                 self._contents[live_id] = compare_content(
-                    path, live_id, details, ctx.client, ctx.policy, ctx.journal
+                    ours, live_id, details, ctx.client, ctx.policy, ctx.journal
                 )
             return self._contents[live_id]
 

@@ -50,7 +50,7 @@ from publisher.publish.payloads import (
     listing_document,
     version_document,
 )
-from publisher.publish.rebuilt import compare_content
+from publisher.publish.rebuilt import compare_content, local_content
 from publisher.publish.resolve import Resolver
 from publisher.state.journal import Journal, step_key
 from publisher.words import plural
@@ -336,8 +336,9 @@ class Planner:
             details = self._artifact(str(live_id)) if live_id else None
             if not live_id or not details:
                 continue
+            ours = local_content(plan.path, self.release.checked(plan.path))
             verdict = compare_content(
-                plan.path, str(live_id), details, self.client, self.policy, self.journal
+                ours, str(live_id), details, self.client, self.policy, self.journal
             )
             if verdict is None:
                 continue

@@ -5,7 +5,8 @@ checksums differ although nothing changed. Same content (files/jarcontent.py): t
 is kept and the re-run is `unchanged`. The live side comes from the journal when this machine
 recorded what it uploaded (trusted only for the bytes Marketplace reports now); otherwise the
 live artifact is downloaded from `_links.binary` into a temporary file (a zip needs seeking),
-streamed and capped at 250 MB, so memory stays flat.
+streamed and capped at 250 MB, so memory stays flat. Our side is the local jar, or, once this run
+has its artifact, the record of that upload: the local jar may be gone or rebuilt by then.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import IO, BinaryIO
 
 from publisher.files.artifact import ArtifactProblem
 from publisher.files.jarcontent import JarContent, from_json, jar_content, jar_content_of
+from publisher.files.regular import CheckedFile, UnusableFile, open_regular
 from publisher.marketplace.answers import Json, artifact_binary_href, artifact_checksum
 from publisher.marketplace.client import Marketplace
 from publisher.marketplace.download import Served
@@ -40,20 +42,18 @@ class ContentVerdict:
 
 
 def compare_content(
-    path: Path,
+    ours: JarContent | None,
     live_id: str,
     details: Json,
     client: Marketplace,
     policy: RetryPolicy,
     journal: Journal | None,
 ) -> ContentVerdict | None:
-    """Our jar at `path` against live artifact `live_id`; None when content cannot be compared
-    (ours is not a zip, e.g. a Connect descriptor, or Marketplace serves no binary)."""
-    try:
-        ours = jar_content_of(path)
-    except ArtifactProblem:
+    """Our jar's content (local_content, our_content) against live artifact `live_id`; None when
+    content cannot be compared (ours is None, or Marketplace serves no binary)."""
+    if ours is None:
         return None
-    recorded = _recorded(live_id, details, journal)
+    recorded = recorded_content(journal, live_id, artifact_checksum(details))
     if recorded is not None:
         return _verdict(ours, recorded, "the state directory's record of that upload")
     href = artifact_binary_href(details)
@@ -69,11 +69,39 @@ def compare_content(
     return _verdict(ours, theirs, "the live artifact, downloaded")
 
 
-def _recorded(live_id: str, details: Json, journal: Journal | None) -> JarContent | None:
-    hex_digest = sha512_hex(artifact_checksum(details))
+def local_content(path: Path, checked: CheckedFile | None = None) -> JarContent | None:
+    """The content of the local jar (`checked`: provably the file validation checked); None when
+    there is none to compare: not a zip (a Connect descriptor), or gone, replaced or unusable
+    since (a parallel `mvn clean`)."""
+    try:
+        with checked.open() if checked is not None else open_regular(path) as handle:
+            return jar_content(handle)
+    except (ArtifactProblem, UnusableFile, OSError):
+        return None
+
+
+def our_content(
+    journal: Journal,
+    artifact_id: str | None,
+    sha512: str | None,
+    path: Path,
+    checked: CheckedFile | None,
+) -> JarContent | None:
+    """What this run's artifact `artifact_id` holds: the journal's record of that upload (with
+    these bytes), else the local jar, if it is still there and usable."""
+    recorded = recorded_content(journal, artifact_id, sha512) if artifact_id else None
+    return recorded if recorded is not None else local_content(path, checked)
+
+
+def recorded_content(
+    journal: Journal | None, artifact_id: str, sha512: str | None
+) -> JarContent | None:
+    """The content this machine recorded for its upload `artifact_id`, if recorded for these
+    bytes (`sha512`, as Marketplace reports them or as the upload measured them)."""
+    hex_digest = sha512_hex(sha512)
     if journal is None or hex_digest is None:
         return None
-    entries = journal.content(live_id, hex_digest)
+    entries = journal.content(artifact_id, hex_digest)
     return from_json(entries) if entries is not None else None
 
 
@@ -105,13 +133,14 @@ def _verdict(ours: JarContent, theirs: JarContent, source: str) -> ContentVerdic
     return ContentVerdict(not found, tuple(shown), source)
 
 
-def record_uploaded(journal: Journal, artifact_id: str, path: Path, sha512: str) -> None:
+def record_uploaded(
+    journal: Journal, artifact_id: str, path: Path, sha512: str, checked: CheckedFile | None
+) -> None:
     """Remember the content of what was just uploaded, so a later re-run with a rebuilt jar
-    compares without downloading it; a file that is not a zip has no content to record."""
+    (or this run, meeting another run's version) compares without downloading or re-reading it.
+    A file that is not a zip has no content to record, nor one gone or replaced since it was
+    checked (`checked`): its content now is not what was sent."""
     hex_digest = sha512_hex(sha512)
-    try:
-        content = jar_content_of(path)
-    except ArtifactProblem:
-        return
-    if hex_digest is not None:
+    content = local_content(path, checked)
+    if hex_digest is not None and content is not None:
         journal.record_content(artifact_id, hex_digest, dict(content.entries))

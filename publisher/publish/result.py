@@ -116,6 +116,7 @@ def _hostings(
         return tuple(HostingResult(h) for h in release.hostings)
     results = []
     done = execution.changes if execution else {}
+    artifacts = execution.version_artifacts if execution else {}
     for h in plan.hostings:
         version, listing = done.get(h.hosting, (None, None))
         url = None
@@ -129,6 +130,7 @@ def _hostings(
                 version or _change(h.version),
                 listing or _change(h.listing),
                 url,
+                artifacts.get(h.hosting),
             )
         )
     return tuple(results)

@@ -128,6 +128,7 @@ class UploadSteps:
         if isinstance(done, ArtifactPlan):  # another run uploaded it while we waited for the slot
             return self._reuse(done)
         artifact_id, sent = done
+        self.ctx.result.artifact_plan = artifact
         self.ctx.result.artifact_sha512 = sent.sha512 or self.ctx.result.artifact_sha512
         self.ctx.result.uploads.append(
             Upload("artifact", artifact.source, sent.size, sent.sha512, artifact_id)
@@ -137,6 +138,8 @@ class UploadSteps:
 
     def _reuse(self, artifact: ArtifactPlan) -> str:
         assert artifact.reuse_id is not None
+        self.ctx.result.artifact_plan = artifact
+        self.ctx.result.artifact_sha512 = artifact.sha512 or self.ctx.result.artifact_sha512
         self.ctx.events.finish(
             "artifact", f"artifact {artifact.source}", artifact.reason, "skipped"
         )
@@ -170,7 +173,10 @@ class UploadSteps:
                 key = sent.sha512 if artifact.path else artifact.source
                 self.ctx.journal.record_artifact(key, artifact_id)
                 if artifact.path is not None:  # what a rebuilt jar will be compared with
-                    record_uploaded(self.ctx.journal, artifact_id, artifact.path, sent.sha512)
+                    checked = self.ctx.release.checked(artifact.path)
+                    record_uploaded(
+                        self.ctx.journal, artifact_id, artifact.path, sent.sha512, checked
+                    )
                 return artifact_id, sent
             except ApiError as exc:
                 refused = exc.status == 429  # the server turned it away: no upload happened

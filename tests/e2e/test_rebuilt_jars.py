@@ -10,14 +10,18 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from publisher import events as ev
+from publisher.outcome import RunReport
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document
+from tests.e2e.test_file_swaps import run_publish
 from tests.support.artifacts import PLUGIN_XML
-from tests.support.publisher import Publisher, Release, Run, listings, versions
+from tests.support.publisher import Publisher, Release, Run, conforms, listings, versions
 
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
@@ -182,7 +186,8 @@ def test_two_machines_racing_with_rebuilds_of_the_same_content_keep_the_first_ar
     assert uploaded != first  # B's own upload, under another id
     assert versions(published.sandbox.state())[BUILD] == live  # no swap, no PUT
     assert not [w for w in published.writes() if w[1].endswith(f"/versions/{BUILD}")]
-    assert found["artifact_id"] == first
+    assert found["artifact_id"] == uploaded  # the run's artifact; the version names A's:
+    assert found["hostings"][0]["artifact_id"] == first
     [note] = [n for n in found["notes"] if "another run" in n]
     assert f"its artifact {first} is kept (the same content" in note, note
     assert f"this run's upload {uploaded} is left unused" in note, note
@@ -232,3 +237,129 @@ def _app_id(publisher: Publisher) -> str:
         if app["hosting"] == "datacenter":
             return str(app_id)
     raise AssertionError("no datacenter app software")
+
+
+def _race_watched(
+    published: Publisher, tmp_path: Path, on_event: Callable[[object], None]
+) -> tuple[int, RunReport]:
+    """`_race`, run in-process so that `on_event` sees machine B's events as they happen."""
+    published.sandbox.clear_journal()
+    published.sandbox.add_fault(
+        Fault(method="GET", path=f"/rest/3/app-software/*/versions/{BUILD}", status=404, times=1)
+    )
+    code, seen = run_publish(published.sandbox, published.release, tmp_path / "b", on_event)
+    assert not published.sandbox.faults(), "machine B's plan never read the version"
+    report = seen[-1].report
+    assert isinstance(report, RunReport)
+    conforms(json.dumps(report.to_json()), "publish")
+    return code, report
+
+
+def _cleaned_after_the_artifact_step(jar: Path) -> Callable[[object], None]:
+    """A parallel `mvn clean` removing the jar once the artifact step is over (sent or reused),
+    minutes before the version is created."""
+
+    def clean(event: object) -> None:
+        if isinstance(event, ev.StepFinished) and event.key == "artifact":
+            jar.unlink()
+
+    return clean
+
+
+def test_a_jar_removed_after_its_upload_is_compared_by_the_record_of_that_upload(
+    published: Publisher, release: Release, tmp_path: Path
+) -> None:
+    live = versions(published.sandbox.state())[BUILD]
+    first = live["frameworkDetails"]["attributes"]["artifactId"]
+    jar = release.root / JAR
+    jar.write_bytes(maven_jar(REBUILT))
+
+    code, report = _race_watched(published, tmp_path, _cleaned_after_the_artifact_step(jar))
+
+    assert code == 0, report.error
+    assert not jar.exists()
+    assert versions(published.sandbox.state())[BUILD] == live  # kept, not swapped
+    [note] = [n for n in report.notes if "another run" in n]
+    assert f"its artifact {first} is kept (the same content" in note, note
+    assert len(_downloads(published)) == 1  # A's upload; ours is the record of what was sent
+
+
+def test_a_reused_upload_with_no_record_and_no_jar_cannot_be_compared_and_is_exit_10(
+    publisher: Publisher, release: Release, tmp_path: Path
+) -> None:
+    """Machine B uploaded its rebuild in an earlier run that failed before the version, with a
+    state directory of an older publisher (no content records); machine A then published. B's
+    re-run reuses its upload, and its jar is gone when its create meets A's version."""
+    jar = release.root / JAR
+    machine_b = tmp_path / "b"
+    jar.write_bytes(maven_jar(REBUILT))
+    publisher.sandbox.add_fault(
+        Fault(method="POST", path="/rest/3/app-software/*/versions", status=400, times=1)
+    )
+    failed, _ = run_publish(publisher.sandbox, release, machine_b, lambda _event: None)
+    assert failed != 0
+    [record] = (machine_b / "journal").glob("*.json")
+    older = json.loads(record.read_text())
+    assert older.pop("contents")  # what an older publisher left: ids, no fingerprints
+    record.write_text(json.dumps(older))
+    jar.write_bytes(maven_jar(FIRST))
+    assert publisher("publish").code == 0  # machine A
+    live = versions(publisher.sandbox.state())[BUILD]
+    jar.write_bytes(maven_jar(REBUILT))
+
+    code, report = _race_watched(publisher, tmp_path, _cleaned_after_the_artifact_step(jar))
+
+    assert code == 10, report.error
+    assert report.result == "failed" and report.exit_code == 10
+    error = str(report.error)
+    assert "this run reused artifact" in error and "uploaded by an earlier run" in error, error
+    assert "uploaded" not in error.replace("uploaded by an earlier run", ""), error
+    assert "project.build.outputTimestamp" not in str(report.advice)  # nothing was compared
+    assert [d.location.line for d in report.diagnostics if d.location] == [
+        release.line_of("artifact:")
+    ]
+    # what the run stood on is reported (an exception escaping the executor lost it)
+    [artifact] = [u for u in report.uploads if u.kind == "artifact"]
+    assert artifact.reused and artifact.id in error
+    assert len([u for u in report.uploads if u.kind == "image" and u.reused]) == 6
+    assert [h.artifact_id for h in report.hostings] == [None]  # its version was not reached
+    assert [w for w in publisher.writes() if "/app-software/" in w[1]] == [
+        ("POST", f"/rest/3/app-software/{_app_id(publisher)}/versions")
+    ]
+    assert versions(publisher.sandbox.state())[BUILD] == live
+
+
+def test_a_version_kept_on_another_runs_artifact_names_it_on_that_hosting_only(
+    published: Publisher, release: Release, tmp_path: Path
+) -> None:
+    """hosting [datacenter, server]: machine A created only the datacenter version, so the
+    server version stands on B's upload and the datacenter one on A's."""
+    first = versions(published.sandbox.state())[BUILD]["frameworkDetails"]["attributes"][
+        "artifactId"
+    ]
+    release.edit("hosting: datacenter", "hosting: [datacenter, server]")
+    (release.root / JAR).write_bytes(maven_jar(REBUILT))
+    published.sandbox.clear_journal()
+    published.sandbox.add_fault(
+        Fault(
+            method="GET",
+            path=f"/rest/3/app-software/{_app_id(published)}/versions/{BUILD}",
+            status=404,
+            times=1,
+        )
+    )
+    machine_b = Publisher(published.sandbox, published.release, tmp_path / "b")
+
+    run = machine_b("publish", "--json")
+
+    assert run.code == 0, run.text
+    found = json.loads(run.out)
+    [ours] = [u["id"] for u in found["uploads"] if u["kind"] == "artifact"]
+    assert ours != first
+    by_hosting = {h["hosting"]: h["artifact_id"] for h in found["hostings"]}
+    assert by_hosting == {"datacenter": first, "server": ours}
+    assert found["artifact_id"] == ours == found["outputs"]["artifact-id"]
+    server = versions(published.sandbox.state(), "server")[BUILD]
+    assert server["frameworkDetails"]["attributes"]["artifactId"] == ours
+    [note] = [n for n in found["notes"] if "another run" in n]
+    assert note.startswith("datacenter: ") and f"its artifact {first} is kept" in note, note
