@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from publisher.errors import UsageError
 from publisher.files.artifact import ArtifactProblem
 from publisher.files.jarcontent import JarContent, from_json, jar_content, jar_content_of
 from publisher.files.regular import CheckedFile, UnusableFile, open_regular
@@ -117,12 +118,19 @@ def download_to(client: Marketplace, href: str, spool: IO[bytes]) -> Served:
 def same_content(path: Path, spool: BinaryIO) -> bool:
     """Whether the jar at `path` and the one in `spool` differ only where a rebuild does (zip
     times, entry order, volatile manifest and pom.properties lines); False when either is not
-    a readable zip."""
+    a readable zip. A local file gone or replaced since it was hashed cannot be compared at all:
+    a usage error (exit 2), not a verdict."""
     try:
         spool.seek(0)
         return not jar_content_of(path).differences(jar_content(spool))
     except ArtifactProblem:
         return False
+    except (OSError, UnusableFile) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(
+            f"cannot read {path} to compare it by content: {reason}",
+            advice="keep the file in place until verify has finished, then re-run",
+        ) from None
 
 
 def _verdict(ours: JarContent, theirs: JarContent, source: str) -> ContentVerdict:

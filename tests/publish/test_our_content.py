@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from publisher.errors import UsageError
 from publisher.files.regular import check
 from publisher.publish.compare import sha512_hex
 from publisher.publish.rebuilt import (
@@ -20,6 +22,7 @@ from publisher.publish.rebuilt import (
     local_content,
     our_content,
     record_uploaded,
+    same_content,
 )
 from publisher.state.journal import Journal
 
@@ -85,3 +88,13 @@ def test_an_upload_whose_jar_is_gone_or_replaced_records_no_content(
     jar.unlink()
     record_uploaded(journal, "ours", jar, SHA, None)
     assert journal.content("ours", str(sha512_hex(SHA))) is None
+
+
+def test_verify_s_content_check_of_a_local_jar_gone_since_it_was_hashed_is_a_usage_error(
+    tmp_path: Path,
+) -> None:
+    """verify hashes the local jar first and compares content after the download: a jar removed
+    in between is exit 2 with what to do, not an unexpected FileNotFoundError (exit 1)."""
+    gone = r"cannot read .*gone\.jar to compare it by content"
+    with tempfile.TemporaryFile() as spool, pytest.raises(UsageError, match=gone):
+        same_content(tmp_path / "gone.jar", spool)
