@@ -22,18 +22,9 @@ from tests.e2e.test_promote import staged
 from tests.e2e.test_yank import publish_next
 from tests.support.children import interruptible
 from tests.support.hostile import Rule, hostile_proxy
-from tests.support.publisher import Publisher, Run, github_env, listings, versions
+from tests.support.publisher import Publisher, Run, app_software_id, github_env, listings, versions
 
 TWO = "hosting: [datacenter, server]"
-
-
-def _app_id(publisher: Publisher, hosting: str) -> str:
-    [found] = [
-        sid
-        for sid, app in publisher.sandbox.state()["apps"].items()
-        if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting
-    ]
-    return str(found)
 
 
 def _superseded_on_both(publisher: Publisher) -> None:
@@ -53,7 +44,7 @@ def test_a_yank_failing_on_the_second_hosting_is_partial_and_names_the_first(
     publisher: Publisher,
 ) -> None:
     _superseded_on_both(publisher)
-    server = _app_id(publisher, "server")
+    server = app_software_id(publisher.sandbox.state(), "server")
     listing = f"/rest/3/app-software/{server}/versions/2004000/listing"
     publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
     config = str(publisher.release.path)
@@ -79,7 +70,8 @@ def test_a_failure_on_the_first_hosting_is_no_partial_and_names_the_hosting_not_
     publisher: Publisher,
 ) -> None:
     _superseded_on_both(publisher)
-    listing = f"/rest/3/app-software/{_app_id(publisher, 'datacenter')}/versions/2004000/listing"
+    app_id = app_software_id(publisher.sandbox.state(), "datacenter")
+    listing = f"/rest/3/app-software/{app_id}/versions/2004000/listing"
     publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
     run = call(
         publisher, "yank", str(publisher.release.path), "--build", "2004000", "--execute", "--json"
@@ -96,7 +88,8 @@ def test_a_write_whose_outcome_stayed_unknown_counts_as_done(publisher: Publishe
     """server's PUT is answered by a dropped connection, and its re-read fails: that hosting's
     step is `unknown`, and only that write stands: still partial (exit 7), as publish counts it."""
     _superseded_on_both(publisher)
-    listing = f"/rest/3/app-software/{_app_id(publisher, 'server')}/versions/2004000/listing"
+    app_id = app_software_id(publisher.sandbox.state(), "server")
+    listing = f"/rest/3/app-software/{app_id}/versions/2004000/listing"
     publisher.sandbox.add_fault(
         Fault(method="PUT", path=listing, action="drop_response", times=None)
     )
@@ -114,7 +107,7 @@ def test_the_partial_yank_says_it_in_the_text_and_the_job_summary(
     publisher: Publisher, tmp_path: Path
 ) -> None:
     _superseded_on_both(publisher)
-    server = _app_id(publisher, "server")
+    server = app_software_id(publisher.sandbox.state(), "server")
     listing = f"/rest/3/app-software/{server}/versions/2004000/listing"
     publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
     env = github_env(publisher.release, tmp_path)
@@ -136,7 +129,7 @@ def test_a_bump_failing_on_the_second_hosting_is_partial_and_names_the_first(
 ) -> None:
     publisher.release.edit("hosting: datacenter", TWO)
     assert publisher("publish").code == 0
-    server = _app_id(publisher, "server")
+    server = app_software_id(publisher.sandbox.state(), "server")
     put = f"/rest/3/app-software/{server}/versions/2004000"
     publisher.sandbox.add_fault(Fault(method="PUT", path=put, status=503, times=None))
     publisher.sandbox.add_parent_version("jira", 1008000, "10.8.0", ["datacenter", "server"])
@@ -174,7 +167,7 @@ def test_a_signal_during_the_second_hosting_keeps_the_first_in_the_document(
     publisher: Publisher, signum: int, code: int
 ) -> None:
     _superseded_on_both(publisher)
-    server = _app_id(publisher, "server")
+    server = app_software_id(publisher.sandbox.state(), "server")
     release = threading.Event()
     with hostile_proxy(publisher.sandbox.url) as proxy:
         held = proxy.add(Rule("PUT", rf"^/rest/3/app-software/{server}/versions/2004000/listing$"))
@@ -191,7 +184,7 @@ def test_a_signal_during_the_second_hostings_promote_keeps_the_first_in_the_docu
 ) -> None:
     publisher.release.edit("hosting: datacenter", TWO)
     receipt = staged(publisher, tmp_path)
-    server = _app_id(publisher, "server")
+    server = app_software_id(publisher.sandbox.state(), "server")
     release = threading.Event()
     with hostile_proxy(publisher.sandbox.url) as proxy:
         held = proxy.add(Rule("PUT", rf"^/rest/3/app-software/{server}/versions/2004000/listing$"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document, writes
-from tests.support.publisher import Publisher, listings
+from tests.support.publisher import Publisher, app_software_id, listings
 
 
 def staged(publisher: Publisher, tmp_path: Path) -> Path:
@@ -114,7 +114,7 @@ def test_promote_failing_on_the_second_hosting_is_partial_and_a_rerun_finishes(
     publisher.release.edit("hosting: datacenter", "hosting: [server, datacenter]")
     receipt = staged(publisher, tmp_path)
     first, second = [h["hosting"] for h in json.loads(receipt.read_text())["hostings"]]
-    app_id = _app_id(publisher, second)
+    app_id = app_software_id(publisher.sandbox.state(), second)
     listing = f"/rest/3/app-software/{app_id}/versions/2004000/listing"
     publisher.sandbox.add_fault(Fault(method="PUT", path=listing, status=503, times=None))
     args = ("promote", "--receipt", str(receipt), "--execute", "--json")
@@ -141,12 +141,3 @@ def test_promote_failing_on_the_second_hosting_is_partial_and_a_rerun_finishes(
     assert [h["action"] for h in again["hostings"]] == ["already-public", "promoted"]
     assert state(publisher, first) == "PUBLIC" and state(publisher, second) == "PUBLIC"
     assert [w["path"] for w in writes(publisher)] == [listing]  # the first is left as it is
-
-
-def _app_id(publisher: Publisher, hosting: str) -> str:
-    [found] = [
-        sid
-        for sid, app in publisher.sandbox.state()["apps"].items()
-        if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting
-    ]
-    return str(found)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import Fault
-from tests.support.publisher import Publisher, Release, listings, versions
+from tests.support.publisher import Publisher, Release, app_software_id, listings, versions
 
 BUILD = 2004000
 
@@ -73,7 +73,10 @@ def test_changed_release_notes_are_one_put_shown_as_a_json_patch(
     run = publisher()
     assert run.code == 0, run.text
     assert publisher.writes() == [
-        ("PUT", f"/rest/3/app-software/{_app_id(publisher)}/versions/{BUILD}")
+        (
+            "PUT",
+            f"/rest/3/app-software/{app_software_id(publisher.sandbox.state())}/versions/{BUILD}",
+        )
     ]
     version = versions(publisher.sandbox.state())[BUILD]
     assert "four times faster" in version["changelog"]["releaseNotes"]
@@ -147,7 +150,10 @@ def test_a_listing_failure_after_the_version_is_partial_and_a_re_run_finishes(
     assert again.code == 0, again.text
     writes = publisher.writes()
     assert [w for w in writes if w[1].endswith("/listing")] == [
-        ("POST", f"/rest/3/app-software/{_app_id(publisher)}/versions/{BUILD}/listing")
+        (
+            "POST",
+            f"/rest/3/app-software/{app_software_id(publisher.sandbox.state())}/versions/{BUILD}/listing",
+        )
     ]
     assert ("POST", "/rest/3/artifacts") not in writes and not [
         w for w in writes if w[1].startswith("/rest/3/assets")
@@ -165,7 +171,8 @@ def test_a_lost_create_response_is_re_read_not_repeated(publisher: Publisher) ->
     posts = [
         w
         for w in publisher.writes()
-        if w == ("POST", f"/rest/3/app-software/{_app_id(publisher)}/versions")
+        if w
+        == ("POST", f"/rest/3/app-software/{app_software_id(publisher.sandbox.state())}/versions")
     ]
     assert len(posts) == 1
     assert len(versions(publisher.sandbox.state())) == 1
@@ -223,13 +230,6 @@ def test_an_artifact_for_another_version_is_refused_at_the_version_line(
     run = publisher()
     assert run.code in (3, 6), run.text
     assert "2.4.1" in run.text
-
-
-def _app_id(publisher: Publisher) -> str:
-    for app_id, app in publisher.sandbox.state()["apps"].items():
-        if app["appKey"] == "com.example.timesheets" and app["hosting"] == "datacenter":
-            return str(app_id)
-    raise AssertionError("no app")
 
 
 def test_an_app_of_another_vendor_is_exit_4(publisher: Publisher, release: Release) -> None:

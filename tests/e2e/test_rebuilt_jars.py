@@ -21,7 +21,15 @@ from publisher.sandbox import Fault
 from tests.e2e.aftercare import call, document
 from tests.e2e.test_file_swaps import run_publish
 from tests.support.artifacts import PLUGIN_XML
-from tests.support.publisher import Publisher, Release, Run, conforms, listings, versions
+from tests.support.publisher import (
+    Publisher,
+    Release,
+    Run,
+    app_software_id,
+    conforms,
+    listings,
+    versions,
+)
 
 BUILD = 2004000
 JAR = "target/timesheets-2.4.0.jar"
@@ -224,19 +232,12 @@ def test_two_machines_racing_with_other_content_is_exit_10_naming_the_entry(
     assert versions(published.sandbox.state())[BUILD] == live
     assert _listing(published) == listing  # nothing was laid over A's listing either
     assert [w for w in published.writes() if "/app-software/" in w[1]] == [
-        ("POST", f"/rest/3/app-software/{_app_id(published)}/versions")
+        ("POST", f"/rest/3/app-software/{app_software_id(published.sandbox.state())}/versions")
     ]
 
 
 def _listing(publisher: Publisher) -> object:
     return listings(publisher.sandbox.state())[BUILD]
-
-
-def _app_id(publisher: Publisher) -> str:
-    for app_id, app in publisher.sandbox.state()["apps"].items():
-        if app["hosting"] == "datacenter":
-            return str(app_id)
-    raise AssertionError("no datacenter app software")
 
 
 def _race_watched(
@@ -324,7 +325,7 @@ def test_a_reused_upload_with_no_record_and_no_jar_cannot_be_compared_and_is_exi
     assert len([u for u in report.uploads if u.kind == "image" and u.reused]) == 6
     assert [h.artifact_id for h in report.hostings] == [None]  # its version was not reached
     assert [w for w in publisher.writes() if "/app-software/" in w[1]] == [
-        ("POST", f"/rest/3/app-software/{_app_id(publisher)}/versions")
+        ("POST", f"/rest/3/app-software/{app_software_id(publisher.sandbox.state())}/versions")
     ]
     assert versions(publisher.sandbox.state())[BUILD] == live
 
@@ -343,7 +344,7 @@ def test_a_version_kept_on_another_runs_artifact_names_it_on_that_hosting_only(
     published.sandbox.add_fault(
         Fault(
             method="GET",
-            path=f"/rest/3/app-software/{_app_id(published)}/versions/{BUILD}",
+            path=f"/rest/3/app-software/{app_software_id(published.sandbox.state())}/versions/{BUILD}",
             status=404,
             times=1,
         )

@@ -20,20 +20,10 @@ from publisher.secrets import Redactor
 from publisher.state.journal import Journal
 from publisher.state.ledger import Limits, UploadLedger
 from tests.report.screen import screen
+from tests.support.clock import FakeClock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CHUNK = 256  # bytes the fake reads between progress reports (the jar is 775 bytes)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class SlowMarketplace:

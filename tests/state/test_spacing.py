@@ -15,20 +15,9 @@ from publisher.publish.execute import Executor
 from publisher.publish.plan import Planner
 from publisher.state.journal import Journal
 from publisher.state.ledger import Limits, UploadLedger
+from tests.support.clock import FakeClock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.now += seconds
 
 
 class UploadOnlyMarketplace:

@@ -116,6 +116,14 @@ def versions(state: dict[str, Any], hosting: str = "datacenter") -> dict[Any, An
     raise AssertionError(f"no {hosting} app software")
 
 
+def app_software_id(state: dict[str, Any], hosting: str = "datacenter") -> str:
+    """The sandbox's id of the example app's software for `hosting`."""
+    for app_id, app in state["apps"].items():
+        if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting:
+            return str(app_id)
+    raise AssertionError(f"no {hosting} app software")
+
+
 def listings(state: dict[str, Any], hosting: str = "datacenter") -> dict[Any, Any]:
     for app in state["apps"].values():
         if app["appKey"] == "com.example.timesheets" and app["hosting"] == hosting:
