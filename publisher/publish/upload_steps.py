@@ -30,8 +30,6 @@ from publisher.publish.plan import Planner
 from publisher.publish.rebuilt import record_uploaded
 from publisher.words import plural
 
-_SPACING = "Marketplace allows one artifact upload every 10 s"
-
 
 class UploadSteps:
     """The images and the artifact of one publish; `upload_image` also serves the document
@@ -276,14 +274,15 @@ class UploadSteps:
         """Wait out the upload spacing: a countdown (one event per second), never longer."""
         if seconds <= 0:
             return
+        rule = f"Marketplace allows one artifact upload every {self.ctx.ledger.limits.spacing:g} s"
         deadline = self.ctx.clock() + seconds
         for _ in range(math.ceil(seconds) + 2):  # bounded even if the clock misbehaves
             remaining = deadline - self.ctx.clock()
             if remaining <= 0:
                 break
-            self.ctx.events.emit(ev.Waiting(_SPACING, remaining, seconds, "artifact"))
+            self.ctx.events.emit(ev.Waiting(rule, remaining, seconds, "artifact"))
             self.ctx.sleep(min(1.0, remaining))
-        self.ctx.events.emit(ev.Waiting(_SPACING, 0.0, seconds, "artifact"))  # the wait is over
+        self.ctx.events.emit(ev.Waiting(rule, 0.0, seconds, "artifact"))  # the wait is over
         self.ctx.result.waited += seconds
 
 

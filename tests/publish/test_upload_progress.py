@@ -54,12 +54,16 @@ class SlowMarketplace:
         }
 
 
-def _publish_uploads(state: Path, clock: FakeClock, client: Any, emit: ev.Emit) -> None:
+def _publish_uploads(
+    state: Path, clock: FakeClock, client: Any, emit: ev.Emit, limits: Limits | None = None
+) -> None:
     release = load_release(EXAMPLES / "release.yml", env={}).release
     assert release is not None
     policy = RetryPolicy(sleep=clock.sleep)
     plan = Planner(release, None, policy, None).plan()
-    ledger = UploadLedger(state / "uploads.json", "api|demo", limits=Limits(), clock=clock)
+    ledger = UploadLedger(
+        state / "uploads.json", "api|demo", limits=limits or Limits(), clock=clock
+    )
     journal = Journal(state, "api", release.app, release.build)
     executor = Executor(plan, client, policy, ledger, journal, emit, clock=clock, sleep=clock.sleep)
     executor.uploads.images()
@@ -99,3 +103,13 @@ def test_progress_names_the_files_and_the_wait_ends_in_its_final_state(tmp_path:
     assert sum(line.startswith("    ⏳ waited ") for line in shown) == 1, shown
     uploaded = [line for line in shown if line.startswith("    Uploaded timesheets-2.4.0.jar")]
     assert uploaded == ["    Uploaded timesheets-2.4.0.jar (775 B) in 0.8 s"] * 2, shown
+
+
+def test_the_wait_names_the_spacing_in_force_not_a_fixed_10_s(tmp_path: Path) -> None:
+    """MPAC_UPLOAD_SPACING (the guess about Marketplace's rule is configurable) is what is said."""
+    clock, events = FakeClock(), list[ev.Event]()
+    client = SlowMarketplace(clock)
+    for _ in range(2):
+        _publish_uploads(tmp_path, clock, client, events.append, Limits(spacing=30.0))
+    waits = {e.reason for e in events if isinstance(e, ev.Waiting)}
+    assert waits == {"Marketplace allows one artifact upload every 30 s"}
